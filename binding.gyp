@@ -1,0 +1,33 @@
+{
+  "targets": [
+    {
+      "target_name": "mlwatch",
+      "sources": [
+        "native/addon/column_stats_binding.cc",
+        "native/addon/info_binding.cc",
+        "native/addon/module.cc",
+        "native/addon/quantiles_binding.cc",
+        "native/kernels/column_stats.cc",
+        "native/kernels/cpu_features.cc",
+        "native/kernels/quantiles.cc",
+        "native/kernels/thread_pool.cc",
+        "native/cuda/cuda_stub.cc"
+      ],
+      "include_dirs": [
+        "<!(node -p \"require('node-addon-api').include_dir\")",
+        "native"
+      ],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions"],
+      "cflags_cc": ["-std=c++17", "-O3"],
+      "xcode_settings": {
+        "GCC_ENABLE_CPP_EXCEPTIONS": "YES",
+        "CLANG_CXX_LANGUAGE_STANDARD": "c++17"
+      },
+      "msvs_settings": {
+        "VCCLCompilerTool": { "ExceptionHandling": 1 }
+      }
+    }
+  ]
+}

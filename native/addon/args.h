@@ -1,0 +1,65 @@
+// Argument checks for the exported functions. The TypeScript layer validates first; these
+// checks are the second line, so that no input reachable from JS can crash the process.
+// Messages follow one shape: "Expected X for name but received Y".
+#pragma once
+
+#include <napi.h>
+
+#include <cmath>
+#include <cstddef>
+#include <string>
+
+namespace mlwatch_addon {
+
+inline std::string describe(const Napi::Value& v) {
+  if (v.IsUndefined()) return "undefined";
+  if (v.IsNull()) return "null";
+  if (v.IsTypedArray()) {
+    switch (v.As<Napi::TypedArray>().TypedArrayType()) {
+      case napi_float32_array: return "Float32Array";
+      case napi_float64_array: return "Float64Array";
+      case napi_int32_array: return "Int32Array";
+      default: return "another TypedArray";
+    }
+  }
+  if (v.IsArray()) return "an Array";
+  if (v.IsNumber()) return "number " + std::to_string(v.As<Napi::Number>().DoubleValue());
+  if (v.IsString()) return "a string";
+  if (v.IsBoolean()) return "a boolean";
+  return "an object";
+}
+
+[[noreturn]] inline void throw_type(Napi::Env env, const std::string& expected, const std::string& name,
+                                    const Napi::Value& got) {
+  throw Napi::TypeError::New(env, "Expected " + expected + " for " + name + " but received " + describe(got));
+}
+
+// A Float32Array or Float64Array argument.
+inline Napi::TypedArray float_array_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value v = info[index];
+  if (!v.IsTypedArray()) throw_type(info.Env(), "a Float32Array or Float64Array", name, v);
+  Napi::TypedArray a = v.As<Napi::TypedArray>();
+  if (a.TypedArrayType() != napi_float32_array && a.TypedArrayType() != napi_float64_array)
+    throw_type(info.Env(), "a Float32Array or Float64Array", name, v);
+  return a;
+}
+
+// A Float64Array argument.
+inline Napi::Float64Array float64_array_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value v = info[index];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != napi_float64_array)
+    throw_type(info.Env(), "a Float64Array", name, v);
+  return v.As<Napi::Float64Array>();
+}
+
+// A positive integer count that fits in size_t and in a double's exact integer range.
+inline size_t count_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value v = info[index];
+  if (!v.IsNumber()) throw_type(info.Env(), "a positive integer", name, v);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 1) || d > 9007199254740991.0 || std::floor(d) != d)
+    throw_type(info.Env(), "a positive integer", name, v);
+  return static_cast<size_t>(d);
+}
+
+}  // namespace mlwatch_addon

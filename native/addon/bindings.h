@@ -1,0 +1,13 @@
+// Every function the addon exports; module.cc registers them under these names.
+#pragma once
+
+#include <napi.h>
+
+namespace mlwatch_addon {
+
+Napi::Value ColumnStats(const Napi::CallbackInfo& info);
+Napi::Value ColumnStatsAsync(const Napi::CallbackInfo& info);
+Napi::Value Quantiles(const Napi::CallbackInfo& info);
+Napi::Value Info(const Napi::CallbackInfo& info);
+
+}  // namespace mlwatch_addon

@@ -1,0 +1,27 @@
+// Per-column statistics of a row-major matrix: one pass over memory, float64 accumulation.
+// Semantics (shared with src/backend/js/column-stats.ts):
+//   count     number of non-NaN values (±Inf are values, as in NumPy's nan-functions)
+//   nan_count number of NaN values
+//   mean, std population mean and standard deviation (ddof = 0) of the non-NaN values
+//   min, max  of the non-NaN values
+// A column with no non-NaN value gets NaN mean/std/min/max.
+#pragma once
+
+#include <cstddef>
+
+namespace mlwatch {
+
+struct ColumnStatsOut {
+  double* count;
+  double* nan_count;
+  double* mean;
+  double* std;
+  double* min;
+  double* max;
+};
+
+// data holds rows * cols values, row-major; every output array holds cols values.
+void column_stats(const float* data, size_t rows, size_t cols, const ColumnStatsOut& out);
+void column_stats(const double* data, size_t rows, size_t cols, const ColumnStatsOut& out);
+
+}  // namespace mlwatch

@@ -1,0 +1,19 @@
+// One small pool of worker threads shared by every kernel. Work is split into numbered
+// tasks by the caller; results therefore never depend on how many threads ran them.
+#pragma once
+
+#include <cstddef>
+#include <functional>
+
+namespace mlwatch {
+
+// Number of threads that run tasks (workers plus the calling thread). Set once from
+// MLWATCH_THREADS, else std::thread::hardware_concurrency().
+int thread_count();
+
+// Runs task(i) for every i in [0, tasks), on the pool and the calling thread, and returns
+// when all are done. The first exception thrown by a task is rethrown here. Calls from
+// several threads at once are serialised.
+void parallel_for(size_t tasks, const std::function<void(size_t)>& task);
+
+}  // namespace mlwatch

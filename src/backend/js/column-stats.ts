@@ -1,0 +1,153 @@
+/**
+ * Column statistics in plain TypeScript: the reference for native/kernels/column_stats.cc.
+ *
+ * Rows are processed in blocks small enough to stay in cache. For each block, pass 1 sums,
+ * counts and finds extremes per column; pass 2 sums squared deviations from the block's own
+ * mean. Blocks are merged into (n, mean, M2) with Chan et al.'s update. That is a two-pass
+ * algorithm's accuracy at one pass's memory traffic, with no division per element.
+ */
+import type { ColumnStats } from '../contract.js';
+import type { FloatArray } from '../../matrix.js';
+
+const BLOCK_BYTES = 32 * 1024;
+/** Elements processed between two yields of the event loop in the async form. */
+const ASYNC_SLICE_ELEMENTS = 1 << 22;
+
+/** Running statistics over the rows seen so far. */
+export class ColumnAccumulator {
+  readonly n: Float64Array;
+  readonly mean: Float64Array;
+  readonly m2: Float64Array;
+  readonly nans: Float64Array;
+  readonly min: Float64Array;
+  readonly max: Float64Array;
+  private readonly sum: Float64Array;
+  private readonly cnt: Float64Array;
+  private readonly bmin: Float64Array;
+  private readonly bmax: Float64Array;
+  private readonly sq: Float64Array;
+
+  constructor(readonly cols: number) {
+    this.n = new Float64Array(cols);
+    this.mean = new Float64Array(cols);
+    this.m2 = new Float64Array(cols);
+    this.nans = new Float64Array(cols);
+    this.min = new Float64Array(cols).fill(Infinity);
+    this.max = new Float64Array(cols).fill(-Infinity);
+    this.sum = new Float64Array(cols);
+    this.cnt = new Float64Array(cols);
+    this.bmin = new Float64Array(cols);
+    this.bmax = new Float64Array(cols);
+    this.sq = new Float64Array(cols);
+  }
+
+  /** Adds rows [r0, r1) of a row-major matrix with this accumulator's column count. */
+  addRows(data: FloatArray, r0: number, r1: number): void {
+    const cols = this.cols;
+    const blockRows = Math.max(4, Math.floor(BLOCK_BYTES / (cols * data.BYTES_PER_ELEMENT)));
+    for (let b0 = r0; b0 < r1; b0 += blockRows) this.addBlock(data, b0, Math.min(r1, b0 + blockRows));
+  }
+
+  private addBlock(data: FloatArray, b0: number, b1: number): void {
+    const { cols, sum, cnt, bmin, bmax, sq } = this;
+    sum.fill(0);
+    cnt.fill(0);
+    bmin.fill(Infinity);
+    bmax.fill(-Infinity);
+    sq.fill(0);
+    for (let r = b0; r < b1; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) {
+        const x = data[base + c];
+        if (x === x) {
+          sum[c] += x;
+          cnt[c] += 1;
+          if (x < bmin[c]) bmin[c] = x;
+          if (x > bmax[c]) bmax[c] = x;
+        }
+      }
+    }
+    // Pass 2 reads the block again while it is still in cache; sum becomes the block mean.
+    for (let c = 0; c < cols; c++) sum[c] = cnt[c] > 0 ? sum[c] / cnt[c] : 0;
+    for (let r = b0; r < b1; r++) {
+      const base = r * cols;
+      for (let c = 0; c < cols; c++) {
+        const x = data[base + c];
+        if (x === x) {
+          const d = x - sum[c];
+          sq[c] += d * d;
+        }
+      }
+    }
+    const rowsInBlock = b1 - b0;
+    for (let c = 0; c < cols; c++) {
+      this.nans[c] += rowsInBlock - cnt[c];
+      if (bmin[c] < this.min[c]) this.min[c] = bmin[c];
+      if (bmax[c] > this.max[c]) this.max[c] = bmax[c];
+      this.merge(c, cnt[c], sum[c], sq[c]);
+    }
+  }
+
+  /** Chan et al.'s parallel update of column c with (nb, meanB, m2B). */
+  private merge(c: number, nb: number, meanB: number, m2B: number): void {
+    if (nb === 0) return;
+    const na = this.n[c];
+    if (na === 0) {
+      this.n[c] = nb;
+      this.mean[c] = meanB;
+      this.m2[c] = m2B;
+      return;
+    }
+    const n = na + nb;
+    const meanA = this.mean[c];
+    if (!Number.isFinite(meanA) || !Number.isFinite(meanB)) {
+      // ±Infinity in the data: the mean is infinite (or NaN) and the spread NaN, as in NumPy.
+      this.mean[c] = (na * meanA + nb * meanB) / n;
+      this.m2[c] = NaN;
+    } else {
+      const delta = meanB - meanA;
+      this.mean[c] = meanA + delta * (nb / n);
+      this.m2[c] += m2B + delta * delta * ((na * nb) / n);
+    }
+    this.n[c] = n;
+  }
+
+  /** The statistics of all rows added so far. */
+  result(): ColumnStats {
+    const cols = this.cols;
+    const out: ColumnStats = {
+      count: Float64Array.from(this.n),
+      nanCount: Float64Array.from(this.nans),
+      mean: new Float64Array(cols),
+      std: new Float64Array(cols),
+      min: new Float64Array(cols),
+      max: new Float64Array(cols),
+    };
+    for (let c = 0; c < cols; c++) {
+      const n = this.n[c];
+      out.mean[c] = n > 0 ? this.mean[c] : NaN;
+      out.std[c] = n > 0 ? Math.sqrt(this.m2[c] / n) : NaN;
+      out.min[c] = n > 0 ? this.min[c] : NaN;
+      out.max[c] = n > 0 ? this.max[c] : NaN;
+    }
+    return out;
+  }
+}
+
+/** Statistics of every column of a row-major rows x cols matrix. */
+export function columnStats(data: FloatArray, rows: number, cols: number): ColumnStats {
+  const acc = new ColumnAccumulator(cols);
+  acc.addRows(data, 0, rows);
+  return acc.result();
+}
+
+/** columnStats in slices of rows, yielding to the event loop between slices. */
+export async function columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats> {
+  const acc = new ColumnAccumulator(cols);
+  const sliceRows = Math.max(1, Math.floor(ASYNC_SLICE_ELEMENTS / cols));
+  for (let r0 = 0; r0 < rows; r0 += sliceRows) {
+    acc.addRows(data, r0, Math.min(rows, r0 + sliceRows));
+    if (r0 + sliceRows < rows) await new Promise((resolve) => setImmediate(resolve));
+  }
+  return acc.result();
+}

@@ -1,0 +1,11 @@
+/** The pure-TypeScript backend: always available, the reference for every other backend. */
+import type { Backend } from '../contract.js';
+import { columnStats, columnStatsAsync } from './column-stats.js';
+import { quantiles } from './quantiles.js';
+
+export const jsBackend: Backend = {
+  name: 'js',
+  columnStats,
+  columnStatsAsync,
+  quantiles,
+};

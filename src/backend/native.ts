@@ -1,0 +1,85 @@
+/**
+ * Loads the native addon (build/Release/mlwatch.node) and adapts it to the Backend contract.
+ * Loading never throws: a missing or broken addon is reported with every reason collected,
+ * and the library runs on the JS backend.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Backend, ColumnStats } from './contract.js';
+import type { FloatArray } from '../matrix.js';
+
+/** The functions the addon exports (native/addon/module.cc). */
+export interface NativeAddon {
+  columnStats(data: FloatArray, rows: number, cols: number): ColumnStats;
+  columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats>;
+  quantiles(values: FloatArray, q: Float64Array): Float64Array;
+  info(): NativeInfo;
+}
+
+/** What the addon reports about its build and the machine. */
+export interface NativeInfo {
+  simd: string;
+  threads: number;
+  cuda: { compiled: boolean; deviceCount: number; error: string | null; devices: string[] };
+}
+
+export interface NativeLoad {
+  addon: NativeAddon | null;
+  path: string | null;
+  /** Why the addon could not be used, when addon is null. */
+  error: string | null;
+}
+
+// This file is two levels below the package root, both as src/backend/native.ts and
+// dist/backend/native.js.
+const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+function candidatePaths(): string[] {
+  const fromEnv = process.env.MLWATCH_ADDON_PATH;
+  const built = ['Release', 'Debug'].map((dir) => join(packageRoot, 'build', dir, 'mlwatch.node'));
+  return fromEnv ? [resolve(fromEnv)] : built;
+}
+
+let cached: NativeLoad | undefined;
+
+/** Loads the addon once; later calls return the same answer. */
+export function loadNative(): NativeLoad {
+  if (cached) return cached;
+  const require = createRequire(import.meta.url);
+  const errors: string[] = [];
+  for (const path of candidatePaths()) {
+    if (!existsSync(path)) {
+      errors.push(`${path}: not found`);
+      continue;
+    }
+    try {
+      const addon = require(path) as NativeAddon;
+      addon.info(); // a binary that cannot answer this is not trusted
+      cached = { addon, path, error: null };
+      return cached;
+    } catch (e) {
+      errors.push(`${path}: ${(e as Error).message}`);
+    }
+  }
+  const logPath = join(packageRoot, 'build', 'native-build-error.log');
+  if (existsSync(logPath)) {
+    const log = readFileSync(logPath, 'utf8').trim().split('\n').slice(-12).join('\n');
+    errors.push(`the install-time build failed (${logPath}):\n${log}`);
+  } else {
+    errors.push('build it with `npm run build:native` (needs CMake and a C++17 compiler)');
+  }
+  cached = { addon: null, path: null, error: `native addon not loaded: ${errors.join('; ')}` };
+  return cached;
+}
+
+/** The `cpu` backend over a loaded addon. */
+export function nativeCpuBackend(addon: NativeAddon): Backend {
+  return {
+    name: 'cpu',
+    columnStats: (data, rows, cols) => addon.columnStats(data, rows, cols),
+    columnStatsAsync: (data, rows, cols) => addon.columnStatsAsync(data, rows, cols),
+    quantiles: (values, q) => addon.quantiles(values, q),
+  };
+}

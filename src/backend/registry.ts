@@ -1,0 +1,124 @@
+/**
+ * Backend selection: which backends exist on this machine, which one is active, and why the
+ * others are not available. Start-up choice: MLWATCH_BACKEND=js|cpu|cuda, else the fastest
+ * available (cpu, then js).
+ */
+import type { Backend, BackendName } from './contract.js';
+import { jsBackend } from './js/index.js';
+import { loadNative, nativeCpuBackend } from './native.js';
+
+export const BACKEND_NAMES: readonly BackendName[] = ['js', 'cpu', 'cuda'];
+
+/** What one backend offers here. */
+export interface BackendStatus {
+  name: BackendName;
+  available: boolean;
+  /** Why the backend cannot be used, when it is not available. */
+  reason: string | null;
+  /** SIMD level of the native kernels ('avx2+fma' or 'baseline'); null for js. */
+  simd: string | null;
+  /** Threads the backend computes with. */
+  threads: number;
+}
+
+/** backendInfo(): the active backend and the state of every backend. */
+export interface BackendInfo {
+  active: BackendName;
+  backends: Record<BackendName, BackendStatus>;
+  native: { loaded: boolean; path: string | null; error: string | null };
+  cuda: { compiled: boolean; deviceCount: number; devices: string[]; error: string | null };
+}
+
+interface Entry {
+  status: BackendStatus;
+  backend: Backend | null;
+}
+
+let entries: Record<BackendName, Entry> | undefined;
+let active: Backend | undefined;
+
+function discover(): Record<BackendName, Entry> {
+  if (entries) return entries;
+  const native = loadNative();
+  const info = native.addon?.info() ?? null;
+  const js: Entry = {
+    backend: jsBackend,
+    status: { name: 'js', available: true, reason: null, simd: null, threads: 1 },
+  };
+  const cpu: Entry = native.addon
+    ? {
+        backend: nativeCpuBackend(native.addon),
+        status: { name: 'cpu', available: true, reason: null, simd: info!.simd, threads: info!.threads },
+      }
+    : { backend: null, status: { name: 'cpu', available: false, reason: native.error, simd: null, threads: 0 } };
+  let cudaReason: string;
+  if (!info) cudaReason = 'the native addon is not loaded';
+  else if (!info.cuda.compiled) cudaReason = info.cuda.error ?? 'the addon was built without CUDA';
+  else if (info.cuda.deviceCount === 0) cudaReason = `compiled, no device: ${info.cuda.error ?? 'no CUDA device'}`;
+  else cudaReason = `compiled, ${info.cuda.deviceCount} device(s), but the CUDA kernels are not implemented yet`;
+  const cuda: Entry = {
+    backend: null,
+    status: { name: 'cuda', available: false, reason: cudaReason, simd: null, threads: 0 },
+  };
+  entries = { js, cpu, cuda };
+  return entries;
+}
+
+function requireAvailable(name: unknown, source: string): Backend {
+  if (typeof name !== 'string' || !(BACKEND_NAMES as readonly string[]).includes(name)) {
+    throw new TypeError(`Expected one of ${BACKEND_NAMES.join(', ')} for ${source} but received ${JSON.stringify(name)}`);
+  }
+  const entry = discover()[name as BackendName];
+  if (!entry.backend) throw new Error(`The '${name}' backend is not available: ${entry.status.reason}`);
+  return entry.backend;
+}
+
+/**
+ * Makes `name` the active backend for every later call and returns it. Throws an Error that
+ * says why when the backend is not available on this machine.
+ */
+export function useBackend(name: BackendName): Backend {
+  active = requireAvailable(name, 'useBackend(name)');
+  return active;
+}
+
+/**
+ * The active backend. On first use it is chosen from MLWATCH_BACKEND (an unavailable choice
+ * throws, naming the reason), else the fastest available one.
+ */
+export function getBackend(): Backend {
+  if (active) return active;
+  const fromEnv = process.env.MLWATCH_BACKEND;
+  if (fromEnv) return (active = requireAvailable(fromEnv, 'MLWATCH_BACKEND'));
+  const all = discover();
+  active = (all.cpu.backend ?? all.js.backend)!;
+  return active;
+}
+
+/** The backends available on this machine, fastest first. */
+export function availableBackends(): BackendName[] {
+  const all = discover();
+  return (['cuda', 'cpu', 'js'] as const).filter((n) => all[n].status.available);
+}
+
+/** The active backend and, for every backend, whether it is available and why not. */
+export function backendInfo(): BackendInfo {
+  const all = discover();
+  const native = loadNative();
+  const info = native.addon?.info();
+  return {
+    active: getBackend().name,
+    backends: {
+      js: { ...all.js.status },
+      cpu: { ...all.cpu.status },
+      cuda: { ...all.cuda.status },
+    },
+    native: { loaded: native.addon !== null, path: native.path, error: native.error },
+    cuda: {
+      compiled: info?.cuda.compiled ?? false,
+      deviceCount: info?.cuda.deviceCount ?? 0,
+      devices: info?.cuda.devices ?? [],
+      error: info?.cuda.error ?? null,
+    },
+  };
+}

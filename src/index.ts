@@ -1,0 +1,24 @@
+/** mlwatch: the public surface. Re-exports only. */
+export type { Backend, BackendName, ColumnStats } from './backend/contract.js';
+export { availableBackends, backendInfo, getBackend, useBackend } from './backend/registry.js';
+export type { BackendInfo, BackendStatus } from './backend/registry.js';
+export type { Clock } from './clock.js';
+export { DriftDetector } from './drift/drift-detector.js';
+export type { DriftDetectorOptions, DriftSeverity, FeatureDrift, SimpleDriftResult } from './drift/drift-detector.js';
+export { matrixFromRows, validateMatrix } from './matrix.js';
+export type { FeatureMatrix, FloatArray, NumericInput } from './matrix.js';
+export { ModelMonitor } from './monitor/model-monitor.js';
+export type {
+  AccuracyTrend,
+  Alert,
+  AlertReport,
+  AlertType,
+  LatencyTrend,
+  ModelMonitorOptions,
+  PerformanceTrend,
+} from './monitor/model-monitor.js';
+export { RingBuffer } from './monitor/ring-buffer.js';
+export { columnStats, columnStatsAsync } from './stats/column-stats.js';
+export { percentiles, quantiles } from './stats/quantiles.js';
+export { DEFAULT_RETRAINING_POLICY, RetrainingTrigger } from './trigger/retraining-trigger.js';
+export type { DriftSignal, RetrainingDecision, RetrainingPolicy, RetrainingTriggerOptions } from './trigger/retraining-trigger.js';
