@@ -4,8 +4,13 @@
 // accumulates sum, count, min and max per column; pass 2 re-reads the block from cache and
 // accumulates the squared deviations from the block's own mean. The block results are then
 // merged into running (n, mean, M2) with Chan et al.'s parallel update. Memory is read from
-// RAM once, and the variance is as accurate as a textbook two-pass algorithm: a column of
-// 1e8 + N(0, 1) keeps its unit standard deviation.
+// RAM once, and the variance is as accurate as a textbook two-pass algorithm.
+//
+// Every value is first shifted by a per-column constant K (the mean of the matrix's first
+// block), and all means are kept relative to K. Without the shift, the differences of block
+// means in Chan's update lose digits on columns like 1e8 + N(0, 1) (the means' rounding,
+// 1.5e-8 at 1e8, is large against their spread); with it they are small numbers known to full
+// precision, and x - K is exact for x near K.
 //
 // Rows are split into a fixed number of row ranges (chosen from the shape only), each run
 // as one task on the thread pool and merged in order, so results do not depend on the
@@ -65,9 +70,11 @@ inline void chan_merge(double& na, double& mean_a, double& m2_a, double nb, doub
   na = n;
 }
 
-// Scratch for one block: per-column sum, count, extremes, block mean and squared deviations.
+// Scratch for one block: per-column shift, sum, count, extremes, block mean (relative to the
+// shift) and squared deviations.
 struct BlockScratch {
-  explicit BlockScratch(size_t cols) : sum(cols), cnt(cols), mn(cols), mx(cols), bmean(cols), sq(cols) {}
+  BlockScratch(size_t cols, const std::vector<double>& shift)
+      : shift(shift), sum(cols), cnt(cols), mn(cols), mx(cols), bmean(cols), sq(cols) {}
   void reset() {
     std::fill(sum.begin(), sum.end(), 0.0);
     std::fill(cnt.begin(), cnt.end(), 0.0);
@@ -75,6 +82,7 @@ struct BlockScratch {
     std::fill(mx.begin(), mx.end(), -std::numeric_limits<double>::infinity());
     std::fill(sq.begin(), sq.end(), 0.0);
   }
+  const std::vector<double>& shift;
   std::vector<double> sum, cnt, mn, mx, bmean, sq;
 };
 
@@ -85,7 +93,7 @@ void pass1_portable(const T* row, size_t c0, size_t cols, BlockScratch& s) {
   for (size_t c = c0; c < cols; ++c) {
     const double x = static_cast<double>(row[c]);
     const bool ok = (x == x);
-    s.sum[c] += ok ? x : 0.0;
+    s.sum[c] += ok ? x - s.shift[c] : 0.0;
     s.cnt[c] += ok ? 1.0 : 0.0;
     s.mn[c] = (x < s.mn[c]) ? x : s.mn[c];
     s.mx[c] = (x > s.mx[c]) ? x : s.mx[c];
@@ -97,7 +105,7 @@ void pass2_portable(const T* row, size_t c0, size_t cols, BlockScratch& s) {
   for (size_t c = c0; c < cols; ++c) {
     const double x = static_cast<double>(row[c]);
     if (x == x) {
-      const double d = x - s.bmean[c];
+      const double d = (x - s.shift[c]) - s.bmean[c];
       s.sq[c] += d * d;
     }
   }
@@ -117,7 +125,8 @@ MLWATCH_AVX2 size_t pass1_avx2(const T* row, size_t cols, BlockScratch& s) {
   for (; c + 4 <= cols; c += 4) {
     const __m256d x = load4(row + c);
     const __m256d ok = _mm256_cmp_pd(x, x, _CMP_ORD_Q);
-    _mm256_storeu_pd(&s.sum[c], _mm256_add_pd(_mm256_loadu_pd(&s.sum[c]), _mm256_and_pd(x, ok)));
+    const __m256d shifted = _mm256_sub_pd(x, _mm256_loadu_pd(&s.shift[c]));
+    _mm256_storeu_pd(&s.sum[c], _mm256_add_pd(_mm256_loadu_pd(&s.sum[c]), _mm256_and_pd(shifted, ok)));
     _mm256_storeu_pd(&s.cnt[c], _mm256_add_pd(_mm256_loadu_pd(&s.cnt[c]), _mm256_and_pd(one, ok)));
     // minpd/maxpd return the second operand when the first is NaN: NaN is skipped.
     _mm256_storeu_pd(&s.mn[c], _mm256_min_pd(x, _mm256_loadu_pd(&s.mn[c])));
@@ -132,7 +141,8 @@ MLWATCH_AVX2 size_t pass2_avx2(const T* row, size_t cols, BlockScratch& s) {
   for (; c + 4 <= cols; c += 4) {
     const __m256d x = load4(row + c);
     const __m256d ok = _mm256_cmp_pd(x, x, _CMP_ORD_Q);
-    const __m256d d = _mm256_and_pd(_mm256_sub_pd(x, _mm256_loadu_pd(&s.bmean[c])), ok);
+    const __m256d shifted = _mm256_sub_pd(x, _mm256_loadu_pd(&s.shift[c]));
+    const __m256d d = _mm256_and_pd(_mm256_sub_pd(shifted, _mm256_loadu_pd(&s.bmean[c])), ok);
     _mm256_storeu_pd(&s.sq[c], _mm256_fmadd_pd(d, d, _mm256_loadu_pd(&s.sq[c])));
   }
   return c;
@@ -160,8 +170,9 @@ void block_passes_portable(const T* data, size_t r0, size_t r1, size_t cols, Blo
 }
 
 template <typename T>
-void stats_of_range(const T* data, size_t r0, size_t r1, size_t cols, size_t block_rows, Partial& p) {
-  BlockScratch s(cols);
+void stats_of_range(const T* data, size_t r0, size_t r1, size_t cols, size_t block_rows,
+                    const std::vector<double>& shift, Partial& p) {
+  BlockScratch s(cols, shift);
   const bool avx2 = simd_level() == SimdLevel::Avx2Fma;
   for (size_t b0 = r0; b0 < r1; b0 += block_rows) {
     const size_t b1 = std::min(r1, b0 + block_rows);
@@ -183,6 +194,26 @@ void stats_of_range(const T* data, size_t r0, size_t r1, size_t cols, size_t blo
   }
 }
 
+// The shift K per column: the mean of the non-NaN values in the first rows, 0 if none is finite.
+template <typename T>
+std::vector<double> first_block_means(const T* data, size_t rows, size_t cols) {
+  std::vector<double> sum(cols, 0.0), cnt(cols, 0.0);
+  for (size_t r = 0; r < rows; ++r) {
+    for (size_t c = 0; c < cols; ++c) {
+      const double x = static_cast<double>(data[r * cols + c]);
+      if (x == x) {
+        sum[c] += x;
+        cnt[c] += 1.0;
+      }
+    }
+  }
+  for (size_t c = 0; c < cols; ++c) {
+    const double k = cnt[c] > 0 ? sum[c] / cnt[c] : 0.0;
+    sum[c] = std::isfinite(k) ? k : 0.0;
+  }
+  return sum;
+}
+
 template <typename T>
 void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStatsOut& out) {
   if (cols == 0) return;
@@ -191,6 +222,7 @@ void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStat
   size_t tasks = std::min(kMaxTasks, std::max<size_t>(1, elements / kTaskElements));
   tasks = std::min(tasks, std::max<size_t>(1, rows / block_rows));
   const size_t rows_per_task = (rows + tasks - 1) / tasks;
+  const std::vector<double> shift = first_block_means(data, std::min(rows, block_rows), cols);
 
   std::vector<Partial> partials;
   partials.reserve(tasks);
@@ -198,7 +230,7 @@ void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStat
   parallel_for(tasks, [&](size_t t) {
     const size_t r0 = std::min(rows, t * rows_per_task);
     const size_t r1 = std::min(rows, r0 + rows_per_task);
-    stats_of_range(data, r0, r1, cols, block_rows, partials[t]);
+    stats_of_range(data, r0, r1, cols, block_rows, shift, partials[t]);
   });
 
   Partial& total = partials[0];
@@ -216,7 +248,7 @@ void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStat
     const double n = total.n[c];
     out.count[c] = n;
     out.nan_count[c] = total.nans[c];
-    out.mean[c] = n > 0 ? total.mean[c] : nan;
+    out.mean[c] = n > 0 ? shift[c] + total.mean[c] : nan;
     out.std[c] = n > 0 ? std::sqrt(total.m2[c] / n) : nan;
     out.min[c] = n > 0 ? total.min[c] : nan;
     out.max[c] = n > 0 ? total.max[c] : nan;

@@ -5,6 +5,10 @@
  * counts and finds extremes per column; pass 2 sums squared deviations from the block's own
  * mean. Blocks are merged into (n, mean, M2) with Chan et al.'s update. That is a two-pass
  * algorithm's accuracy at one pass's memory traffic, with no division per element.
+ *
+ * Values are shifted by a per-column constant K (the mean of the first block of rows) and every
+ * mean is kept relative to K, so that Chan's differences of block means stay accurate on
+ * columns like 1e8 + N(0, 1), where the raw means' rounding is large against their spread.
  */
 import type { ColumnStats } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
@@ -26,6 +30,7 @@ export class ColumnAccumulator {
   private readonly bmin: Float64Array;
   private readonly bmax: Float64Array;
   private readonly sq: Float64Array;
+  private shift: Float64Array | null = null;
 
   constructor(readonly cols: number) {
     this.n = new Float64Array(cols);
@@ -45,11 +50,13 @@ export class ColumnAccumulator {
   addRows(data: FloatArray, r0: number, r1: number): void {
     const cols = this.cols;
     const blockRows = Math.max(4, Math.floor(BLOCK_BYTES / (cols * data.BYTES_PER_ELEMENT)));
+    this.shift ??= firstBlockMeans(data, r0, Math.min(r1, r0 + blockRows), cols);
     for (let b0 = r0; b0 < r1; b0 += blockRows) this.addBlock(data, b0, Math.min(r1, b0 + blockRows));
   }
 
   private addBlock(data: FloatArray, b0: number, b1: number): void {
     const { cols, sum, cnt, bmin, bmax, sq } = this;
+    const shift = this.shift!;
     sum.fill(0);
     cnt.fill(0);
     bmin.fill(Infinity);
@@ -60,7 +67,7 @@ export class ColumnAccumulator {
       for (let c = 0; c < cols; c++) {
         const x = data[base + c];
         if (x === x) {
-          sum[c] += x;
+          sum[c] += x - shift[c];
           cnt[c] += 1;
           if (x < bmin[c]) bmin[c] = x;
           if (x > bmax[c]) bmax[c] = x;
@@ -74,7 +81,7 @@ export class ColumnAccumulator {
       for (let c = 0; c < cols; c++) {
         const x = data[base + c];
         if (x === x) {
-          const d = x - sum[c];
+          const d = x - shift[c] - sum[c];
           sq[c] += d * d;
         }
       }
@@ -125,13 +132,33 @@ export class ColumnAccumulator {
     };
     for (let c = 0; c < cols; c++) {
       const n = this.n[c];
-      out.mean[c] = n > 0 ? this.mean[c] : NaN;
+      out.mean[c] = n > 0 ? this.shift![c] + this.mean[c] : NaN;
       out.std[c] = n > 0 ? Math.sqrt(this.m2[c] / n) : NaN;
       out.min[c] = n > 0 ? this.min[c] : NaN;
       out.max[c] = n > 0 ? this.max[c] : NaN;
     }
     return out;
   }
+}
+
+/** The shift K per column: the mean of the non-NaN values of rows [r0, r1), 0 if not finite. */
+function firstBlockMeans(data: FloatArray, r0: number, r1: number, cols: number): Float64Array {
+  const sum = new Float64Array(cols);
+  const cnt = new Float64Array(cols);
+  for (let r = r0; r < r1; r++) {
+    for (let c = 0; c < cols; c++) {
+      const x = data[r * cols + c];
+      if (x === x) {
+        sum[c] += x;
+        cnt[c] += 1;
+      }
+    }
+  }
+  for (let c = 0; c < cols; c++) {
+    const k = cnt[c] > 0 ? sum[c] / cnt[c] : 0;
+    sum[c] = Number.isFinite(k) ? k : 0;
+  }
+  return sum;
 }
 
 /** Statistics of every column of a row-major rows x cols matrix. */

@@ -1,0 +1,66 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { columnStats, columnStatsAsync, getBackend, useBackend } from '../../src/index.js';
+import { backendsUnderTest, mismatches, sameBytes } from '../helpers/backends.js';
+import { decode, statsCases } from '../helpers/fixtures.js';
+
+const FIELDS = ['count', 'nanCount', 'mean', 'std', 'min', 'max'] as const;
+const initial = getBackend().name;
+afterAll(() => void useBackend(initial));
+
+describe.each(backendsUnderTest)('columnStats on the %s backend', (backend) => {
+  for (const c of statsCases) {
+    it(`matches NumPy: ${c.name}`, () => {
+      useBackend(backend);
+      const before = c.matrix.data.slice();
+      const stats = columnStats(c.matrix);
+      for (const field of FIELDS) {
+        // 1e-12 relative; std of exact-zero spread columns compares with an absolute floor
+        expect(mismatches(stats[field], decode(c.expected[field]), 1e-12, field === 'std' ? 1e-9 : 0), field).toEqual([]);
+      }
+      expect(sameBytes(c.matrix.data, before)).toBe(true);
+    });
+  }
+
+  it('keeps unit std on a column of 1e8 + N(0, 1)', () => {
+    useBackend(backend);
+    const c = statsCases.find((x) => x.name === 'float64 mixed columns')!;
+    const stats = columnStats(c.matrix);
+    expect(stats.std[3]).toBeGreaterThan(0.9);
+    expect(stats.std[3]).toBeLessThan(1.1);
+  });
+
+  it('gives NaN statistics, not an exception, for a column with no value', () => {
+    useBackend(backend);
+    const stats = columnStats({ data: new Float32Array([NaN, 1, NaN, 2]), rows: 2, cols: 2 });
+    expect(Array.from(stats.count)).toEqual([0, 2]);
+    expect(Array.from(stats.nanCount)).toEqual([2, 0]);
+    for (const field of ['mean', 'std', 'min', 'max'] as const) expect(stats[field][0]).toBeNaN();
+    expect(stats.mean[1]).toBe(1.5);
+  });
+
+  it('columnStatsAsync gives the same numbers as columnStats', async () => {
+    useBackend(backend);
+    const c = statsCases.find((x) => x.name.startsWith('generated float32'))!;
+    const sync = columnStats(c.matrix);
+    const async = await columnStatsAsync(c.matrix);
+    for (const field of FIELDS) expect(Array.from(async[field])).toEqual(Array.from(sync[field]));
+  });
+});
+
+describe('columnStats rejects bad input before any backend sees it', () => {
+  const cases: [string, unknown, RegExp][] = [
+    ['a non-object', 42, /Expected a FeatureMatrix .* but received number 42/],
+    ['number[] data', { data: [1, 2], rows: 1, cols: 2 }, /Expected a Float32Array or Float64Array for matrix.data but received Array/],
+    ['Int32Array data', { data: new Int32Array(2), rows: 1, cols: 2 }, /for matrix.data but received Int32Array/],
+    ['rows * cols != length', { data: new Float64Array(5), rows: 2, cols: 3 }, /matrix.data.length == rows \* cols \(2 \* 3 = 6\).*length 5/],
+    ['an empty matrix', { data: new Float64Array(0), rows: 0, cols: 3 }, /positive integer.*matrix.rows but received 0/],
+    ['fractional cols', { data: new Float64Array(3), rows: 2, cols: 1.5 }, /matrix.cols but received 1.5/],
+    ['string rows', { data: new Float64Array(3), rows: '3', cols: 1 }, /Expected a positive integer for matrix.rows but received string/],
+    ['names of the wrong length', { data: new Float64Array(4), rows: 2, cols: 2, names: ['a'] }, /2 names .* received 1/],
+  ];
+  for (const [label, input, message] of cases) {
+    it(`throws a clear error for ${label}`, () => {
+      expect(() => columnStats(input as never)).toThrow(message);
+    });
+  }
+});
