@@ -36,7 +36,7 @@ describe.each(backendsUnderTest)('quantiles on the %s backend', (backend) => {
   it('agrees with a full sort on random data with many ties', () => {
     useBackend(backend);
     let seed = 12345;
-    const values = new Float64Array(50_000).map(() => {
+    const values = new Float64Array(300_000).map(() => {
       seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
       return seed % 1000;
     });

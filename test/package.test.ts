@@ -1,0 +1,51 @@
+/**
+ * The package as users get it: `import … from 'mlwatch'` resolves (by self-reference) to the
+ * compiled dist/, and MLWATCH_BACKEND picks the start-up backend.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('..', import.meta.url).pathname;
+
+function runNode(code: string, env: Record<string, string> = {}): string {
+  return execFileSync(process.execPath, ['--input-type=module', '-e', code], {
+    cwd: root,
+    env: { ...process.env, ...env },
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+}
+
+describe('the mlwatch package', () => {
+  it('has been built (npm run build, run by npm install/ci)', () => {
+    expect(existsSync(`${root}dist/index.js`)).toBe(true);
+    expect(existsSync(`${root}dist/index.d.ts`)).toBe(true);
+  });
+
+  it("is importable as 'mlwatch' and computes on its default backend", () => {
+    const out = runNode(
+      "import { columnStats, percentiles, backendInfo } from 'mlwatch';" +
+        'const s = columnStats({ data: new Float64Array([1, 2, 3, 4]), rows: 2, cols: 2 });' +
+        'console.log(JSON.stringify({ mean: Array.from(s.mean), p: Array.from(percentiles([1, 2, 3], [50])), active: backendInfo().active }));',
+    );
+    const result = JSON.parse(out);
+    expect(result.mean).toEqual([2, 3]);
+    expect(result.p).toEqual([2]);
+    expect(['cpu', 'js']).toContain(result.active);
+  });
+
+  it('starts on the backend MLWATCH_BACKEND names', () => {
+    const out = runNode("import { getBackend } from 'mlwatch'; console.log(getBackend().name);", { MLWATCH_BACKEND: 'js' });
+    expect(out.trim()).toBe('js');
+  });
+
+  it('refuses an unknown or unavailable MLWATCH_BACKEND with a clear error', () => {
+    expect(() => runNode("import { getBackend } from 'mlwatch'; getBackend();", { MLWATCH_BACKEND: 'tpu' })).toThrow(
+      /Expected one of js, cpu, cuda for MLWATCH_BACKEND but received "tpu"/,
+    );
+    expect(() => runNode("import { getBackend } from 'mlwatch'; getBackend();", { MLWATCH_BACKEND: 'cuda' })).toThrow(
+      /The 'cuda' backend is not available/,
+    );
+  });
+});
