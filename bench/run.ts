@@ -1,0 +1,24 @@
+/**
+ * The benchmark suite: `npm run bench` runs every family; `npm run bench -- quantiles` one.
+ * Speed is reported as ratios against peers measured in the same run.
+ */
+import { arch, cpus, totalmem } from 'node:os';
+import { backendInfo } from '../src/index.js';
+import { benchColumnStats } from './column-stats.bench.js';
+import { benchQuantiles } from './quantiles.bench.js';
+
+const families: Record<string, () => void> = {
+  'column-stats': () => benchColumnStats(),
+  quantiles: () => benchQuantiles(),
+};
+
+const asked = process.argv.slice(2);
+const unknown = asked.filter((name) => !(name in families));
+if (unknown.length) {
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(families).join(', ')}`);
+  process.exit(2);
+}
+const info = backendInfo();
+console.log(`mlwatch benchmarks — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${arch()}, Node ${process.version}`);
+console.log(`backends: ${Object.values(info.backends).map((b) => `${b.name}=${b.available ? `yes${b.simd ? ` (${b.simd}, ${b.threads} threads)` : ''}` : 'no'}`).join(', ')}`);
+for (const name of asked.length ? asked : Object.keys(families)) families[name]();
