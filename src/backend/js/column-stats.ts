@@ -30,6 +30,7 @@ export class ColumnAccumulator {
   private readonly bmin: Float64Array;
   private readonly bmax: Float64Array;
   private readonly sq: Float64Array;
+  private readonly centre: Float64Array;
   private shift: Float64Array | null = null;
 
   constructor(readonly cols: number) {
@@ -44,6 +45,7 @@ export class ColumnAccumulator {
     this.bmin = new Float64Array(cols);
     this.bmax = new Float64Array(cols);
     this.sq = new Float64Array(cols);
+    this.centre = new Float64Array(cols);
   }
 
   /** Adds rows [r0, r1) of a row-major matrix with this accumulator's column count. */
@@ -57,8 +59,9 @@ export class ColumnAccumulator {
   private addBlock(data: FloatArray, b0: number, b1: number): void {
     const { cols, sum, cnt, bmin, bmax, sq } = this;
     const shift = this.shift!;
+    const rowsInBlock = b1 - b0;
     sum.fill(0);
-    cnt.fill(0);
+    cnt.fill(rowsInBlock); // NaNs are subtracted as they are found (they are rare)
     bmin.fill(Infinity);
     bmax.fill(-Infinity);
     sq.fill(0);
@@ -68,25 +71,30 @@ export class ColumnAccumulator {
         const x = data[base + c];
         if (x === x) {
           sum[c] += x - shift[c];
-          cnt[c] += 1;
           if (x < bmin[c]) bmin[c] = x;
           if (x > bmax[c]) bmax[c] = x;
+        } else {
+          cnt[c] -= 1;
         }
       }
     }
-    // Pass 2 reads the block again while it is still in cache; sum becomes the block mean.
-    for (let c = 0; c < cols; c++) sum[c] = cnt[c] > 0 ? sum[c] / cnt[c] : 0;
+    // sum becomes the block mean (relative to the shift); bmean + shift is the centre for pass 2,
+    // which reads the block again while it is still in cache.
+    const centre = this.centre;
+    for (let c = 0; c < cols; c++) {
+      sum[c] = cnt[c] > 0 ? sum[c] / cnt[c] : 0;
+      centre[c] = shift[c] + sum[c];
+    }
     for (let r = b0; r < b1; r++) {
       const base = r * cols;
       for (let c = 0; c < cols; c++) {
         const x = data[base + c];
         if (x === x) {
-          const d = x - shift[c] - sum[c];
+          const d = x - centre[c];
           sq[c] += d * d;
         }
       }
     }
-    const rowsInBlock = b1 - b0;
     for (let c = 0; c < cols; c++) {
       this.nans[c] += rowsInBlock - cnt[c];
       if (bmin[c] < this.min[c]) this.min[c] = bmin[c];
