@@ -3,8 +3,8 @@
  * sort in JS, and numpy.percentile on the same data. Run: npm run bench -- quantiles
  */
 import { availableBackends, percentiles, useBackend } from '../src/index.js';
-import { measure, printTable, type Timing } from './lib/measure.js';
-import { numpyMedianMs, writeData } from './lib/peers.js';
+import { measure, printTable, ratioLine, type Timing } from './lib/measure.js';
+import { numpyTiming, writeData } from './lib/peers.js';
 
 export function benchQuantiles(n = 10_000_000): void {
   const values = new Float64Array(n);
@@ -20,8 +20,12 @@ export function benchQuantiles(n = 10_000_000): void {
     timings.push(measure(`mlwatch percentiles (${backend})`, () => percentiles(values, p)));
   }
   timings.push(measure('JS copy + Float64Array sort', () => Float64Array.from(values).sort(), 2));
-  const numpyMs = numpyMedianMs('percentiles', writeData('values.f64', values), 'float64', [n], p);
-  if (numpyMs !== null) timings.push({ name: 'numpy.percentile', medianMs: numpyMs, runs: 0 });
-  const reference = timings.find((t) => t.name.startsWith('numpy')) ?? timings[timings.length - 1];
+  const numpy = numpyTiming('numpy.percentile', 'percentiles', writeData('values.f64', values), 'float64', [n], p);
+  if (numpy) timings.push(numpy);
+  const reference = numpy ?? timings[timings.length - 1];
   printTable(`percentiles [${p.join(', ')}] of ${n.toLocaleString('en-US')} float64 values`, timings, reference);
+  const native = timings.find((t) => t.name.includes('(cpu)'));
+  const js = timings.find((t) => t.name.includes('(js)'));
+  if (native && numpy) console.log(ratioLine('native vs NumPy', native, numpy));
+  if (native && js) console.log(ratioLine('native vs the mlwatch JS backend', native, js));
 }

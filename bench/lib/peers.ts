@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import type { Timing } from './measure.js';
 
 export const dataDir = fileURLToPath(new URL('../.data/', import.meta.url));
 const benchDir = fileURLToPath(new URL('../', import.meta.url));
@@ -26,11 +27,12 @@ export function writeData(name: string, data: Float32Array | Float64Array): stri
   return path;
 }
 
-/** Median milliseconds of a NumPy operation on a data file, or null when NumPy is missing. */
-export function numpyMedianMs(op: string, path: string, dtype: string, shape: number[], extra: number[] = []): number | null {
+/** Timing of a NumPy operation on a data file (through python3), or null when NumPy is missing. */
+export function numpyTiming(name: string, op: string, path: string, dtype: string, shape: number[], extra: number[] = []): Timing | null {
   if (!hasCommand('python3', ['-c', 'import numpy'])) return null;
   const out = execFileSync('python3', [`${benchDir}numpy_peer.py`, op, path, dtype, shape.join('x'), extra.join(',')], { encoding: 'utf8' });
-  return JSON.parse(out).medianMs as number;
+  const { bestMs, medianMs, runs } = JSON.parse(out) as Timing;
+  return { name, bestMs, medianMs, runs };
 }
 
 /**
