@@ -7,9 +7,11 @@
         "native/addon/info_binding.cc",
         "native/addon/module.cc",
         "native/addon/quantiles_binding.cc",
+        "native/addon/sketch_bins_binding.cc",
         "native/kernels/column_stats.cc",
         "native/kernels/cpu_features.cc",
         "native/kernels/quantiles.cc",
+        "native/kernels/sketch_bins.cc",
         "native/kernels/thread_pool.cc",
         "native/cuda/cuda_stub.cc"
       ],

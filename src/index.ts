@@ -18,6 +18,8 @@ export type {
   PerformanceTrend,
 } from './monitor/model-monitor.js';
 export { RingBuffer } from './monitor/ring-buffer.js';
+export { QuantileSketch } from './sketch/quantile-sketch.js';
+export type { QuantileSketchOptions } from './sketch/quantile-sketch.js';
 export { columnStats, columnStatsAsync } from './stats/column-stats.js';
 export { percentiles, quantiles } from './stats/quantiles.js';
 export { DEFAULT_RETRAINING_POLICY, RetrainingTrigger } from './trigger/retraining-trigger.js';

@@ -8,6 +8,7 @@ namespace mlwatch_addon {
 Napi::Value ColumnStats(const Napi::CallbackInfo& info);
 Napi::Value ColumnStatsAsync(const Napi::CallbackInfo& info);
 Napi::Value Quantiles(const Napi::CallbackInfo& info);
+Napi::Value SketchBins(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);
 
 }  // namespace mlwatch_addon

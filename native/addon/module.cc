@@ -10,6 +10,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("columnStats", Napi::Function::New(env, ColumnStats, "columnStats"));
   exports.Set("columnStatsAsync", Napi::Function::New(env, ColumnStatsAsync, "columnStatsAsync"));
   exports.Set("quantiles", Napi::Function::New(env, Quantiles, "quantiles"));
+  exports.Set("sketchBins", Napi::Function::New(env, SketchBins, "sketchBins"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }

@@ -27,6 +27,25 @@ export interface ColumnStats {
   max: Float64Array;
 }
 
+/** Bucket counts of a batch for the logarithmic quantile sketch; see Backend.sketchBins. */
+export interface SketchBins {
+  /** Key of counts[0]. */
+  minKey: number;
+  /** counts[k - minKey]: values whose key is k. Empty when no value had a key. */
+  counts: Float64Array;
+  /** Valid values <= minIndexable (counted as 0). */
+  zeroCount: number;
+  /** Sum, minimum and maximum of the valid values (0 when there is none). */
+  sum: number;
+  min: number;
+  max: number;
+  validCount: number;
+  /** NaN, negative or +Infinity values: not counted. */
+  invalidCount: number;
+  /** Index of the first invalid value, or -1. */
+  firstInvalid: number;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /**
@@ -42,4 +61,12 @@ export interface Backend {
    * Never modifies values. If any value is NaN every result is NaN, as numpy.quantile.
    */
   quantiles(values: FloatArray, q: Float64Array): Float64Array;
+  /**
+   * The batch insertion of QuantileSketch: for valid values (0 <= x < Infinity), x <= minIndexable
+   * counts as zero, otherwise its key is ceil(ln(x) * multiplier). Pure: the caller merges the
+   * counts only when invalidCount is 0. (Keys come from each platform's log: a value within one
+   * ulp of a bucket boundary may fall in the neighbouring bucket on another backend, which stays
+   * inside the sketch's accuracy bound.)
+   */
+  sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins;
 }

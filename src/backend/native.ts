@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend, ColumnStats } from './contract.js';
+import type { Backend, ColumnStats, SketchBins } from './contract.js';
 import type { FloatArray } from '../matrix.js';
 
 /** The functions the addon exports (native/addon/module.cc). */
@@ -15,6 +15,7 @@ export interface NativeAddon {
   columnStats(data: FloatArray, rows: number, cols: number): ColumnStats;
   columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats>;
   quantiles(values: FloatArray, q: Float64Array): Float64Array;
+  sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins;
   info(): NativeInfo;
 }
 
@@ -81,5 +82,6 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     columnStats: (data, rows, cols) => addon.columnStats(data, rows, cols),
     columnStatsAsync: (data, rows, cols) => addon.columnStatsAsync(data, rows, cols),
     quantiles: (values, q) => addon.quantiles(values, q),
+    sketchBins: (values, multiplier, minIndexable) => addon.sketchBins(values, multiplier, minIndexable),
   };
 }

@@ -2,10 +2,12 @@
 import type { Backend } from '../contract.js';
 import { columnStats, columnStatsAsync } from './column-stats.js';
 import { quantiles } from './quantiles.js';
+import { sketchBins } from './sketch-bins.js';
 
 export const jsBackend: Backend = {
   name: 'js',
   columnStats,
   columnStatsAsync,
   quantiles,
+  sketchBins,
 };

@@ -1,0 +1,28 @@
+// Bucket counts of a batch of values for a logarithmic quantile sketch (DDSketch mapping).
+// Semantics (shared with src/backend/js/sketch-bins.ts):
+//   a value x is valid when 0 <= x < +Inf (NaN, negatives and +Inf are invalid and not counted);
+//   x <= min_indexable counts in zero_count; otherwise its key is ceil(log(x) * multiplier);
+//   counts[k - min_key] is the number of values with key k, for min_key .. max_key.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <vector>
+
+namespace mlwatch {
+
+struct SketchBins {
+  int64_t min_key = 0;
+  std::vector<double> counts;  // empty when no value had a key
+  double zero_count = 0;
+  double sum = 0;              // of the valid values
+  double min = 0, max = 0;     // of the valid values (0 when there is none)
+  double valid_count = 0;
+  double invalid_count = 0;
+  int64_t first_invalid = -1;  // index of the first invalid value, -1 if none
+};
+
+SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable);
+SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable);
+
+}  // namespace mlwatch

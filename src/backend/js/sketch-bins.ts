@@ -1,0 +1,55 @@
+/**
+ * Bucket counts of a batch of values for the logarithmic quantile sketch (DDSketch mapping):
+ * the reference for native/kernels/sketch_bins.cc.
+ */
+import type { SketchBins } from '../contract.js';
+import type { FloatArray } from '../../matrix.js';
+
+export function sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins {
+  const n = values.length;
+  const keys = new Float64Array(n);
+  let lo = Infinity;
+  let hi = -Infinity;
+  let zeroCount = 0;
+  let sum = 0;
+  let min = Infinity;
+  let max = -Infinity;
+  let validCount = 0;
+  let invalidCount = 0;
+  let firstInvalid = -1;
+  for (let i = 0; i < n; i++) {
+    const x = values[i];
+    if (!(x >= 0 && x < Infinity)) {
+      if (firstInvalid < 0) firstInvalid = i;
+      invalidCount++;
+      keys[i] = NaN;
+      continue;
+    }
+    validCount++;
+    sum += x;
+    if (x < min) min = x;
+    if (x > max) max = x;
+    if (x <= minIndexable) {
+      zeroCount++;
+      keys[i] = NaN;
+      continue;
+    }
+    const key = Math.ceil(Math.log(x) * multiplier);
+    keys[i] = key;
+    if (key < lo) lo = key;
+    if (key > hi) hi = key;
+  }
+  const counts = lo <= hi ? new Float64Array(hi - lo + 1) : new Float64Array(0);
+  for (let i = 0; i < n; i++) if (keys[i] === keys[i]) counts[keys[i] - lo]++;
+  return {
+    minKey: lo <= hi ? lo : 0,
+    counts,
+    zeroCount,
+    sum,
+    min: validCount > 0 ? min : 0,
+    max: validCount > 0 ? max : 0,
+    validCount,
+    invalidCount,
+    firstInvalid,
+  };
+}
