@@ -15,9 +15,14 @@ export type {
   AlertType,
   LatencyTrend,
   ModelMonitorOptions,
+  MonitorCounters,
   PerformanceTrend,
 } from './monitor/model-monitor.js';
+export { AlertManager, RULE_NAMES } from './monitor/alert-manager.js';
+export type { AlertRule, AlertRules, RuleAlert, RuleName, RuleSeverity } from './monitor/alert-manager.js';
+export { ErrorWindow } from './monitor/error-window.js';
 export { RingBuffer } from './monitor/ring-buffer.js';
+export { FileStateStore } from './persist/file-state-store.js';
 export { QuantileSketch } from './sketch/quantile-sketch.js';
 export type { QuantileSketchOptions } from './sketch/quantile-sketch.js';
 export { columnStats, columnStatsAsync } from './stats/column-stats.js';

@@ -4,12 +4,23 @@
  *
  * Behaviour follows the reference ModelMonitor: the accuracy alert fires below 90 % of the
  * baseline accuracy, the latency alert above latencyThresholdMs, both judged on the newest
- * record. Nothing prints: alerts are returned by checkAlerts() and emitted as 'alert' events.
+ * record. Nothing prints: alerts are returned by checkAlerts() and emitted as events, once when
+ * an alert starts ('alert') and once when it ends ('resolved').
+ *
+ * The hot path (recordLatency, recordPerformance) writes into typed-array ring buffers and a
+ * quantile sketch in JS: no allocation and no native call per record. Memory is fixed by
+ * `capacity` and the sketch's maxBins, whatever the number of records.
  */
 import { EventEmitter } from 'node:events';
 import { clockOption, type Clock } from '../clock.js';
 import { rangeError, requireInteger, requireNumber, typeError } from '../errors.js';
+import { toFloatArray, type NumericInput } from '../matrix.js';
+import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
+import { QuantileSketch, type QuantileSketchOptions } from '../sketch/quantile-sketch.js';
+import { columnStats } from '../stats/column-stats.js';
 import { percentiles } from '../stats/quantiles.js';
+import { AlertManager, type AlertRules, type RuleAlert, type RuleFigures, type RuleName } from './alert-manager.js';
+import { ErrorWindow } from './error-window.js';
 import { RingBuffer } from './ring-buffer.js';
 
 export interface ModelMonitorOptions {
@@ -21,6 +32,8 @@ export interface ModelMonitorOptions {
   capacity?: number;
   /** Clock in epoch milliseconds. Default Date.now. */
   now?: Clock;
+  /** Options of the all-time latency sketch. Default { relativeAccuracy: 0.01 }. */
+  sketch?: QuantileSketchOptions;
 }
 
 export type AlertType = 'accuracy_degradation' | 'latency_spike';
@@ -41,8 +54,22 @@ export interface AlertReport {
   recentAccuracy: number | null;
   /** The newest latency in milliseconds, or null before the first record. */
   recentLatency: number | null;
-  /** Records made since construction (the ring buffers keep the last `capacity` of them). */
+  /** Latency records made since construction (the ring buffers keep the last `capacity` of them). */
   totalMeasurements: number;
+  /** Alert rules firing after this evaluation (configureAlerts); empty when none are configured. */
+  ruleAlerts: RuleAlert[];
+}
+
+/** Counters since construction (or since the state a snapshot restored). */
+export interface MonitorCounters {
+  /** Latency records (recordLatency, recordPerformance, recordBatch). */
+  records: number;
+  /** Accuracy records. */
+  accuracyRecords: number;
+  /** recordError() calls. */
+  errors: number;
+  /** Records refused for invalid values (NaN, negative latency, accuracy outside [0, 1]). */
+  rejected: number;
 }
 
 export type AccuracyTrend = 'improving' | 'degrading' | 'stable' | 'insufficient_data';
@@ -59,9 +86,11 @@ export interface PerformanceTrend {
 }
 
 export interface ModelMonitor {
-  /** Emitted by recordPerformance for each alert the new record raises. */
-  on(event: 'alert', listener: (alert: Alert, modelName: string) => void): this;
-  emit(event: 'alert', alert: Alert, modelName: string): boolean;
+  /** A threshold alert (accuracy_degradation, latency_spike) or an alert rule starts. */
+  on(event: 'alert', listener: (alert: Alert | RuleAlert, modelName: string) => void): this;
+  /** It ends. */
+  on(event: 'resolved', listener: (alert: Alert | RuleAlert, modelName: string) => void): this;
+  emit(event: 'alert' | 'resolved', alert: Alert | RuleAlert, modelName: string): boolean;
 }
 
 export class ModelMonitor extends EventEmitter {
@@ -71,13 +100,19 @@ export class ModelMonitor extends EventEmitter {
   readonly accuracyThreshold: number;
   readonly latencyThresholdMs: number;
   readonly capacity: number;
+  /** Every latency ever recorded, in bounded memory (relative-error quantiles). */
+  readonly latencySketch: QuantileSketch;
+  /** The alert rules (configureAlerts); evaluated by checkAlerts(). */
+  readonly alerts: AlertManager;
   private readonly now: Clock;
   private readonly accuracy: RingBuffer;
   private readonly latency: RingBuffer;
   private readonly timestamps: RingBuffer;
-  private total = 0;
+  private readonly outcomes: ErrorWindow;
+  private readonly counters: MonitorCounters = { records: 0, accuracyRecords: 0, errors: 0, rejected: 0 };
   private accuracyAlert = false;
   private latencyAlert = false;
+  private lastDriftScore: number | null = null;
 
   constructor(modelName: string, options: ModelMonitorOptions = {}) {
     super();
@@ -92,38 +127,125 @@ export class ModelMonitor extends EventEmitter {
     this.accuracy = new RingBuffer(this.capacity);
     this.latency = new RingBuffer(this.capacity);
     this.timestamps = new RingBuffer(this.capacity);
+    this.outcomes = new ErrorWindow(this.capacity);
+    this.latencySketch = new QuantileSketch(options.sketch);
+    this.alerts = new AlertManager((needed) => this.ruleFigures(needed), this.now);
+    this.alerts.on('alert', (a) => this.emit('alert', a, this.modelName));
+    this.alerts.on('resolved', (a) => this.emit('resolved', a, this.modelName));
+  }
+
+  /**
+   * Records one request's latency in milliseconds (>= 0, finite). An invalid value is counted
+   * in counters.rejected and throws a RangeError; nothing is stored.
+   */
+  recordLatency(latencyMs: number): void {
+    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs < Infinity)) this.reject('a finite number >= 0', 'latencyMs', latencyMs);
+    this.latency.push(latencyMs);
+    this.timestamps.push(this.now());
+    this.outcomes.record(false);
+    this.latencySketch.add(latencyMs);
+    this.counters.records++;
+    this.setLatencyAlert(latencyMs > this.latencyThresholdMs);
   }
 
   /**
    * Records one measurement: accuracy in [0, 1] and latency in milliseconds (>= 0). Invalid
-   * values (NaN, negative latency, accuracy outside [0, 1]) throw a RangeError and are not
-   * stored. Emits 'alert' for each threshold the record breaks.
+   * values are counted in counters.rejected and throw a RangeError; nothing is stored.
    */
   recordPerformance(accuracy: number, latencyMs: number): void {
-    requireNumber(accuracy, 'accuracy', 0, 1);
-    requireNumber(latencyMs, 'latencyMs', 0);
+    if (typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1)) this.reject('a number in [0, 1]', 'accuracy', accuracy);
+    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs < Infinity)) this.reject('a finite number >= 0', 'latencyMs', latencyMs);
     this.accuracy.push(accuracy);
-    this.latency.push(latencyMs);
-    this.timestamps.push(this.now());
-    this.total++;
-    this.accuracyAlert = accuracy < this.accuracyThreshold;
-    this.latencyAlert = latencyMs > this.latencyThresholdMs;
-    if (this.listenerCount('alert') > 0) for (const alert of this.currentAlerts()) this.emit('alert', alert, this.modelName);
+    this.counters.accuracyRecords++;
+    this.setAccuracyAlert(accuracy < this.accuracyThreshold);
+    this.recordLatency(latencyMs);
   }
 
-  /** The alert state after the newest record, with the newest figures. */
+  /**
+   * Records a batch: latencies (ms), and accuracies of the same length or null. All-or-nothing:
+   * one invalid value throws a RangeError naming its index and nothing is stored (the batch is
+   * counted in counters.rejected). The batch's latencies enter the sketch through the backend.
+   */
+  recordBatch(accuracies: NumericInput | null, latencies: NumericInput): void {
+    const lat = toFloatArray(latencies, 'latencies');
+    const acc = accuracies === null ? null : toFloatArray(accuracies, 'accuracies');
+    if (acc && acc.length !== lat.length) throw rangeError(`${lat.length} accuracies (one per latency)`, 'accuracies', `${acc.length}`);
+    if (lat.length === 0) return;
+    if (acc) {
+      const s = columnStats({ data: acc, rows: acc.length, cols: 1 });
+      if (s.nanCount[0] > 0 || s.min[0] < 0 || s.max[0] > 1) {
+        this.counters.rejected += lat.length;
+        throw rangeError('accuracies in [0, 1]', 'accuracies', `a batch with min ${s.min[0]}, max ${s.max[0]} and ${s.nanCount[0]} NaN (nothing stored)`);
+      }
+    }
+    const before = this.latencySketch.count;
+    try {
+      this.latencySketch.addMany(lat); // validates every latency first, all-or-nothing
+    } catch (e) {
+      this.counters.rejected += lat.length;
+      throw e;
+    }
+    const added = this.latencySketch.count - before;
+    this.latency.pushMany(lat);
+    this.timestamps.fill(this.now(), added);
+    this.outcomes.record(false, added);
+    this.counters.records += added;
+    this.setLatencyAlert(lat[lat.length - 1] > this.latencyThresholdMs);
+    if (acc) {
+      this.accuracy.pushMany(acc);
+      this.counters.accuracyRecords += acc.length;
+      this.setAccuracyAlert(acc[acc.length - 1] < this.accuracyThreshold);
+    }
+  }
+
+  /** Records a failed request (the source of the error_rate rule). */
+  recordError(): void {
+    this.outcomes.record(true);
+    this.counters.errors++;
+  }
+
+  /** Records the latest drift result (the source of the drift_score rule). */
+  recordDrift(drift: { maxDriftScore: number }): void {
+    if (typeof drift !== 'object' || drift === null) throw typeError('a drift result { maxDriftScore }', 'drift', drift);
+    if (typeof drift.maxDriftScore !== 'number') throw typeError('a number', 'drift.maxDriftScore', drift.maxDriftScore);
+    this.lastDriftScore = Number.isNaN(drift.maxDriftScore) ? null : drift.maxDriftScore;
+  }
+
+  /** Sets the alert rules, e.g. { latency_p99_ms: { threshold: 100, severity: 'critical' } }. */
+  configureAlerts(rules: AlertRules): void {
+    this.alerts.configureAlerts(rules);
+  }
+
+  /** Counters since construction. */
+  get stats(): Readonly<MonitorCounters> {
+    return { ...this.counters };
+  }
+
+  /** Errors / requests over the window. */
+  get errorRate(): number {
+    return this.outcomes.rate;
+  }
+
+  /** Bytes of memory held by the monitor's buffers and sketch (fixed by capacity and maxBins). */
+  get byteLength(): number {
+    return this.accuracy.byteLength + this.latency.byteLength + this.timestamps.byteLength + this.outcomes.byteLength + this.latencySketch.byteLength;
+  }
+
+  /** The threshold alerts after the newest record, the alert rules (evaluated now), and the newest figures. */
   checkAlerts(): AlertReport {
-    if (this.accuracy.size === 0) {
-      return { modelName: this.modelName, status: 'no_data', alerts: [], recentAccuracy: null, recentLatency: null, totalMeasurements: 0 };
+    const ruleAlerts = this.alerts.evaluate();
+    if (this.latency.size === 0 && this.accuracy.size === 0) {
+      return { modelName: this.modelName, status: ruleAlerts.length ? 'alert' : 'no_data', alerts: [], recentAccuracy: null, recentLatency: null, totalMeasurements: 0, ruleAlerts };
     }
     const alerts = this.currentAlerts();
     return {
       modelName: this.modelName,
-      status: alerts.length > 0 ? 'alert' : 'healthy',
+      status: alerts.length > 0 || ruleAlerts.length > 0 ? 'alert' : 'healthy',
       alerts,
-      recentAccuracy: this.accuracy.fromNewest(0),
-      recentLatency: this.latency.fromNewest(0),
-      totalMeasurements: this.total,
+      recentAccuracy: this.accuracy.size ? this.accuracy.fromNewest(0) : null,
+      recentLatency: this.latency.size ? this.latency.fromNewest(0) : null,
+      totalMeasurements: this.counters.records,
+      ruleAlerts,
     };
   }
 
@@ -135,7 +257,7 @@ export class ModelMonitor extends EventEmitter {
    */
   getPerformanceTrend(window = 5): PerformanceTrend {
     requireInteger(window, 'window', 1, this.capacity);
-    const held = this.accuracy.size;
+    const held = Math.min(this.accuracy.size, this.latency.size);
     if (held < window) return { accuracyTrend: 'insufficient_data', latencyTrend: 'insufficient_data' };
     const recentAccuracy = this.accuracy.meanOfRecent(window);
     const recentLatency = this.latency.meanOfRecent(window);
@@ -152,14 +274,20 @@ export class ModelMonitor extends EventEmitter {
   }
 
   /**
-   * Exact latency percentiles (p in [0, 100], NumPy's 'linear' method) over the records held in
-   * the ring buffer, computed on the active backend directly over the buffer's memory.
+   * Latency percentiles, p in [0, 100]. over: 'window' (default) is exact (NumPy's 'linear'
+   * method) over the records in the ring buffer, computed on the active backend directly over
+   * the buffer's memory; 'all' estimates them over every record from the sketch, within its
+   * relative accuracy (1 % by default) of the true value.
    *
    * @throws RangeError when nothing has been recorded yet
    */
-  latencyPercentiles(p: number | ArrayLike<number> = [50, 90, 99]): Float64Array {
+  latencyPercentiles(p: number | ArrayLike<number> = [50, 90, 99], options: { over?: 'window' | 'all' } = {}): Float64Array {
+    const over = options.over ?? 'window';
+    if (over !== 'window' && over !== 'all') throw typeError("'window' or 'all'", 'options.over', over);
     if (this.latency.size === 0) throw rangeError('at least one recorded latency', 'latencyPercentiles()', 'no records');
-    return percentiles(this.latency.unorderedView(), p);
+    if (over === 'window') return percentiles(this.latency.unorderedView(), p);
+    const list = typeof p === 'number' ? [p] : Array.from(p);
+    return this.latencySketch.quantiles(list.map((x, i) => requireNumber(x, `p[${i}]`, 0, 100) / 100));
   }
 
   /** Latencies held, oldest first (a copy). */
@@ -177,14 +305,104 @@ export class ModelMonitor extends EventEmitter {
     return this.timestamps.toArray();
   }
 
+  /**
+   * The monitor's whole state as bytes (snapshot format version 1, see persist/snapshot-format.ts):
+   * options, counters, alert states and rules, the ring buffers and the latency sketch.
+   */
+  snapshot(): Uint8Array {
+    const header = {
+      modelName: this.modelName,
+      options: { baselineAccuracy: this.baselineAccuracy, latencyThresholdMs: this.latencyThresholdMs, capacity: this.capacity },
+      counters: this.counters,
+      accuracyAlert: this.accuracyAlert,
+      latencyAlert: this.latencyAlert,
+      lastDriftScore: this.lastDriftScore,
+      alerts: this.alerts.exportState(),
+    };
+    return encodeSnapshot(SnapshotKind.ModelMonitor, header, [
+      f64Section(this.accuracy.toArray()),
+      f64Section(this.latency.toArray()),
+      f64Section(this.timestamps.toArray()),
+      this.outcomes.toArray(),
+      this.latencySketch.serialize(),
+    ]);
+  }
+
+  /**
+   * A monitor with the state of snapshot() bytes. Events do not carry over: attach listeners to
+   * the restored monitor. Throws a RangeError on damaged or foreign bytes.
+   */
+  static restore(bytes: Uint8Array, options: { now?: Clock } = {}): ModelMonitor {
+    const { header, sections } = decodeSnapshot(bytes, SnapshotKind.ModelMonitor, 'ModelMonitor');
+    if (sections.length !== 5) throw rangeError('5 sections in a ModelMonitor snapshot', 'bytes', `${sections.length}`);
+    const h = header as {
+      modelName: string;
+      options: { baselineAccuracy: number; latencyThresholdMs: number; capacity: number };
+      counters: MonitorCounters;
+      accuracyAlert: boolean;
+      latencyAlert: boolean;
+      lastDriftScore: number | null;
+      alerts: ReturnType<AlertManager['exportState']>;
+    };
+    const sketch = QuantileSketch.deserialize(sections[4]);
+    const m = new ModelMonitor(h.modelName, { ...h.options, now: options.now, sketch: { relativeAccuracy: sketch.relativeAccuracy, maxBins: sketch.maxBins } });
+    m.accuracy.pushMany(f64FromSection(sections[0]));
+    m.latency.pushMany(f64FromSection(sections[1]));
+    m.timestamps.pushMany(f64FromSection(sections[2]));
+    for (const flag of sections[3]) m.outcomes.record(flag === 1);
+    m.latencySketch.merge(sketch);
+    Object.assign(m.counters, h.counters);
+    m.accuracyAlert = h.accuracyAlert === true;
+    m.latencyAlert = h.latencyAlert === true;
+    m.lastDriftScore = typeof h.lastDriftScore === 'number' ? h.lastDriftScore : null;
+    m.alerts.importState(h.alerts);
+    return m;
+  }
+
+  private reject(expected: string, name: string, value: unknown): never {
+    this.counters.rejected++;
+    if (typeof value !== 'number') throw typeError('a number', name, value);
+    throw rangeError(`${expected} (the record was not stored)`, name, String(value));
+  }
+
+  private setAccuracyAlert(on: boolean): void {
+    if (on === this.accuracyAlert) return;
+    const alert = this.accuracyAlertOf();
+    this.accuracyAlert = on;
+    this.emit(on ? 'alert' : 'resolved', alert, this.modelName);
+  }
+
+  private setLatencyAlert(on: boolean): void {
+    if (on === this.latencyAlert) return;
+    const alert = this.latencyAlertOf();
+    this.latencyAlert = on;
+    this.emit(on ? 'alert' : 'resolved', alert, this.modelName);
+  }
+
+  private accuracyAlertOf(): Alert {
+    return { type: 'accuracy_degradation', current: this.accuracy.fromNewest(0), threshold: this.accuracyThreshold, severity: 'high' };
+  }
+
+  private latencyAlertOf(): Alert {
+    return { type: 'latency_spike', current: this.latency.fromNewest(0), threshold: this.latencyThresholdMs, severity: 'medium' };
+  }
+
   private currentAlerts(): Alert[] {
     const alerts: Alert[] = [];
-    if (this.accuracyAlert) {
-      alerts.push({ type: 'accuracy_degradation', current: this.accuracy.fromNewest(0), threshold: this.accuracyThreshold, severity: 'high' });
-    }
-    if (this.latencyAlert) {
-      alerts.push({ type: 'latency_spike', current: this.latency.fromNewest(0), threshold: this.latencyThresholdMs, severity: 'medium' });
-    }
+    if (this.accuracyAlert) alerts.push(this.accuracyAlertOf());
+    if (this.latencyAlert) alerts.push(this.latencyAlertOf());
     return alerts;
+  }
+
+  /** The figures the alert rules read, computed only for the configured rules. */
+  private ruleFigures(needed: ReadonlySet<RuleName>): RuleFigures {
+    const figures: RuleFigures = { latency_p99_ms: null, accuracy_drop: null, drift_score: this.lastDriftScore, error_rate: null };
+    if (needed.has('latency_p99_ms') && this.latency.size > 0) figures.latency_p99_ms = percentiles(this.latency.unorderedView(), 99)[0];
+    if (needed.has('accuracy_drop') && this.accuracy.size > 0) {
+      const window = this.accuracy.unorderedView();
+      figures.accuracy_drop = this.baselineAccuracy - columnStats({ data: window, rows: window.length, cols: 1 }).mean[0];
+    }
+    if (needed.has('error_rate') && this.outcomes.requests > 0) figures.error_rate = this.outcomes.rate;
+    return figures;
   }
 }

@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { getBackend, ModelMonitor, useBackend, type Alert } from '../../src/index.js';
+import { getBackend, ModelMonitor, useBackend, type Alert, type RuleAlert } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 
@@ -17,6 +17,7 @@ describe.each(backendsUnderTest)('ModelMonitor on the %s backend', (backend) => 
       recentAccuracy: null,
       recentLatency: null,
       totalMeasurements: 0,
+      ruleAlerts: [],
     });
     expect(monitor.getPerformanceTrend()).toEqual({ accuracyTrend: 'insufficient_data', latencyTrend: 'insufficient_data' });
   });
@@ -26,8 +27,10 @@ describe.each(backendsUnderTest)('ModelMonitor on the %s backend', (backend) => 
     const rng = new SeededRandom(1);
     let t = 1_000_000;
     const monitor = new ModelMonitor('image_classifier_v1', { baselineAccuracy: 0.92, now: () => (t += 60_000) });
-    const emitted: Alert[] = [];
+    const emitted: (Alert | RuleAlert)[] = [];
+    const resolved: (Alert | RuleAlert)[] = [];
     monitor.on('alert', (alert) => emitted.push(alert));
+    monitor.on('resolved', (alert) => resolved.push(alert));
     expect(monitor.accuracyThreshold).toBeCloseTo(0.828, 12);
 
     // Phase 1: healthy (accuracy around 0.91, latency around 150 ms)
@@ -50,7 +53,12 @@ describe.each(backendsUnderTest)('ModelMonitor on the %s backend', (backend) => 
     ]);
     expect(report.recentAccuracy).toBe(0.798);
     expect(report.recentLatency).toBe(233);
-    expect(emitted.map((a) => a.type)).toEqual(Array(3).fill(['accuracy_degradation', 'latency_spike']).flat());
+    // events fire once when an alert starts, not on every record
+    expect(emitted).toEqual([
+      { type: 'accuracy_degradation', current: 0.805, threshold: 0.92 * 0.9, severity: 'high' },
+      { type: 'latency_spike', current: 221, threshold: 200, severity: 'medium' },
+    ]);
+    expect(resolved).toEqual([]);
 
     // 8 records, window 5: recent = last 5, older = recent (fewer than 10 records), as the reference
     const trend = monitor.getPerformanceTrend();
@@ -66,6 +74,13 @@ describe.each(backendsUnderTest)('ModelMonitor on the %s backend', (backend) => 
     expect(t4.recentLatency).toBeCloseTo(Array.from(monitor.latencyHistory().slice(-4)).reduce((a, b) => a + b) / 4, 12);
     // timestamps come from the injected clock
     expect(Array.from(monitor.timestampHistory())).toEqual(Array.from({ length: 8 }, (_, i) => 1_000_000 + 60_000 * (i + 1)));
+
+    // recovery: each alert resolves once
+    monitor.recordPerformance(0.9, 150);
+    monitor.recordPerformance(0.91, 140);
+    expect(resolved.map((a) => ('type' in a ? a.type : a.rule))).toEqual(['accuracy_degradation', 'latency_spike']);
+    expect(emitted).toHaveLength(2);
+    expect(monitor.checkAlerts().status).toBe('healthy');
   });
 
   it('detects improving accuracy and decreasing latency', () => {
@@ -94,12 +109,15 @@ describe.each(backendsUnderTest)('ModelMonitor on the %s backend', (backend) => 
   it('rejects invalid records without storing them', () => {
     useBackend(backend);
     const monitor = new ModelMonitor('m', { now: () => 0 });
-    expect(() => monitor.recordPerformance(NaN, 10)).toThrow(/Expected a number for accuracy but received number NaN/);
-    expect(() => monitor.recordPerformance(1.5, 10)).toThrow(/finite number >= 0 <= 1 for accuracy but received 1.5/);
-    expect(() => monitor.recordPerformance(0.9, -1)).toThrow(/for latencyMs but received -1/);
+    expect(() => monitor.recordPerformance(NaN, 10)).toThrow(/Expected a number in \[0, 1\] \(the record was not stored\) for accuracy but received NaN/);
+    expect(() => monitor.recordPerformance(1.5, 10)).toThrow(/for accuracy but received 1.5/);
+    expect(() => monitor.recordPerformance(0.9, -1)).toThrow(/finite number >= 0 \(the record was not stored\) for latencyMs but received -1/);
     expect(() => monitor.recordPerformance(0.9, Infinity)).toThrow(/for latencyMs but received Infinity/);
+    expect(() => monitor.recordLatency(NaN)).toThrow(/for latencyMs but received NaN/);
     expect(() => monitor.recordPerformance('0.9' as never, 1)).toThrow(TypeError);
     expect(monitor.checkAlerts().status).toBe('no_data');
+    expect(monitor.stats.rejected).toBe(6);
+    expect(monitor.latencySketch.count).toBe(0);
     expect(() => monitor.latencyPercentiles()).toThrow(/at least one recorded latency/);
     expect(() => monitor.getPerformanceTrend(0)).toThrow(/window/);
   });

@@ -3,7 +3,7 @@ import { DEFAULT_RETRAINING_POLICY, RetrainingTrigger, type AlertReport, type Re
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
-const healthy: AlertReport = { modelName: 'm', status: 'healthy', alerts: [], recentAccuracy: 0.9, recentLatency: 100, totalMeasurements: 1 };
+const healthy: AlertReport = { modelName: 'm', status: 'healthy', alerts: [], recentAccuracy: 0.9, recentLatency: 100, totalMeasurements: 1, ruleAlerts: [] };
 const accuracyAlert: AlertReport = {
   modelName: 'm',
   status: 'alert',
@@ -11,6 +11,7 @@ const accuracyAlert: AlertReport = {
   recentAccuracy: 0.85,
   recentLatency: 100,
   totalMeasurements: 2,
+  ruleAlerts: [],
 };
 const noDrift = { driftDetected: false, driftSeverity: 'low', maxDriftScore: 0.5 } as const;
 const highDrift = { driftDetected: true, driftSeverity: 'high', maxDriftScore: 3.5 } as const;

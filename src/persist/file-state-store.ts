@@ -1,0 +1,66 @@
+/**
+ * FileStateStore: keeps snapshots as files in a directory, written atomically: the bytes go to
+ * a temporary file, which is fsynced and then renamed over the old file, and the directory is
+ * fsynced. A crash at any moment leaves either the previous or the new state, never a torn file.
+ * One writing process per directory (leftover temporary files are removed on construction).
+ */
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { rangeError, typeError } from '../errors.js';
+
+const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
+
+export class FileStateStore {
+  readonly dir: string;
+  private counter = 0;
+
+  constructor(dir: string) {
+    if (typeof dir !== 'string' || dir.length === 0) throw typeError('a directory path', 'dir', dir);
+    this.dir = dir;
+    mkdirSync(dir, { recursive: true });
+    for (const name of readdirSync(dir)) if (name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+  }
+
+  /** Writes bytes under key, atomically and durably. */
+  save(key: string, bytes: Uint8Array): void {
+    const path = this.pathOf(key);
+    if (!(bytes instanceof Uint8Array)) throw typeError('a Uint8Array', 'bytes', bytes);
+    const tmp = join(this.dir, `.${key}.${process.pid}.${this.counter++}.tmp`);
+    const fd = openSync(tmp, 'w');
+    try {
+      let written = 0;
+      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+    const dirFd = openSync(this.dir, 'r');
+    try {
+      fsyncSync(dirFd);
+    } finally {
+      closeSync(dirFd);
+    }
+  }
+
+  /** The bytes saved under key, or undefined when there are none. */
+  load(key: string): Uint8Array | undefined {
+    const path = this.pathOf(key);
+    if (!existsSync(path)) return undefined;
+    const buffer = readFileSync(path);
+    return new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+  }
+
+  /** Keys with saved state. */
+  keys(): string[] {
+    return readdirSync(this.dir)
+      .filter((name) => name.endsWith('.state'))
+      .map((name) => name.slice(0, -'.state'.length));
+  }
+
+  private pathOf(key: string): string {
+    if (typeof key !== 'string') throw typeError('a string key', 'key', key);
+    if (!KEY.test(key)) throw rangeError('a key of letters, digits, ".", "_" and "-" (at most 200, not starting with "." or "-")', 'key', JSON.stringify(key));
+    return join(this.dir, `${key}.state`);
+  }
+}
