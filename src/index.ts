@@ -21,6 +21,9 @@ export type {
 export { AlertManager, RULE_NAMES } from './monitor/alert-manager.js';
 export type { AlertRule, AlertRules, RuleAlert, RuleName, RuleSeverity } from './monitor/alert-manager.js';
 export { ErrorWindow } from './monitor/error-window.js';
+export { MonitorRegistry } from './monitor/monitor-registry.js';
+export type { MonitorRegistryOptions, RegistryMemory } from './monitor/monitor-registry.js';
+export { prometheusText } from './monitor/prometheus.js';
 export { RingBuffer } from './monitor/ring-buffer.js';
 export { FileStateStore } from './persist/file-state-store.js';
 export { QuantileSketch } from './sketch/quantile-sketch.js';

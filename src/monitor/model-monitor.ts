@@ -290,6 +290,13 @@ export class ModelMonitor extends EventEmitter {
     return this.latencySketch.quantiles(list.map((x, i) => requireNumber(x, `p[${i}]`, 0, 100) / 100));
   }
 
+  /** Mean accuracy over the window (on the active backend), or null before the first accuracy record. */
+  meanAccuracy(): number | null {
+    if (this.accuracy.size === 0) return null;
+    const window = this.accuracy.unorderedView();
+    return columnStats({ data: window, rows: window.length, cols: 1 }).mean[0];
+  }
+
   /** Latencies held, oldest first (a copy). */
   latencyHistory(): Float64Array {
     return this.latency.toArray();
@@ -398,10 +405,8 @@ export class ModelMonitor extends EventEmitter {
   private ruleFigures(needed: ReadonlySet<RuleName>): RuleFigures {
     const figures: RuleFigures = { latency_p99_ms: null, accuracy_drop: null, drift_score: this.lastDriftScore, error_rate: null };
     if (needed.has('latency_p99_ms') && this.latency.size > 0) figures.latency_p99_ms = percentiles(this.latency.unorderedView(), 99)[0];
-    if (needed.has('accuracy_drop') && this.accuracy.size > 0) {
-      const window = this.accuracy.unorderedView();
-      figures.accuracy_drop = this.baselineAccuracy - columnStats({ data: window, rows: window.length, cols: 1 }).mean[0];
-    }
+    const meanAccuracy = needed.has('accuracy_drop') ? this.meanAccuracy() : null;
+    if (meanAccuracy !== null) figures.accuracy_drop = this.baselineAccuracy - meanAccuracy;
     if (needed.has('error_rate') && this.outcomes.requests > 0) figures.error_rate = this.outcomes.rate;
     return figures;
   }

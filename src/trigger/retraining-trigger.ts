@@ -9,7 +9,8 @@
  */
 import { EventEmitter } from 'node:events';
 import { clockOption, type Clock } from '../clock.js';
-import { requireInteger, requireNumber, typeError } from '../errors.js';
+import { rangeError, requireInteger, requireNumber, typeError } from '../errors.js';
+import { decodeSnapshot, encodeSnapshot, SnapshotKind } from '../persist/snapshot-format.js';
 import type { DriftSeverity } from '../drift/drift-detector.js';
 import type { AlertReport } from '../monitor/model-monitor.js';
 
@@ -171,6 +172,31 @@ export class RetrainingTrigger extends EventEmitter {
   getRetrainingHistory(limit = 10): RetrainingDecision[] {
     requireInteger(limit, 'limit', 0);
     return limit === 0 ? [...this.history] : this.history.slice(-limit);
+  }
+
+  /**
+   * The trigger's state as bytes (snapshot format version 1, see persist/snapshot-format.ts): the
+   * policy, the last retrain time and the bounded decision history. Save it after every decision
+   * (e.g. with a FileStateStore) so that a restarted process keeps the minimum interval.
+   */
+  snapshot(): Uint8Array {
+    return encodeSnapshot(SnapshotKind.RetrainingTrigger, {
+      modelName: this.modelName,
+      policy: this.policy,
+      lastRetrainAt: this.last,
+      historyCapacity: this.historyCapacity,
+      history: this.history,
+    });
+  }
+
+  /** A trigger with the state of snapshot() bytes; throws a RangeError on damaged or foreign bytes. */
+  static restore(bytes: Uint8Array, options: { now?: Clock } = {}): RetrainingTrigger {
+    const { header } = decodeSnapshot(bytes, SnapshotKind.RetrainingTrigger, 'RetrainingTrigger');
+    const h = header as { modelName: string; policy: RetrainingPolicy; lastRetrainAt: number | null; historyCapacity: number; history: RetrainingDecision[] };
+    if (!Array.isArray(h.history)) throw rangeError('a decision history', 'bytes', typeof h.history);
+    const trigger = new RetrainingTrigger(h.modelName, h.policy, { now: options.now, lastRetrainAt: h.lastRetrainAt, historyCapacity: h.historyCapacity });
+    trigger.history.push(...h.history.slice(-trigger.historyCapacity));
+    return trigger;
   }
 }
 
