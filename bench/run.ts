@@ -5,11 +5,13 @@
 import { arch, cpus, totalmem } from 'node:os';
 import { backendInfo } from '../src/index.js';
 import { benchColumnStats } from './column-stats.bench.js';
+import { benchMonitor } from './monitor.bench.js';
 import { benchQuantiles } from './quantiles.bench.js';
 
 const families: Record<string, () => void> = {
   'column-stats': () => benchColumnStats(),
   quantiles: () => benchQuantiles(),
+  monitor: () => benchMonitor(),
 };
 
 const asked = process.argv.slice(2);

@@ -100,11 +100,13 @@ BracketOutcome select_by_brackets(const T* values, size_t n, const std::vector<s
   }
   std::sort(sample.begin(), sample.end());
 
-  // 2. Brackets: +-4 standard deviations of a sample rank around each rank's expected place.
-  const double spread = 4.0 * std::sqrt(static_cast<double>(s));
+  // 2. Brackets: +-5 standard deviations of a sample rank (binomial: sqrt(s q (1 - q))) around
+  //    each rank's expected place in the sample.
   std::vector<Bracket> brackets;
   for (size_t r = 0; r < ranks.size(); ++r) {
-    const double p = static_cast<double>(ranks[r]) * static_cast<double>(s - 1) / static_cast<double>(n - 1);
+    const double q = static_cast<double>(ranks[r]) / static_cast<double>(n - 1);
+    const double p = q * static_cast<double>(s - 1);
+    const double spread = 5.0 * std::sqrt(static_cast<double>(s) * q * (1.0 - q)) + 3.0;
     const double lo = std::floor(p - spread), hi = std::ceil(p + spread);
     const double a = lo <= 0 ? -std::numeric_limits<double>::infinity() : sample[static_cast<size_t>(lo)];
     const double b = hi >= static_cast<double>(s - 1) ? std::numeric_limits<double>::infinity()
@@ -129,8 +131,12 @@ BracketOutcome select_by_brackets(const T* values, size_t n, const std::vector<s
   std::vector<BracketCounts<T>> parts(tasks);
   parallel_for(tasks, [&](size_t t) {
     BracketCounts<T>& part = parts[t];
-    part.hist.assign(m + 1, 0);
     part.buckets.resize(m);
+    // Four interleaved histograms: consecutive values usually land in the same gap, and one
+    // counter incremented back to back would serialise on store-to-load forwarding.
+    std::vector<uint64_t> hist4(4 * (m + 1), 0);
+    const double* S = starts.data();
+    const double* E = ends.data();
     const size_t i0 = std::min(n, t * per_task), i1 = std::min(n, i0 + per_task);
     bool nan = false;
     for (size_t i = i0; i < i1; ++i) {
@@ -138,10 +144,13 @@ BracketOutcome select_by_brackets(const T* values, size_t n, const std::vector<s
       const double xd = static_cast<double>(x);
       nan |= (xd != xd);
       size_t j = 0;
-      for (size_t k = 0; k < m; ++k) j += (starts[k] <= xd);
-      ++part.hist[j];
-      if (j > 0 && xd <= ends[j - 1]) part.buckets[j - 1].push_back(x);
+      for (size_t k = 0; k < m; ++k) j += (S[k] <= xd);
+      ++hist4[(i & 3) * (m + 1) + j];
+      if (j > 0 && xd <= E[j - 1]) part.buckets[j - 1].push_back(x);
     }
+    part.hist.assign(m + 1, 0);
+    for (size_t c = 0; c < 4; ++c)
+      for (size_t j = 0; j <= m; ++j) part.hist[j] += hist4[c * (m + 1) + j];
     part.nan = nan;
   });
 
