@@ -5,6 +5,7 @@
 import { arch, cpus, totalmem } from 'node:os';
 import { backendInfo } from '../src/index.js';
 import { benchColumnStats } from './column-stats.bench.js';
+import { benchMemory } from './memory.bench.js';
 import { benchMonitor } from './monitor.bench.js';
 import { benchQuantiles } from './quantiles.bench.js';
 
@@ -12,6 +13,7 @@ const families: Record<string, () => void> = {
   'column-stats': () => benchColumnStats(),
   quantiles: () => benchQuantiles(),
   monitor: () => benchMonitor(),
+  memory: () => benchMemory(),
 };
 
 const asked = process.argv.slice(2);
