@@ -11,6 +11,7 @@
 #include "kernels/column_stats.h"
 #include "kernels/cpu_features.h"
 #include "kernels/quantiles.h"
+#include "kernels/sketch_bins.h"
 
 static int failures = 0;
 
@@ -97,6 +98,29 @@ static void test_quantiles(size_t n, int distinct, unsigned seed) {
   for (size_t i = 0; i < nq; ++i) check(std::isnan(out[i]), "NaN input gives NaN", out[i], NAN);
 }
 
+static void test_sketch_bins() {
+  const double multiplier = 1.0 / std::log(1.01 / 0.99);
+  std::vector<double> v = {0.0, 1e-12, 0.5, 1.0, 1.0, 250.0, 1e300, -1.0,
+                           std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()};
+  mlwatch::SketchBins b = mlwatch::sketch_bins(v.data(), v.size(), multiplier, 1e-9);
+  check(b.invalid_count == 3, "invalid count", b.invalid_count, 3);
+  check(b.first_invalid == 7, "first invalid", static_cast<double>(b.first_invalid), 7);
+  check(b.valid_count == 7, "valid count", b.valid_count, 7);
+  check(b.zero_count == 2, "zero count", b.zero_count, 2);
+  check(b.min == 0.0 && b.max == 1e300, "extremes", b.max, 1e300);
+  double total = 0;
+  for (double c : b.counts) total += c;
+  check(total == 5, "counted keys", total, 5);
+  for (double x : {0.5, 1.0, 250.0, 1e300}) {
+    const int64_t key = static_cast<int64_t>(std::ceil(std::log(x) * multiplier));
+    const int64_t i = key - b.min_key;
+    check(i >= 0 && static_cast<size_t>(i) < b.counts.size() && b.counts[static_cast<size_t>(i)] >= 1, "key of value", x, 0);
+  }
+  std::vector<float> none = {-1.0f, std::numeric_limits<float>::quiet_NaN()};
+  mlwatch::SketchBins e = mlwatch::sketch_bins(none.data(), none.size(), multiplier, 1e-9);
+  check(e.counts.empty() && e.valid_count == 0 && e.invalid_count == 2, "no valid value", e.valid_count, 0);
+}
+
 int main() {
   std::printf("SIMD level: %s\n", mlwatch::simd_level_name(mlwatch::simd_level()));
   test_column_stats<float>(1, 1, 0, 1, 0.05);
@@ -112,6 +136,7 @@ int main() {
   test_quantiles(300'000, 0, 8);   // the sample-bracketed path
   test_quantiles(300'000, 3, 9);   // heavy ties on the bracketed path
   test_quantiles(2'000'001, 0, 10);
+  test_sketch_bins();
   if (failures) {
     std::printf("%d failed\n", failures);
     return 1;
