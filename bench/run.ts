@@ -9,11 +9,12 @@ import { benchMemory } from './memory.bench.js';
 import { benchMonitor } from './monitor.bench.js';
 import { benchQuantiles } from './quantiles.bench.js';
 
+// memory runs first: it reports how much the process grew, which earlier families' garbage would blur.
 const families: Record<string, () => void> = {
+  memory: () => benchMemory(),
   'column-stats': () => benchColumnStats(),
   quantiles: () => benchQuantiles(),
   monitor: () => benchMonitor(),
-  memory: () => benchMemory(),
 };
 
 const asked = process.argv.slice(2);
