@@ -15,6 +15,7 @@ import { EventEmitter } from 'node:events';
 import { type Clock } from '../clock.js';
 import { rangeError, requireNumber, typeError } from '../errors.js';
 
+/** The alert rules a monitor can evaluate. */
 export const RULE_NAMES = ['latency_p99_ms', 'accuracy_drop', 'drift_score', 'error_rate'] as const;
 export type RuleName = (typeof RULE_NAMES)[number];
 export type RuleSeverity = 'critical' | 'high' | 'medium' | 'low' | 'info';

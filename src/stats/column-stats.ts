@@ -19,7 +19,7 @@ export function columnStats(matrix: FeatureMatrix): ColumnStats {
 
 /**
  * columnStats without blocking the event loop: the native backend computes on a worker thread
- * (do not write to the matrix until the promise settles); the JS backend yields between slices.
+ * (do not write to or transfer the matrix's buffer until the promise settles); the JS backend yields between slices.
  */
 export async function columnStatsAsync(matrix: FeatureMatrix): Promise<ColumnStats> {
   const m = validateMatrix(matrix);

@@ -30,6 +30,7 @@ export interface RetrainingPolicy {
   driftSeverityWeights: Record<DriftSeverity, number>;
 }
 
+/** The reference's policy: 5 % accuracy drop, drift score 2.0, retrains 24 h to 7 days apart. */
 export const DEFAULT_RETRAINING_POLICY: Readonly<RetrainingPolicy> = Object.freeze({
   accuracyThreshold: 0.05,
   driftThreshold: 2.0,
