@@ -1,9 +1,11 @@
 /** mlwatch: the public surface. Re-exports only. */
-export type { Backend, BackendName, ColumnStats } from './backend/contract.js';
+export type { ActivationName, Backend, BackendName, ColumnStats } from './backend/contract.js';
 export { availableBackends, backendInfo, getBackend, useBackend } from './backend/registry.js';
 export type { BackendInfo, BackendStatus } from './backend/registry.js';
 export type { Clock } from './clock.js';
 export { DriftDetector } from './drift/drift-detector.js';
+export { DenseModel } from './inference/dense-model.js';
+export type { Classification, DenseLayer, DenseModelOptions, Evaluation } from './inference/dense-model.js';
 export type { DriftDetectorOptions, DriftSeverity, FeatureDrift, SimpleDriftResult } from './drift/drift-detector.js';
 export { matrixFromRows, validateMatrix } from './matrix.js';
 export type { FeatureMatrix, FloatArray, NumericInput } from './matrix.js';

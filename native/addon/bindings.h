@@ -9,6 +9,8 @@ Napi::Value ColumnStats(const Napi::CallbackInfo& info);
 Napi::Value ColumnStatsAsync(const Napi::CallbackInfo& info);
 Napi::Value Quantiles(const Napi::CallbackInfo& info);
 Napi::Value SketchBins(const Napi::CallbackInfo& info);
+Napi::Value DenseForward(const Napi::CallbackInfo& info);
+Napi::Value ArgmaxRows(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);
 
 }  // namespace mlwatch_addon

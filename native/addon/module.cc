@@ -11,6 +11,8 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("columnStatsAsync", Napi::Function::New(env, ColumnStatsAsync, "columnStatsAsync"));
   exports.Set("quantiles", Napi::Function::New(env, Quantiles, "quantiles"));
   exports.Set("sketchBins", Napi::Function::New(env, SketchBins, "sketchBins"));
+  exports.Set("denseForward", Napi::Function::New(env, DenseForward, "denseForward"));
+  exports.Set("argmaxRows", Napi::Function::New(env, ArgmaxRows, "argmaxRows"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }

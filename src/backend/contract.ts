@@ -46,6 +46,10 @@ export interface SketchBins {
   firstInvalid: number;
 }
 
+/** Activation of a dense layer; softmax is applied per row. */
+export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
+export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
+
 export interface Backend {
   readonly name: BackendName;
   /**
@@ -69,4 +73,11 @@ export interface Backend {
    * inside the sketch's accuracy bound.)
    */
   sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins;
+  /**
+   * One dense layer over a batch: out = act(x . w + b) with x rows x nIn, w nIn x nOut (row-major),
+   * b nOut, out rows x nOut; softmax subtracts each row's maximum first. Float32 in and out.
+   */
+  denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): void;
+  /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
+  argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
 }

@@ -7,7 +7,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Backend, ColumnStats, SketchBins } from './contract.js';
+import { ACTIVATIONS, type Backend, type ColumnStats, type SketchBins } from './contract.js';
 import type { FloatArray } from '../matrix.js';
 
 /** The functions the addon exports (native/addon/module.cc). */
@@ -16,6 +16,8 @@ export interface NativeAddon {
   columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats>;
   quantiles(values: FloatArray, q: Float64Array): Float64Array;
   sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins;
+  denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Float32Array;
+  argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   info(): NativeInfo;
 }
 
@@ -83,5 +85,7 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     columnStatsAsync: (data, rows, cols) => addon.columnStatsAsync(data, rows, cols),
     quantiles: (values, q) => addon.quantiles(values, q),
     sketchBins: (values, multiplier, minIndexable) => addon.sketchBins(values, multiplier, minIndexable),
+    denseForward: (x, rows, nIn, w, b, nOut, activation, out) => void addon.denseForward(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
+    argmaxRows: (p, rows, cols, labels, confidence) => addon.argmaxRows(p, rows, cols, labels, confidence),
   };
 }

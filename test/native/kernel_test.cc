@@ -10,6 +10,7 @@
 
 #include "kernels/column_stats.h"
 #include "kernels/cpu_features.h"
+#include "kernels/dense.h"
 #include "kernels/quantiles.h"
 #include "kernels/sketch_bins.h"
 
@@ -121,6 +122,46 @@ static void test_sketch_bins() {
   check(e.counts.empty() && e.valid_count == 0 && e.invalid_count == 2, "no valid value", e.valid_count, 0);
 }
 
+static void test_dense(size_t rows, size_t n_in, size_t n_out, mlwatch::Activation act, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<float> normal(0.0f, 1.0f);
+  std::vector<float> x(rows * n_in), w(n_in * n_out), b(n_out), out(rows * n_out + 1, -7.0f);
+  for (auto& v : x) v = normal(gen);
+  for (auto& v : w) v = normal(gen) / std::sqrt(static_cast<float>(n_in));
+  for (auto& v : b) v = normal(gen);
+  mlwatch::dense_forward(x.data(), rows, n_in, w.data(), b.data(), n_out, act, out.data());
+  check(out[rows * n_out] == -7.0f, "no write past the output", out[rows * n_out], -7);
+  for (size_t r = 0; r < rows; ++r) {
+    std::vector<double> z(n_out);
+    double mx = -INFINITY, sum = 0;
+    for (size_t j = 0; j < n_out; ++j) {
+      double s = b[j];
+      for (size_t k = 0; k < n_in; ++k) s += static_cast<double>(x[r * n_in + k]) * w[k * n_out + j];
+      z[j] = s;
+      mx = std::max(mx, s);
+    }
+    for (size_t j = 0; j < n_out; ++j) {
+      double want = z[j];
+      if (act == mlwatch::Activation::Relu) want = std::max(0.0, want);
+      if (act == mlwatch::Activation::Sigmoid) want = 1 / (1 + std::exp(-want));
+      if (act == mlwatch::Activation::Tanh) want = std::tanh(want);
+      if (act == mlwatch::Activation::Softmax) {
+        if (j == 0) for (double v : z) sum += std::exp(v - mx);
+        want = std::exp(z[j] - mx) / sum;
+      }
+      check(std::fabs(out[r * n_out + j] - want) <= 1e-4 * std::max(1.0, std::fabs(want)), "dense output", out[r * n_out + j], want);
+    }
+  }
+  std::vector<int32_t> labels(rows);
+  std::vector<float> conf(rows);
+  mlwatch::argmax_rows(out.data(), rows, n_out, labels.data(), conf.data());
+  for (size_t r = 0; r < rows; ++r) {
+    const float* row = &out[r * n_out];
+    const size_t best = static_cast<size_t>(std::max_element(row, row + n_out) - row);
+    check(static_cast<size_t>(labels[r]) == best && conf[r] == row[best], "argmax", labels[r], static_cast<double>(best));
+  }
+}
+
 int main() {
   std::printf("SIMD level: %s\n", mlwatch::simd_level_name(mlwatch::simd_level()));
   test_column_stats<float>(1, 1, 0, 1, 0.05);
@@ -137,6 +178,11 @@ int main() {
   test_quantiles(300'000, 3, 9);   // heavy ties on the bracketed path
   test_quantiles(2'000'001, 0, 10);
   test_sketch_bins();
+  test_dense(1, 1, 1, mlwatch::Activation::Linear, 11);
+  test_dense(7, 13, 17, mlwatch::Activation::Relu, 12);       // tails of tiles and panels
+  test_dense(200, 64, 10, mlwatch::Activation::Softmax, 13);  // several tasks
+  test_dense(97, 33, 5, mlwatch::Activation::Sigmoid, 14);
+  test_dense(50, 16, 32, mlwatch::Activation::Tanh, 15);
   if (failures) {
     std::printf("%d failed\n", failures);
     return 1;

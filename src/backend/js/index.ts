@@ -1,6 +1,7 @@
 /** The pure-TypeScript backend: always available, the reference for every other backend. */
 import type { Backend } from '../contract.js';
 import { columnStats, columnStatsAsync } from './column-stats.js';
+import { argmaxRows, denseForward } from './dense.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 
@@ -10,4 +11,6 @@ export const jsBackend: Backend = {
   columnStatsAsync,
   quantiles,
   sketchBins,
+  denseForward,
+  argmaxRows,
 };

@@ -1,0 +1,166 @@
+// GEMM with a register-blocked AVX2/FMA micro-kernel, bias and activation fused into the
+// output pass, threads over blocks of rows.
+//
+// W is packed once per call into panels of 16 columns (k-major, zero-padded), so the micro-
+// kernel streams one panel (n_in x 16 floats, L1/L2-resident) while 6 rows of x are broadcast
+// from L1: a 6 x 16 tile of outputs lives in 12 ymm registers for the whole k loop. Rows are
+// processed in tasks of 96 (16 tiles) on the thread pool.
+#include "kernels/dense.h"
+
+#include <algorithm>
+#include <cmath>
+#include <limits>
+#include <vector>
+
+#include "kernels/cpu_features.h"
+#include "kernels/thread_pool.h"
+
+#if defined(__x86_64__)
+#include <immintrin.h>
+#endif
+
+namespace mlwatch {
+
+namespace {
+
+constexpr size_t kPanel = 16;      // output columns per packed panel
+constexpr size_t kTileRows = 6;    // rows per micro-kernel tile
+constexpr size_t kTaskRows = 96;   // rows per thread-pool task
+
+// Packs W (n_in x n_out) into ceil(n_out / 16) panels of n_in x 16, zero-padded.
+std::vector<float> pack_weights(const float* w, size_t n_in, size_t n_out) {
+  const size_t panels = (n_out + kPanel - 1) / kPanel;
+  std::vector<float> packed(panels * n_in * kPanel, 0.0f);
+  for (size_t p = 0; p < panels; ++p) {
+    const size_t c0 = p * kPanel, width = std::min(kPanel, n_out - c0);
+    float* dst = &packed[p * n_in * kPanel];
+    for (size_t k = 0; k < n_in; ++k) std::copy(w + k * n_out + c0, w + k * n_out + c0 + width, dst + k * kPanel);
+  }
+  return packed;
+}
+
+// Portable tile: rows r0..r0+nr of x against one panel, into acc[nr][16].
+void tile_portable(const float* x, size_t n_in, size_t nr, const float* panel, float acc[kTileRows][kPanel]) {
+  for (size_t i = 0; i < nr; ++i) std::fill(acc[i], acc[i] + kPanel, 0.0f);
+  for (size_t k = 0; k < n_in; ++k) {
+    const float* wk = panel + k * kPanel;
+    for (size_t i = 0; i < nr; ++i) {
+      const float xv = x[i * n_in + k];
+      for (size_t j = 0; j < kPanel; ++j) acc[i][j] += xv * wk[j];
+    }
+  }
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define MLWATCH_AVX2 __attribute__((target("avx2,fma")))
+
+// AVX2 tile: NR (1..6) rows x 16 columns in 2 x NR accumulators. Every row's outputs are the
+// same chain of FMAs over k whatever NR is, so results do not depend on where batches or tiles
+// begin.
+template <size_t NR>
+MLWATCH_AVX2 void tile_avx2(const float* x, size_t n_in, const float* panel, float acc[kTileRows][kPanel]) {
+  __m256 c[NR][2];
+#pragma GCC unroll 6
+  for (size_t i = 0; i < NR; ++i) c[i][0] = c[i][1] = _mm256_setzero_ps();
+  for (size_t k = 0; k < n_in; ++k) {
+    const __m256 w0 = _mm256_loadu_ps(panel + k * kPanel), w1 = _mm256_loadu_ps(panel + k * kPanel + 8);
+#pragma GCC unroll 6
+    for (size_t i = 0; i < NR; ++i) {
+      const __m256 a = _mm256_broadcast_ss(x + i * n_in + k);
+      c[i][0] = _mm256_fmadd_ps(a, w0, c[i][0]);
+      c[i][1] = _mm256_fmadd_ps(a, w1, c[i][1]);
+    }
+  }
+#pragma GCC unroll 6
+  for (size_t i = 0; i < NR; ++i) {
+    _mm256_storeu_ps(acc[i], c[i][0]);
+    _mm256_storeu_ps(acc[i] + 8, c[i][1]);
+  }
+}
+
+MLWATCH_AVX2 void tile_avx2_rows(const float* x, size_t n_in, size_t nr, const float* panel, float acc[kTileRows][kPanel]) {
+  switch (nr) {
+    case 6: return tile_avx2<6>(x, n_in, panel, acc);
+    case 5: return tile_avx2<5>(x, n_in, panel, acc);
+    case 4: return tile_avx2<4>(x, n_in, panel, acc);
+    case 3: return tile_avx2<3>(x, n_in, panel, acc);
+    case 2: return tile_avx2<2>(x, n_in, panel, acc);
+    default: return tile_avx2<1>(x, n_in, panel, acc);
+  }
+}
+#endif
+
+inline float activate(float v, Activation act) {
+  switch (act) {
+    case Activation::Relu: return v > 0.0f ? v : 0.0f;
+    case Activation::Sigmoid: return 1.0f / (1.0f + std::exp(-v));
+    case Activation::Tanh: return std::tanh(v);
+    default: return v;  // linear; softmax is applied per row afterwards
+  }
+}
+
+void softmax_row(float* row, size_t n) {
+  float mx = -std::numeric_limits<float>::infinity();
+  for (size_t j = 0; j < n; ++j) mx = std::max(mx, row[j]);
+  double sum = 0.0;
+  for (size_t j = 0; j < n; ++j) {
+    row[j] = std::exp(row[j] - mx);
+    sum += row[j];
+  }
+  const float inv = static_cast<float>(1.0 / sum);
+  for (size_t j = 0; j < n; ++j) row[j] *= inv;
+}
+
+void rows_forward(const float* x, size_t r0, size_t r1, size_t n_in, const std::vector<float>& packed, const float* b,
+                  size_t n_out, Activation act, float* out, bool avx2) {
+  alignas(32) float acc[kTileRows][kPanel];
+  const size_t panels = (n_out + kPanel - 1) / kPanel;
+  for (size_t r = r0; r < r1; r += kTileRows) {
+    const size_t nr = std::min(kTileRows, r1 - r);
+    for (size_t p = 0; p < panels; ++p) {
+      const float* panel = &packed[p * n_in * kPanel];
+#if defined(MLWATCH_AVX2)
+      if (avx2)
+        tile_avx2_rows(x + r * n_in, n_in, nr, panel, acc);
+      else
+#endif
+        tile_portable(x + r * n_in, n_in, nr, panel, acc);
+      const size_t c0 = p * kPanel, width = std::min(kPanel, n_out - c0);
+      for (size_t i = 0; i < nr; ++i) {
+        float* dst = out + (r + i) * n_out + c0;
+        for (size_t j = 0; j < width; ++j) dst[j] = activate(acc[i][j] + b[c0 + j], act);
+      }
+    }
+    if (act == Activation::Softmax)
+      for (size_t i = 0; i < nr; ++i) softmax_row(out + (r + i) * n_out, n_out);
+  }
+  (void)avx2;
+}
+
+}  // namespace
+
+void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, const float* b, size_t n_out,
+                   Activation act, float* out) {
+  if (rows == 0 || n_out == 0) return;
+  const std::vector<float> packed = pack_weights(w, n_in, n_out);
+  const bool avx2 = simd_level() == SimdLevel::Avx2Fma;
+  const size_t tasks = (rows + kTaskRows - 1) / kTaskRows;
+  parallel_for(tasks, [&](size_t t) {
+    const size_t r0 = t * kTaskRows, r1 = std::min(rows, r0 + kTaskRows);
+    rows_forward(x, r0, r1, n_in, packed, b, n_out, act, out, avx2);
+  });
+}
+
+void argmax_rows(const float* p, size_t rows, size_t cols, int32_t* labels, float* confidence) {
+  for (size_t r = 0; r < rows; ++r) {
+    const float* row = p + r * cols;
+    size_t best = 0;
+    float value = row[0];
+    for (size_t j = 1; j < cols; ++j)
+      if (row[j] > value || (value != value && row[j] == row[j])) best = j, value = row[j];
+    labels[r] = static_cast<int32_t>(best);
+    confidence[r] = value;
+  }
+}
+
+}  // namespace mlwatch

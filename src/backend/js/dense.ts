@@ -1,0 +1,59 @@
+/**
+ * Dense layers and row argmax in plain TypeScript: the reference for native/kernels/dense.cc.
+ * Sums are accumulated in float64 (JS numbers) and stored as float32.
+ */
+import type { ActivationName } from '../contract.js';
+
+export function denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): void {
+  const acc = new Float64Array(nOut);
+  for (let r = 0; r < rows; r++) {
+    acc.set(b);
+    const xr = r * nIn;
+    for (let k = 0; k < nIn; k++) {
+      const xv = x[xr + k];
+      if (xv === 0) continue;
+      const wk = k * nOut;
+      for (let j = 0; j < nOut; j++) acc[j] += xv * w[wk + j];
+    }
+    const o = r * nOut;
+    if (activation === 'softmax') {
+      let max = -Infinity;
+      for (let j = 0; j < nOut; j++) if (acc[j] > max) max = acc[j];
+      let sum = 0;
+      for (let j = 0; j < nOut; j++) sum += acc[j] = Math.exp(acc[j] - max);
+      for (let j = 0; j < nOut; j++) out[o + j] = acc[j] / sum;
+    } else {
+      for (let j = 0; j < nOut; j++) out[o + j] = activate(acc[j], activation);
+    }
+  }
+}
+
+function activate(v: number, activation: ActivationName): number {
+  switch (activation) {
+    case 'relu':
+      return v > 0 ? v : 0;
+    case 'sigmoid':
+      return 1 / (1 + Math.exp(-v));
+    case 'tanh':
+      return Math.tanh(v);
+    default:
+      return v;
+  }
+}
+
+export function argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    let best = 0;
+    let value = p[o];
+    for (let j = 1; j < cols; j++) {
+      const v = p[o + j];
+      if (v > value || (value !== value && v === v)) {
+        best = j;
+        value = v;
+      }
+    }
+    labels[r] = best;
+    confidence[r] = value;
+  }
+}

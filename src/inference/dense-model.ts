@@ -1,0 +1,170 @@
+/**
+ * DenseModel: a stack of dense (TinyTorch `Linear`) layers run on the active backend, in batches
+ * of rows so that memory stays bounded whatever the row count.
+ */
+import { ACTIVATIONS, type ActivationName } from '../backend/contract.js';
+import { getBackend } from '../backend/registry.js';
+import { rangeError, requireInteger, typeError } from '../errors.js';
+import { validateMatrix, type FeatureMatrix } from '../matrix.js';
+
+export interface DenseLayer {
+  inputSize: number;
+  outputSize: number;
+  /** inputSize x outputSize, row-major: weights[k * outputSize + j] links input k to output j. */
+  weights: Float32Array;
+  bias: Float32Array;
+  activation: ActivationName;
+}
+
+export interface DenseModelOptions {
+  /** Rows per batch: memory for intermediate results is batchRows x (widest layer) floats, twice. Default 8192. */
+  batchRows?: number;
+}
+
+export interface Classification {
+  /** Index of the largest output per row (the first one on ties). */
+  labels: Int32Array;
+  /** That output's value: the class probability when the last layer is softmax. */
+  confidence: Float32Array;
+}
+
+export interface Evaluation {
+  /** Share of rows whose label equals yTrue. */
+  accuracy: number;
+  meanConfidence: number;
+  /** Wall time of the classification, ms. */
+  latencyMs: number;
+  rows: number;
+}
+
+export class DenseModel {
+  readonly layers: readonly Readonly<DenseLayer>[];
+  readonly batchRows: number;
+
+  constructor(layers: DenseLayer[], options: DenseModelOptions = {}) {
+    if (!Array.isArray(layers) || layers.length === 0) throw typeError('a non-empty array of layers', 'layers', layers);
+    this.layers = layers.map((layer, i) => validateLayer(layer, i, i > 0 ? layers[i - 1] : undefined));
+    this.batchRows = requireInteger(options.batchRows ?? 8192, 'options.batchRows', 1, 1 << 24);
+  }
+
+  get inputSize(): number {
+    return this.layers[0].inputSize;
+  }
+
+  get outputSize(): number {
+    return this.layers[this.layers.length - 1].outputSize;
+  }
+
+  /**
+   * Outputs for every row of X (rows x inputSize) as a FeatureMatrix with Float32Array data (rows x
+   * outputSize), written into `out` when given (its length must be rows x outputSize).
+   */
+  predict(X: FeatureMatrix, out?: Float32Array): FeatureMatrix {
+    const m = this.checkInput(X);
+    const output = this.checkOut(out, m.rows * this.outputSize, 'out');
+    const buffers = this.batchBuffers(m.rows);
+    for (let r0 = 0; r0 < m.rows; r0 += this.batchRows) this.runBatch(m, r0, Math.min(m.rows, r0 + this.batchRows), buffers, output);
+    return { data: output, rows: m.rows, cols: this.outputSize };
+  }
+
+  /** predict() one batch at a time, yielding to the event loop between batches. */
+  async predictAsync(X: FeatureMatrix, out?: Float32Array): Promise<FeatureMatrix> {
+    const m = this.checkInput(X);
+    const output = this.checkOut(out, m.rows * this.outputSize, 'out');
+    const buffers = this.batchBuffers(m.rows);
+    for (let r0 = 0; r0 < m.rows; r0 += this.batchRows) {
+      this.runBatch(m, r0, Math.min(m.rows, r0 + this.batchRows), buffers, output);
+      if (r0 + this.batchRows < m.rows) await new Promise((resolve) => setImmediate(resolve));
+    }
+    return { data: output, rows: m.rows, cols: this.outputSize };
+  }
+
+  /** The label (argmax) and confidence of every row. */
+  classify(X: FeatureMatrix): Classification {
+    return this.classifyOutputs(this.predict(X));
+  }
+
+  /** classify() yielding to the event loop between batches. */
+  async classifyAsync(X: FeatureMatrix): Promise<Classification> {
+    return this.classifyOutputs(await this.predictAsync(X));
+  }
+
+  /** Classifies X and compares with the true labels: accuracy, mean confidence, time. */
+  evaluate(X: FeatureMatrix, yTrue: Int32Array | readonly number[]): Evaluation {
+    const m = this.checkInput(X);
+    if (!(yTrue instanceof Int32Array) && !Array.isArray(yTrue)) throw typeError('an Int32Array or number[] of labels', 'yTrue', yTrue);
+    if (yTrue.length !== m.rows) throw rangeError(`${m.rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
+    const start = performance.now();
+    const { labels, confidence } = this.classify(m);
+    const latencyMs = performance.now() - start;
+    let correct = 0;
+    let confidenceSum = 0;
+    for (let r = 0; r < m.rows; r++) {
+      if (labels[r] === yTrue[r]) correct++;
+      confidenceSum += confidence[r];
+    }
+    return { accuracy: correct / m.rows, meanConfidence: confidenceSum / m.rows, latencyMs, rows: m.rows };
+  }
+
+  private classifyOutputs(outputs: FeatureMatrix): Classification {
+    const labels = new Int32Array(outputs.rows);
+    const confidence = new Float32Array(outputs.rows);
+    getBackend().argmaxRows(outputs.data as Float32Array, outputs.rows, outputs.cols, labels, confidence);
+    return { labels, confidence };
+  }
+
+  private checkInput(X: FeatureMatrix): FeatureMatrix {
+    const m = validateMatrix(X, 'X');
+    if (m.cols !== this.inputSize) throw rangeError(`${this.inputSize} columns (the model's input size)`, 'X.cols', `${m.cols}`);
+    return m;
+  }
+
+  private checkOut(out: Float32Array | undefined, length: number, name: string): Float32Array {
+    if (out === undefined) return new Float32Array(length);
+    if (!(out instanceof Float32Array)) throw typeError('a Float32Array', name, out);
+    if (out.length !== length) throw rangeError(`a Float32Array of ${length} values (rows x outputSize)`, name, `length ${out.length}`);
+    return out;
+  }
+
+  private batchBuffers(rows: number): { a: Float32Array; b: Float32Array; input: Float32Array | null } {
+    const batch = Math.min(rows, this.batchRows);
+    const widest = Math.max(...this.layers.map((l) => l.outputSize));
+    return { a: new Float32Array(batch * widest), b: new Float32Array(batch * widest), input: null };
+  }
+
+  /** Runs rows [r0, r1) through every layer; the last layer writes straight into the output. */
+  private runBatch(m: FeatureMatrix, r0: number, r1: number, buffers: { a: Float32Array; b: Float32Array; input: Float32Array | null }, output: Float32Array): void {
+    const backend = getBackend();
+    const rows = r1 - r0;
+    let x: Float32Array;
+    if (m.data instanceof Float32Array) x = m.data.subarray(r0 * m.cols, r1 * m.cols);
+    else {
+      buffers.input ??= new Float32Array(Math.min(m.rows, this.batchRows) * m.cols);
+      x = buffers.input.subarray(0, rows * m.cols);
+      x.set(m.data.subarray(r0 * m.cols, r1 * m.cols));
+    }
+    let spare = buffers.a;
+    let other = buffers.b;
+    this.layers.forEach((layer, i) => {
+      const last = i === this.layers.length - 1;
+      const out = last ? output.subarray(r0 * layer.outputSize, r1 * layer.outputSize) : spare.subarray(0, rows * layer.outputSize);
+      backend.denseForward(x, rows, layer.inputSize, layer.weights, layer.bias, layer.outputSize, layer.activation, out);
+      x = out;
+      [spare, other] = [other, spare];
+    });
+  }
+}
+
+function validateLayer(layer: DenseLayer, i: number, previous: DenseLayer | undefined): DenseLayer {
+  const name = `layers[${i}]`;
+  if (typeof layer !== 'object' || layer === null) throw typeError('a layer { inputSize, outputSize, weights, bias, activation }', name, layer);
+  const inputSize = requireInteger(layer.inputSize, `${name}.inputSize`, 1, 1 << 24);
+  const outputSize = requireInteger(layer.outputSize, `${name}.outputSize`, 1, 1 << 24);
+  if (previous && previous.outputSize !== inputSize) throw rangeError(`inputSize ${previous.outputSize} (the previous layer's outputSize)`, `${name}.inputSize`, String(inputSize));
+  if (!(layer.weights instanceof Float32Array)) throw typeError('a Float32Array', `${name}.weights`, layer.weights);
+  if (layer.weights.length !== inputSize * outputSize) throw rangeError(`${inputSize * outputSize} weights (inputSize x outputSize)`, `${name}.weights`, `${layer.weights.length}`);
+  if (!(layer.bias instanceof Float32Array)) throw typeError('a Float32Array', `${name}.bias`, layer.bias);
+  if (layer.bias.length !== outputSize) throw rangeError(`${outputSize} biases`, `${name}.bias`, `${layer.bias.length}`);
+  if (!ACTIVATIONS.includes(layer.activation)) throw typeError(`one of ${ACTIVATIONS.join(', ')}`, `${name}.activation`, layer.activation);
+  return { inputSize, outputSize, weights: layer.weights, bias: layer.bias, activation: layer.activation };
+}
