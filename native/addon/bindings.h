@@ -10,6 +10,7 @@ Napi::Value ColumnStatsAsync(const Napi::CallbackInfo& info);
 Napi::Value Quantiles(const Napi::CallbackInfo& info);
 Napi::Value SketchBins(const Napi::CallbackInfo& info);
 Napi::Value DenseForward(const Napi::CallbackInfo& info);
+Napi::Value DenseForwardAsync(const Napi::CallbackInfo& info);
 Napi::Value ArgmaxRows(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);
 

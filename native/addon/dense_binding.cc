@@ -1,9 +1,11 @@
-// denseForward(x, rows, nIn, w, b, nOut, activation, out) and argmaxRows(p, rows, cols, labels,
-// confidence): every array is checked against the shapes before the kernel reads or writes it.
+// denseForward(x, rows, nIn, w, b, nOut, activation, out), its Promise form denseForwardAsync
+// (a libuv worker thread), and argmaxRows(p, rows, cols, labels, confidence). Every array is
+// checked against the shapes before the kernel reads or writes it.
 #include <napi.h>
 
 #include <limits>
 #include <string>
+#include <vector>
 
 #include "addon/args.h"
 #include "addon/bindings.h"
@@ -29,9 +31,13 @@ size_t product(Napi::Env env, size_t a, size_t b) {
   return a * b;
 }
 
-}  // namespace
+struct DenseArgs {
+  Napi::Float32Array x, w, b, out;
+  size_t rows, n_in, n_out;
+  mlwatch::Activation act;
+};
 
-Napi::Value DenseForward(const Napi::CallbackInfo& info) {
+DenseArgs dense_args(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const size_t rows = count_arg(info, 1, "rows");
   const size_t n_in = count_arg(info, 2, "nIn");
@@ -40,12 +46,57 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
   Napi::Float32Array w = float32_arg(info, 3, "w", product(env, n_in, n_out));
   Napi::Float32Array b = float32_arg(info, 4, "b", n_out);
   if (!info[6].IsNumber()) throw_type(env, "an activation code 0..4", "activation", info[6]);
-  const int act = info[6].As<Napi::Number>().Int32Value();
-  if (act < 0 || act > 4 || info[6].As<Napi::Number>().DoubleValue() != act)
+  const double code = info[6].As<Napi::Number>().DoubleValue();
+  if (!(code >= 0 && code <= 4) || static_cast<int>(code) != code)
     throw Napi::RangeError::New(env, "Expected an activation code 0..4 for activation");
   Napi::Float32Array out = float32_arg(info, 7, "out", product(env, rows, n_out));
-  mlwatch::dense_forward(x.Data(), rows, n_in, w.Data(), b.Data(), n_out, static_cast<mlwatch::Activation>(act), out.Data());
-  return out;
+  return {x, w, b, out, rows, n_in, n_out, static_cast<mlwatch::Activation>(static_cast<int>(code))};
+}
+
+// Runs one dense layer on a libuv worker thread; holds references to every array it touches.
+class DenseWorker : public Napi::AsyncWorker {
+ public:
+  DenseWorker(Napi::Env env, DenseArgs a)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), rows_(a.rows), n_in_(a.n_in),
+        n_out_(a.n_out), act_(a.act), x_(a.x.Data()), w_(a.w.Data()), b_(a.b.Data()), out_(a.out.Data()) {
+    for (const Napi::Float32Array& arr : {a.x, a.w, a.b, a.out}) refs_.push_back(Napi::Persistent(arr.As<Napi::Object>()));
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      mlwatch::dense_forward(x_, rows_, n_in_, w_, b_, n_out_, act_, out_);
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  std::vector<Napi::ObjectReference> refs_;
+  size_t rows_, n_in_, n_out_;
+  mlwatch::Activation act_;
+  const float *x_, *w_, *b_;
+  float* out_;
+};
+
+}  // namespace
+
+Napi::Value DenseForward(const Napi::CallbackInfo& info) {
+  DenseArgs a = dense_args(info);
+  mlwatch::dense_forward(a.x.Data(), a.rows, a.n_in, a.w.Data(), a.b.Data(), a.n_out, a.act, a.out.Data());
+  return a.out;
+}
+
+Napi::Value DenseForwardAsync(const Napi::CallbackInfo& info) {
+  DenseArgs a = dense_args(info);
+  auto* worker = new DenseWorker(info.Env(), a);
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
 }
 
 Napi::Value ArgmaxRows(const Napi::CallbackInfo& info) {
@@ -56,7 +107,8 @@ Napi::Value ArgmaxRows(const Napi::CallbackInfo& info) {
   Napi::Value lv = info[3];
   if (!lv.IsTypedArray() || lv.As<Napi::TypedArray>().TypedArrayType() != napi_int32_array) throw_type(env, "an Int32Array", "labels", lv);
   Napi::Int32Array labels = lv.As<Napi::Int32Array>();
-  if (labels.ElementLength() != rows) throw Napi::RangeError::New(env, "Expected rows values for labels but received " + std::to_string(labels.ElementLength()));
+  if (labels.ElementLength() != rows)
+    throw Napi::RangeError::New(env, "Expected " + std::to_string(rows) + " values for labels but received " + std::to_string(labels.ElementLength()));
   Napi::Float32Array confidence = float32_arg(info, 4, "confidence", rows);
   mlwatch::argmax_rows(p.Data(), rows, cols, labels.Data(), confidence.Data());
   return env.Undefined();

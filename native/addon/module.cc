@@ -12,6 +12,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("quantiles", Napi::Function::New(env, Quantiles, "quantiles"));
   exports.Set("sketchBins", Napi::Function::New(env, SketchBins, "sketchBins"));
   exports.Set("denseForward", Napi::Function::New(env, DenseForward, "denseForward"));
+  exports.Set("denseForwardAsync", Napi::Function::New(env, DenseForwardAsync, "denseForwardAsync"));
   exports.Set("argmaxRows", Napi::Function::New(env, ArgmaxRows, "argmaxRows"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;

@@ -78,6 +78,8 @@ export interface Backend {
    * b nOut, out rows x nOut; softmax subtracts each row's maximum first. Float32 in and out.
    */
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): void;
+  /** denseForward without blocking the event loop (native: a worker thread; JS: the next macrotask). */
+  denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): Promise<void>;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
 }

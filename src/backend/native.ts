@@ -17,6 +17,7 @@ export interface NativeAddon {
   quantiles(values: FloatArray, q: Float64Array): Float64Array;
   sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins;
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Float32Array;
+  denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Promise<void>;
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   info(): NativeInfo;
 }
@@ -86,6 +87,7 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     quantiles: (values, q) => addon.quantiles(values, q),
     sketchBins: (values, multiplier, minIndexable) => addon.sketchBins(values, multiplier, minIndexable),
     denseForward: (x, rows, nIn, w, b, nOut, activation, out) => void addon.denseForward(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
+    denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) => addon.denseForwardAsync(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
     argmaxRows: (p, rows, cols, labels, confidence) => addon.argmaxRows(p, rows, cols, labels, confidence),
   };
 }

@@ -37,6 +37,13 @@ export interface Evaluation {
   rows: number;
 }
 
+/** Per-call scratch: two intermediate buffers and, for float64 input, a float32 copy of a batch. */
+interface BatchBuffers {
+  a: Float32Array;
+  b: Float32Array;
+  input: Float32Array | null;
+}
+
 export class DenseModel {
   readonly layers: readonly Readonly<DenseLayer>[];
   readonly batchRows: number;
@@ -67,14 +74,19 @@ export class DenseModel {
     return { data: output, rows: m.rows, cols: this.outputSize };
   }
 
-  /** predict() one batch at a time, yielding to the event loop between batches. */
+  /**
+   * predict() off the event loop: on the native backend each layer of each batch runs on a worker
+   * thread (the JS backend defers each step to a later macrotask). Do not modify X or `out` until
+   * the promise settles.
+   */
   async predictAsync(X: FeatureMatrix, out?: Float32Array): Promise<FeatureMatrix> {
     const m = this.checkInput(X);
     const output = this.checkOut(out, m.rows * this.outputSize, 'out');
     const buffers = this.batchBuffers(m.rows);
     for (let r0 = 0; r0 < m.rows; r0 += this.batchRows) {
-      this.runBatch(m, r0, Math.min(m.rows, r0 + this.batchRows), buffers, output);
-      if (r0 + this.batchRows < m.rows) await new Promise((resolve) => setImmediate(resolve));
+      const steps = this.batchSteps(m, r0, Math.min(m.rows, r0 + this.batchRows), buffers, output);
+      const backend = getBackend();
+      for (const s of steps) await backend.denseForwardAsync(s.x, s.rows, s.layer.inputSize, s.layer.weights, s.layer.bias, s.layer.outputSize, s.layer.activation, s.out);
     }
     return { data: output, rows: m.rows, cols: this.outputSize };
   }
@@ -84,7 +96,7 @@ export class DenseModel {
     return this.classifyOutputs(this.predict(X));
   }
 
-  /** classify() yielding to the event loop between batches. */
+  /** classify() with predictAsync(). */
   async classifyAsync(X: FeatureMatrix): Promise<Classification> {
     return this.classifyOutputs(await this.predictAsync(X));
   }
@@ -126,15 +138,22 @@ export class DenseModel {
     return out;
   }
 
-  private batchBuffers(rows: number): { a: Float32Array; b: Float32Array; input: Float32Array | null } {
+  private batchBuffers(rows: number): BatchBuffers {
     const batch = Math.min(rows, this.batchRows);
     const widest = Math.max(...this.layers.map((l) => l.outputSize));
     return { a: new Float32Array(batch * widest), b: new Float32Array(batch * widest), input: null };
   }
 
   /** Runs rows [r0, r1) through every layer; the last layer writes straight into the output. */
-  private runBatch(m: FeatureMatrix, r0: number, r1: number, buffers: { a: Float32Array; b: Float32Array; input: Float32Array | null }, output: Float32Array): void {
+  private runBatch(m: FeatureMatrix, r0: number, r1: number, buffers: BatchBuffers, output: Float32Array): void {
     const backend = getBackend();
+    for (const s of this.batchSteps(m, r0, r1, buffers, output)) {
+      backend.denseForward(s.x, s.rows, s.layer.inputSize, s.layer.weights, s.layer.bias, s.layer.outputSize, s.layer.activation, s.out);
+    }
+  }
+
+  /** The layer calls for rows [r0, r1): each reads the previous one's output buffer. */
+  private batchSteps(m: FeatureMatrix, r0: number, r1: number, buffers: BatchBuffers, output: Float32Array): { layer: Readonly<DenseLayer>; x: Float32Array; out: Float32Array; rows: number }[] {
     const rows = r1 - r0;
     let x: Float32Array;
     if (m.data instanceof Float32Array) x = m.data.subarray(r0 * m.cols, r1 * m.cols);
@@ -145,12 +164,13 @@ export class DenseModel {
     }
     let spare = buffers.a;
     let other = buffers.b;
-    this.layers.forEach((layer, i) => {
+    return this.layers.map((layer, i) => {
       const last = i === this.layers.length - 1;
       const out = last ? output.subarray(r0 * layer.outputSize, r1 * layer.outputSize) : spare.subarray(0, rows * layer.outputSize);
-      backend.denseForward(x, rows, layer.inputSize, layer.weights, layer.bias, layer.outputSize, layer.activation, out);
+      const step = { layer, x, out, rows };
       x = out;
       [spare, other] = [other, spare];
+      return step;
     });
   }
 }

@@ -130,3 +130,20 @@ describe('DenseModel rejects bad shapes with clear errors', () => {
     expect(call).toThrow(message);
   });
 });
+
+describe.each(backendsUnderTest)('DenseModel.predictAsync on the %s backend', (backend) => {
+  it('gives predict()’s numbers and lets the event loop run meanwhile', async () => {
+    useBackend(backend);
+    const layers = randomModel([64, 32, 4], ['relu', 'softmax'], 77);
+    const rng = new SeededRandom(78);
+    const X = { data: Float32Array.from({ length: 5000 * 64 }, () => rng.normal(0, 1)), rows: 5000, cols: 64 };
+    const model = new DenseModel(layers, { batchRows: 1000 });
+    const sync = model.predict(X);
+    let ranMeanwhile = false;
+    const pending = model.predictAsync(X);
+    setImmediate(() => (ranMeanwhile = true)); // can only run if predictAsync gave the loop back
+    const result = await pending;
+    expect(ranMeanwhile).toBe(true);
+    expect(Array.from(result.data)).toEqual(Array.from(sync.data));
+  });
+});

@@ -41,6 +41,12 @@ function activate(v: number, activation: ActivationName): number {
   }
 }
 
+/** denseForward on the next macrotask: the JS backend has no threads, so this only defers the work. */
+export async function denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): Promise<void> {
+  await new Promise((resolve) => setImmediate(resolve));
+  denseForward(x, rows, nIn, w, b, nOut, activation, out);
+}
+
 export function argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void {
   for (let r = 0; r < rows; r++) {
     const o = r * cols;

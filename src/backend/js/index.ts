@@ -1,7 +1,7 @@
 /** The pure-TypeScript backend: always available, the reference for every other backend. */
 import type { Backend } from '../contract.js';
 import { columnStats, columnStatsAsync } from './column-stats.js';
-import { argmaxRows, denseForward } from './dense.js';
+import { argmaxRows, denseForward, denseForwardAsync } from './dense.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 
@@ -12,5 +12,6 @@ export const jsBackend: Backend = {
   quantiles,
   sketchBins,
   denseForward,
+  denseForwardAsync,
   argmaxRows,
 };
