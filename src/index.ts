@@ -5,7 +5,7 @@ export type { BackendInfo, BackendStatus } from './backend/registry.js';
 export type { Clock } from './clock.js';
 export { DriftDetector } from './drift/drift-detector.js';
 export { DenseModel } from './inference/dense-model.js';
-export type { Classification, DenseLayer, DenseModelOptions, Evaluation } from './inference/dense-model.js';
+export type { Classification, DenseLayer, DenseModelOptions, Evaluation, TfjsModelLike } from './inference/dense-model.js';
 export type { DriftDetectorOptions, DriftSeverity, FeatureDrift, SimpleDriftResult } from './drift/drift-detector.js';
 export { matrixFromRows, validateMatrix } from './matrix.js';
 export type { FeatureMatrix, FloatArray, NumericInput } from './matrix.js';

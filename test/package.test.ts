@@ -35,6 +35,11 @@ describe('the mlwatch package', () => {
     expect(['cpu', 'js']).toContain(result.active);
   });
 
+  it("exposes the TensorFlow.js interop as 'mlwatch/tfjs'", () => {
+    const out = runNode("import { toFeatureMatrix, monitorModel, DenseModel } from 'mlwatch/tfjs'; console.log([typeof toFeatureMatrix, typeof monitorModel, typeof DenseModel.fromTfjs].join());");
+    expect(out.trim()).toBe('function,function,function');
+  });
+
   it('starts on the backend MLWATCH_BACKEND names', () => {
     const out = runNode("import { getBackend } from 'mlwatch'; console.log(getBackend().name);", { MLWATCH_BACKEND: 'js' });
     expect(out.trim()).toBe('js');

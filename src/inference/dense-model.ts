@@ -37,6 +37,16 @@ export interface Evaluation {
   rows: number;
 }
 
+/** What fromTfjs reads of a TensorFlow.js LayersModel (structural: no import of TensorFlow.js). */
+export interface TfjsModelLike {
+  layers: {
+    name?: string;
+    getClassName(): string;
+    getConfig(): { activation?: unknown; [key: string]: unknown };
+    getWeights(): { shape: number[]; dataSync(): ArrayLike<number> }[];
+  }[];
+}
+
 /** Per-call scratch: two intermediate buffers and, for float64 input, a float32 copy of a batch. */
 interface BatchBuffers {
   a: Float32Array;
@@ -52,6 +62,34 @@ export class DenseModel {
     if (!Array.isArray(layers) || layers.length === 0) throw typeError('a non-empty array of layers', 'layers', layers);
     this.layers = layers.map((layer, i) => validateLayer(layer, i, i > 0 ? layers[i - 1] : undefined));
     this.batchRows = requireInteger(options.batchRows ?? 8192, 'options.batchRows', 1, 1 << 24);
+  }
+
+  /**
+   * Imports a TensorFlow.js `tf.Sequential` (or any `tf.LayersModel`) made only of `dense` layers
+   * with linear, relu, sigmoid, tanh or softmax activations; any other layer or activation is
+   * rejected with an error naming it. Reads the model structurally, so the core package does not
+   * depend on TensorFlow.js.
+   */
+  static fromTfjs(model: TfjsModelLike, options: DenseModelOptions = {}): DenseModel {
+    if (typeof model !== 'object' || model === null || !Array.isArray(model.layers)) throw typeError('a TensorFlow.js LayersModel', 'model', model);
+    const layers = model.layers.map((layer, i): DenseLayer => {
+      const kind = layer.getClassName();
+      if (kind !== 'Dense') throw typeError("a 'Dense' layer (only dense layers can be imported)", `model.layers[${i}] (${layer.name ?? 'unnamed'})`, kind);
+      const config = layer.getConfig();
+      const activation = String(config.activation ?? 'linear');
+      if (!(ACTIVATIONS as readonly string[]).includes(activation)) throw typeError(`one of ${ACTIVATIONS.join(', ')}`, `model.layers[${i}] activation`, activation);
+      const [kernel, bias] = layer.getWeights();
+      if (!kernel || kernel.shape.length !== 2) throw typeError('a 2-D kernel', `model.layers[${i}] weights`, kernel);
+      const [inputSize, outputSize] = kernel.shape;
+      return {
+        inputSize,
+        outputSize,
+        weights: Float32Array.from(kernel.dataSync()),
+        bias: bias ? Float32Array.from(bias.dataSync()) : new Float32Array(outputSize),
+        activation: activation as ActivationName,
+      };
+    });
+    return new DenseModel(layers, options);
   }
 
   get inputSize(): number {

@@ -14,7 +14,7 @@
 import { EventEmitter } from 'node:events';
 import { clockOption, type Clock } from '../clock.js';
 import { rangeError, requireInteger, requireNumber, typeError } from '../errors.js';
-import { toFloatArray, type NumericInput } from '../matrix.js';
+import { toFloatArray, type FeatureMatrix, type NumericInput } from '../matrix.js';
 import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
 import { QuantileSketch, type QuantileSketchOptions } from '../sketch/quantile-sketch.js';
 import { columnStats } from '../stats/column-stats.js';
@@ -196,6 +196,27 @@ export class ModelMonitor extends EventEmitter {
       this.counters.accuracyRecords += acc.length;
       this.setAccuracyAlert(acc[acc.length - 1] < this.accuracyThreshold);
     }
+  }
+
+  /**
+   * Runs a model's classify() over a batch, records its wall time as one latency (ms) and, when
+   * the true labels are given, the batch's accuracy; returns the predictions. Works with
+   * DenseModel or anything with the same classify().
+   */
+  observeBatch<C extends { labels: Int32Array }>(model: { classify(X: FeatureMatrix): C }, X: FeatureMatrix, yTrue?: Int32Array | readonly number[]): C {
+    if (typeof model !== 'object' || model === null || typeof model.classify !== 'function') throw typeError('a model with classify()', 'model', model);
+    if (yTrue !== undefined && yTrue.length !== X.rows) throw rangeError(`${X.rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
+    const start = performance.now();
+    const predictions = model.classify(X);
+    const latencyMs = performance.now() - start;
+    if (yTrue === undefined) {
+      this.recordLatency(latencyMs);
+    } else {
+      let correct = 0;
+      for (let r = 0; r < predictions.labels.length; r++) if (predictions.labels[r] === yTrue[r]) correct++;
+      this.recordPerformance(correct / predictions.labels.length, latencyMs);
+    }
+    return predictions;
   }
 
   /** Records a failed request (the source of the error_rate rule). */
