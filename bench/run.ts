@@ -5,16 +5,18 @@
 import { arch, cpus, totalmem } from 'node:os';
 import { backendInfo } from '../src/index.js';
 import { benchColumnStats } from './column-stats.bench.js';
+import { benchDense } from './dense.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchMonitor } from './monitor.bench.js';
 import { benchQuantiles } from './quantiles.bench.js';
 
 // memory runs first: it reports how much the process grew, which earlier families' garbage would blur.
-const families: Record<string, () => void> = {
+const families: Record<string, () => void | Promise<void>> = {
   memory: () => benchMemory(),
   'column-stats': () => benchColumnStats(),
   quantiles: () => benchQuantiles(),
   monitor: () => benchMonitor(),
+  dense: () => benchDense(),
 };
 
 const asked = process.argv.slice(2);
@@ -26,4 +28,4 @@ if (unknown.length) {
 const info = backendInfo();
 console.log(`mlwatch benchmarks — ${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, ${arch()}, Node ${process.version}`);
 console.log(`backends: ${Object.values(info.backends).map((b) => `${b.name}=${b.available ? `yes${b.simd ? ` (${b.simd}, ${b.threads} threads)` : ''}` : 'no'}`).join(', ')}`);
-for (const name of asked.length ? asked : Object.keys(families)) families[name]();
+for (const name of asked.length ? asked : Object.keys(families)) await families[name]();

@@ -40,3 +40,20 @@ export function printTable(title: string, rows: Timing[], reference: Timing, ext
 export function ratioLine(label: string, fast: Timing, slow: Timing): string {
   return `${label}: ${(slow.bestMs / fast.bestMs).toFixed(2)}x (best), ${(slow.medianMs / fast.medianMs).toFixed(2)}x (median)`;
 }
+
+/**
+ * Times fn (sync or async) by repeated calls after one warm-up: at least minRuns, then until
+ * maxSeconds have passed. For candidates benchmark.js cannot drive (promises) or that are too slow
+ * for its sampling.
+ */
+export async function timeRuns(name: string, fn: () => unknown, minRuns = 5, maxSeconds = 5): Promise<Timing> {
+  await fn();
+  const times: number[] = [];
+  const deadline = performance.now() + maxSeconds * 1000;
+  while (times.length < minRuns || (performance.now() < deadline && times.length < 100)) {
+    const start = performance.now();
+    await fn();
+    times.push(performance.now() - start);
+  }
+  return { name, bestMs: Math.min(...times), medianMs: median(times), runs: times.length };
+}
