@@ -39,8 +39,9 @@ std::vector<float> pack_weights(const float* w, size_t n_in, size_t n_out) {
   return packed;
 }
 
-// Portable tile: rows r0..r0+nr of x against one panel, into acc[nr][16].
-void tile_portable(const float* x, size_t n_in, size_t nr, const float* panel, float acc[kTileRows][kPanel]) {
+// Portable tile: rows r0..r0+nr of x against one panel, plus bias (and relu), into acc[nr][16].
+void tile_portable(const float* x, size_t n_in, size_t nr, const float* panel, const float* bias16, bool relu,
+                   float acc[kTileRows][kPanel]) {
   for (size_t i = 0; i < nr; ++i) std::fill(acc[i], acc[i] + kPanel, 0.0f);
   for (size_t k = 0; k < n_in; ++k) {
     const float* wk = panel + k * kPanel;
@@ -49,6 +50,11 @@ void tile_portable(const float* x, size_t n_in, size_t nr, const float* panel, f
       for (size_t j = 0; j < kPanel; ++j) acc[i][j] += xv * wk[j];
     }
   }
+  for (size_t i = 0; i < nr; ++i)
+    for (size_t j = 0; j < kPanel; ++j) {
+      const float v = acc[i][j] + bias16[j];
+      acc[i][j] = relu ? std::max(v, 0.0f) : v;
+    }
 }
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
@@ -58,7 +64,8 @@ void tile_portable(const float* x, size_t n_in, size_t nr, const float* panel, f
 // same chain of FMAs over k whatever NR is, so results do not depend on where batches or tiles
 // begin.
 template <size_t NR>
-MLWATCH_AVX2 void tile_avx2(const float* x, size_t n_in, const float* panel, float acc[kTileRows][kPanel]) {
+MLWATCH_AVX2 void tile_avx2(const float* x, size_t n_in, const float* panel, const float* bias16, bool relu,
+                            float acc[kTileRows][kPanel]) {
   __m256 c[NR][2];
 #pragma GCC unroll 6
   for (size_t i = 0; i < NR; ++i) c[i][0] = c[i][1] = _mm256_setzero_ps();
@@ -71,31 +78,36 @@ MLWATCH_AVX2 void tile_avx2(const float* x, size_t n_in, const float* panel, flo
       c[i][1] = _mm256_fmadd_ps(a, w1, c[i][1]);
     }
   }
+  // Bias and relu in registers: a data-dependent branch per output would mispredict half the time.
+  const __m256 b0 = _mm256_loadu_ps(bias16), b1 = _mm256_loadu_ps(bias16 + 8), zero = _mm256_setzero_ps();
 #pragma GCC unroll 6
   for (size_t i = 0; i < NR; ++i) {
-    _mm256_storeu_ps(acc[i], c[i][0]);
-    _mm256_storeu_ps(acc[i] + 8, c[i][1]);
+    __m256 v0 = _mm256_add_ps(c[i][0], b0), v1 = _mm256_add_ps(c[i][1], b1);
+    if (relu) v0 = _mm256_max_ps(v0, zero), v1 = _mm256_max_ps(v1, zero);
+    _mm256_storeu_ps(acc[i], v0);
+    _mm256_storeu_ps(acc[i] + 8, v1);
   }
 }
 
-MLWATCH_AVX2 void tile_avx2_rows(const float* x, size_t n_in, size_t nr, const float* panel, float acc[kTileRows][kPanel]) {
+MLWATCH_AVX2 void tile_avx2_rows(const float* x, size_t n_in, size_t nr, const float* panel, const float* bias16, bool relu,
+                                 float acc[kTileRows][kPanel]) {
   switch (nr) {
-    case 6: return tile_avx2<6>(x, n_in, panel, acc);
-    case 5: return tile_avx2<5>(x, n_in, panel, acc);
-    case 4: return tile_avx2<4>(x, n_in, panel, acc);
-    case 3: return tile_avx2<3>(x, n_in, panel, acc);
-    case 2: return tile_avx2<2>(x, n_in, panel, acc);
-    default: return tile_avx2<1>(x, n_in, panel, acc);
+    case 6: return tile_avx2<6>(x, n_in, panel, bias16, relu, acc);
+    case 5: return tile_avx2<5>(x, n_in, panel, bias16, relu, acc);
+    case 4: return tile_avx2<4>(x, n_in, panel, bias16, relu, acc);
+    case 3: return tile_avx2<3>(x, n_in, panel, bias16, relu, acc);
+    case 2: return tile_avx2<2>(x, n_in, panel, bias16, relu, acc);
+    default: return tile_avx2<1>(x, n_in, panel, bias16, relu, acc);
   }
 }
 #endif
 
+// Bias and relu are applied in the tile; sigmoid and tanh here; softmax per row afterwards.
 inline float activate(float v, Activation act) {
   switch (act) {
-    case Activation::Relu: return v > 0.0f ? v : 0.0f;
     case Activation::Sigmoid: return 1.0f / (1.0f + std::exp(-v));
     case Activation::Tanh: return std::tanh(v);
-    default: return v;  // linear; softmax is applied per row afterwards
+    default: return v;
   }
 }
 
@@ -111,24 +123,30 @@ void softmax_row(float* row, size_t n) {
   for (size_t j = 0; j < n; ++j) row[j] *= inv;
 }
 
-void rows_forward(const float* x, size_t r0, size_t r1, size_t n_in, const std::vector<float>& packed, const float* b,
-                  size_t n_out, Activation act, float* out, bool avx2) {
+void rows_forward(const float* x, size_t r0, size_t r1, size_t n_in, const std::vector<float>& packed,
+                  const std::vector<float>& bias, size_t n_out, Activation act, float* out, bool avx2) {
   alignas(32) float acc[kTileRows][kPanel];
   const size_t panels = (n_out + kPanel - 1) / kPanel;
+  const bool relu = act == Activation::Relu;
+  const bool scalar_activation = act == Activation::Sigmoid || act == Activation::Tanh;
   for (size_t r = r0; r < r1; r += kTileRows) {
     const size_t nr = std::min(kTileRows, r1 - r);
     for (size_t p = 0; p < panels; ++p) {
       const float* panel = &packed[p * n_in * kPanel];
+      const float* bias16 = &bias[p * kPanel];
 #if defined(MLWATCH_AVX2)
       if (avx2)
-        tile_avx2_rows(x + r * n_in, n_in, nr, panel, acc);
+        tile_avx2_rows(x + r * n_in, n_in, nr, panel, bias16, relu, acc);
       else
 #endif
-        tile_portable(x + r * n_in, n_in, nr, panel, acc);
+        tile_portable(x + r * n_in, n_in, nr, panel, bias16, relu, acc);
       const size_t c0 = p * kPanel, width = std::min(kPanel, n_out - c0);
       for (size_t i = 0; i < nr; ++i) {
         float* dst = out + (r + i) * n_out + c0;
-        for (size_t j = 0; j < width; ++j) dst[j] = activate(acc[i][j] + b[c0 + j], act);
+        if (scalar_activation)
+          for (size_t j = 0; j < width; ++j) dst[j] = activate(acc[i][j], act);
+        else
+          std::copy(acc[i], acc[i] + width, dst);
       }
     }
     if (act == Activation::Softmax)
@@ -143,11 +161,13 @@ void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, con
                    Activation act, float* out) {
   if (rows == 0 || n_out == 0) return;
   const std::vector<float> packed = pack_weights(w, n_in, n_out);
+  std::vector<float> bias(((n_out + kPanel - 1) / kPanel) * kPanel, 0.0f);  // padded to whole panels
+  std::copy(b, b + n_out, bias.begin());
   const bool avx2 = simd_level() == SimdLevel::Avx2Fma;
   const size_t tasks = (rows + kTaskRows - 1) / kTaskRows;
   parallel_for(tasks, [&](size_t t) {
     const size_t r0 = t * kTaskRows, r1 = std::min(rows, r0 + kTaskRows);
-    rows_forward(x, r0, r1, n_in, packed, b, n_out, act, out, avx2);
+    rows_forward(x, r0, r1, n_in, packed, bias, n_out, act, out, avx2);
   });
 }
 
