@@ -142,18 +142,19 @@ export class DenseModel {
   /** Classifies X and compares with the true labels: accuracy, mean confidence, time. */
   evaluate(X: FeatureMatrix, yTrue: Int32Array | readonly number[]): Evaluation {
     const m = this.checkInput(X);
-    if (!(yTrue instanceof Int32Array) && !Array.isArray(yTrue)) throw typeError('an Int32Array or number[] of labels', 'yTrue', yTrue);
-    if (yTrue.length !== m.rows) throw rangeError(`${m.rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
+    checkLabels(yTrue, m.rows);
     const start = performance.now();
-    const { labels, confidence } = this.classify(m);
-    const latencyMs = performance.now() - start;
-    let correct = 0;
-    let confidenceSum = 0;
-    for (let r = 0; r < m.rows; r++) {
-      if (labels[r] === yTrue[r]) correct++;
-      confidenceSum += confidence[r];
-    }
-    return { accuracy: correct / m.rows, meanConfidence: confidenceSum / m.rows, latencyMs, rows: m.rows };
+    const predictions = this.classify(m);
+    return score(predictions, yTrue, performance.now() - start);
+  }
+
+  /** evaluate() with classifyAsync(): the model runs off the event loop. */
+  async evaluateAsync(X: FeatureMatrix, yTrue: Int32Array | readonly number[]): Promise<Evaluation> {
+    const m = this.checkInput(X);
+    checkLabels(yTrue, m.rows);
+    const start = performance.now();
+    const predictions = await this.classifyAsync(m);
+    return score(predictions, yTrue, performance.now() - start);
   }
 
   private classifyOutputs(outputs: FeatureMatrix): Classification {
@@ -211,6 +212,21 @@ export class DenseModel {
       return step;
     });
   }
+}
+
+function checkLabels(yTrue: unknown, rows: number): void {
+  if (!(yTrue instanceof Int32Array) && !Array.isArray(yTrue)) throw typeError('an Int32Array or number[] of labels', 'yTrue', yTrue);
+  if (yTrue.length !== rows) throw rangeError(`${rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
+}
+
+function score({ labels, confidence }: Classification, yTrue: Int32Array | readonly number[], latencyMs: number): Evaluation {
+  let correct = 0;
+  let confidenceSum = 0;
+  for (let r = 0; r < labels.length; r++) {
+    if (labels[r] === yTrue[r]) correct++;
+    confidenceSum += confidence[r];
+  }
+  return { accuracy: correct / labels.length, meanConfidence: confidenceSum / labels.length, latencyMs, rows: labels.length };
 }
 
 function validateLayer(layer: DenseLayer, i: number, previous: DenseLayer | undefined): DenseLayer {

@@ -54,6 +54,8 @@ const SHAPES: [string, number[], ActivationName[], number][] = [
   ['1 x n: 37 -> 1 (sigmoid)', [37, 1], ['sigmoid'], 33],
   ['odd sizes 13 -> 17 -> 5 (tanh, softmax)', [13, 17, 5], ['tanh', 'softmax'], 101],
   ['wide 300 -> 33 (linear)', [300, 33], ['linear'], 250],
+  ['1 -> 20 (relu)', [1, 20], ['relu'], 40],
+  ['a large batch: 16 -> 8 -> 3 on 20 000 rows', [16, 8, 3], ['relu', 'softmax'], 20_000],
 ];
 
 describe.each(backendsUnderTest)('DenseModel on the %s backend', (backend) => {
@@ -111,6 +113,9 @@ describe.each(backendsUnderTest)('DenseModel on the %s backend', (backend) => {
     expect(evaluation.latencyMs).toBeGreaterThanOrEqual(0);
     const asyncResult = await model.classifyAsync(X);
     expect(Array.from(asyncResult.labels)).toEqual([0, 1, 2, 0]);
+    const asyncEvaluation = await model.evaluateAsync(X, [0, 1, 1, 0]);
+    expect(asyncEvaluation.accuracy).toBe(0.75);
+    expect(asyncEvaluation.meanConfidence).toBeCloseTo(evaluation.meanConfidence, 12);
   });
 });
 
