@@ -6,6 +6,7 @@ import { ACTIVATIONS, type ActivationName } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { validateMatrix, type FeatureMatrix } from '../matrix.js';
+import { accuracyOf } from './accuracy.js';
 
 export interface DenseLayer {
   inputSize: number;
@@ -220,13 +221,9 @@ function checkLabels(yTrue: unknown, rows: number): void {
 }
 
 function score({ labels, confidence }: Classification, yTrue: Int32Array | readonly number[], latencyMs: number): Evaluation {
-  let correct = 0;
   let confidenceSum = 0;
-  for (let r = 0; r < labels.length; r++) {
-    if (labels[r] === yTrue[r]) correct++;
-    confidenceSum += confidence[r];
-  }
-  return { accuracy: correct / labels.length, meanConfidence: confidenceSum / labels.length, latencyMs, rows: labels.length };
+  for (let r = 0; r < confidence.length; r++) confidenceSum += confidence[r];
+  return { accuracy: accuracyOf(labels, yTrue), meanConfidence: confidenceSum / labels.length, latencyMs, rows: labels.length };
 }
 
 function validateLayer(layer: DenseLayer, i: number, previous: DenseLayer | undefined): DenseLayer {

@@ -13,6 +13,7 @@
  */
 import { EventEmitter } from 'node:events';
 import { clockOption, type Clock } from '../clock.js';
+import { accuracyOf } from '../inference/accuracy.js';
 import { rangeError, requireInteger, requireNumber, typeError } from '../errors.js';
 import { toFloatArray, type FeatureMatrix, type NumericInput } from '../matrix.js';
 import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
@@ -212,9 +213,7 @@ export class ModelMonitor extends EventEmitter {
     if (yTrue === undefined) {
       this.recordLatency(latencyMs);
     } else {
-      let correct = 0;
-      for (let r = 0; r < predictions.labels.length; r++) if (predictions.labels[r] === yTrue[r]) correct++;
-      this.recordPerformance(correct / predictions.labels.length, latencyMs);
+      this.recordPerformance(accuracyOf(predictions.labels, yTrue), latencyMs);
     }
     return predictions;
   }

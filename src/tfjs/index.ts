@@ -8,6 +8,7 @@ import { rangeError, typeError } from '../errors.js';
 import type { FeatureMatrix } from '../matrix.js';
 import { DenseModel, type DenseModelOptions, type TfjsModelLike } from '../inference/dense-model.js';
 import { getBackend } from '../backend/registry.js';
+import { accuracyOf } from '../inference/accuracy.js';
 import type { ModelMonitor } from '../monitor/model-monitor.js';
 
 export { DenseModel };
@@ -70,9 +71,7 @@ export function monitorModel<T extends TensorLike>(model: PredictingModel<T>, mo
       if (yTrue.length !== rows) throw rangeError(`${rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
       const labels = new Int32Array(rows);
       getBackend().argmaxRows(data as Float32Array, rows, cols, labels, new Float32Array(rows));
-      let correct = 0;
-      for (let r = 0; r < rows; r++) if (labels[r] === yTrue[r]) correct++;
-      monitor.recordPerformance(correct / rows, latencyMs);
+      monitor.recordPerformance(accuracyOf(labels, yTrue), latencyMs);
       return output;
     },
   };
