@@ -5,7 +5,7 @@
  */
 import type { Backend, BackendName } from './contract.js';
 import { jsBackend } from './js/index.js';
-import { loadNative, nativeCpuBackend } from './native.js';
+import { loadNative, nativeCpuBackend, type NativeInfo } from './native.js';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['js', 'cpu', 'cuda'];
 
@@ -35,12 +35,14 @@ interface Entry {
 }
 
 let entries: Record<BackendName, Entry> | undefined;
+let nativeInfo: NativeInfo | null = null; // the addon's own report, read once by discover()
 let active: Backend | undefined;
 
 function discover(): Record<BackendName, Entry> {
   if (entries) return entries;
   const native = loadNative();
   const info = native.addon?.info() ?? null;
+  nativeInfo = info;
   const js: Entry = {
     backend: jsBackend,
     status: { name: 'js', available: true, reason: null, simd: null, threads: 1 },
@@ -105,7 +107,7 @@ export function availableBackends(): BackendName[] {
 export function backendInfo(): BackendInfo {
   const all = discover();
   const native = loadNative();
-  const info = native.addon?.info();
+  const info = nativeInfo;
   return {
     active: getBackend().name,
     backends: {

@@ -19,7 +19,7 @@ import { toFloatArray, type FeatureMatrix, type NumericInput } from '../matrix.j
 import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
 import { QuantileSketch, type QuantileSketchOptions } from '../sketch/quantile-sketch.js';
 import { columnStats } from '../stats/column-stats.js';
-import { percentiles } from '../stats/quantiles.js';
+import { percentiles, probabilities } from '../stats/quantiles.js';
 import { AlertManager, type AlertRules, type RuleAlert, type RuleFigures, type RuleName } from './alert-manager.js';
 import { ErrorWindow } from './error-window.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -306,8 +306,7 @@ export class ModelMonitor extends EventEmitter {
     if (over !== 'window' && over !== 'all') throw typeError("'window' or 'all'", 'options.over', over);
     if (this.latency.size === 0) throw rangeError('at least one recorded latency', 'latencyPercentiles()', 'no records');
     if (over === 'window') return percentiles(this.latency.unorderedView(), p);
-    const list = typeof p === 'number' ? [p] : Array.from(p);
-    return this.latencySketch.quantiles(list.map((x, i) => requireNumber(x, `p[${i}]`, 0, 100) / 100));
+    return this.latencySketch.quantiles(probabilities(p, 'p', 100).map((x) => x / 100));
   }
 
   /** Mean accuracy over the window (on the active backend), or null before the first accuracy record. */

@@ -31,7 +31,11 @@ function quantilesOf(values: NumericInput, asked: Float64Array, scale: number): 
   return getBackend().quantiles(data, q);
 }
 
-function probabilities(q: unknown, name: string, max: number): Float64Array {
+/**
+ * Checks a probability or list of them, each in [0, max] (1 for quantiles, 100 for percentiles),
+ * and returns them as a Float64Array; throws a TypeError/RangeError naming the bad element.
+ */
+export function probabilities(q: unknown, name: string, max: number): Float64Array {
   const list: ArrayLike<unknown> | null =
     typeof q === 'number' ? [q] : Array.isArray(q) || q instanceof Float64Array || q instanceof Float32Array ? (q as ArrayLike<unknown>) : null;
   if (list === null) throw typeError(`a number or an array of numbers in [0, ${max}]`, name, q);
