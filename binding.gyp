@@ -5,6 +5,7 @@
       "sources": [
         "native/addon/column_stats_binding.cc",
         "native/addon/dense_binding.cc",
+        "native/addon/drift_binding.cc",
         "native/addon/info_binding.cc",
         "native/addon/module.cc",
         "native/addon/quantiles_binding.cc",
@@ -12,8 +13,10 @@
         "native/kernels/column_stats.cc",
         "native/kernels/cpu_features.cc",
         "native/kernels/dense.cc",
+        "native/kernels/ecdf_distances.cc",
         "native/kernels/quantiles.cc",
         "native/kernels/sketch_bins.cc",
+        "native/kernels/sort_columns.cc",
         "native/kernels/thread_pool.cc",
         "native/cuda/cuda_stub.cc"
       ],

@@ -12,6 +12,10 @@ Napi::Value SketchBins(const Napi::CallbackInfo& info);
 Napi::Value DenseForward(const Napi::CallbackInfo& info);
 Napi::Value DenseForwardAsync(const Napi::CallbackInfo& info);
 Napi::Value ArgmaxRows(const Napi::CallbackInfo& info);
+Napi::Value SortColumns(const Napi::CallbackInfo& info);
+Napi::Value SortColumnsAsync(const Napi::CallbackInfo& info);
+Napi::Value EcdfDistances(const Napi::CallbackInfo& info);
+Napi::Value EcdfDistancesAsync(const Napi::CallbackInfo& info);
 Napi::Value Info(const Napi::CallbackInfo& info);
 
 }  // namespace mlwatch_addon

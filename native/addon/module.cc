@@ -14,6 +14,10 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   exports.Set("denseForward", Napi::Function::New(env, DenseForward, "denseForward"));
   exports.Set("denseForwardAsync", Napi::Function::New(env, DenseForwardAsync, "denseForwardAsync"));
   exports.Set("argmaxRows", Napi::Function::New(env, ArgmaxRows, "argmaxRows"));
+  exports.Set("sortColumns", Napi::Function::New(env, SortColumns, "sortColumns"));
+  exports.Set("sortColumnsAsync", Napi::Function::New(env, SortColumnsAsync, "sortColumnsAsync"));
+  exports.Set("ecdfDistances", Napi::Function::New(env, EcdfDistances, "ecdfDistances"));
+  exports.Set("ecdfDistancesAsync", Napi::Function::New(env, EcdfDistancesAsync, "ecdfDistancesAsync"));
   exports.Set("info", Napi::Function::New(env, Info, "info"));
   return exports;
 }

@@ -50,6 +50,22 @@ export interface SketchBins {
 export type ActivationName = 'linear' | 'relu' | 'sigmoid' | 'tanh' | 'softmax';
 export const ACTIVATIONS: readonly ActivationName[] = ['linear', 'relu', 'sigmoid', 'tanh', 'softmax'];
 
+/** The finite values of some columns, each sorted ascending; see Backend.sortColumns. */
+export interface SortedColumns {
+  /** Column k (of those asked for) occupies values[k * rows, k * rows + counts[k]). */
+  values: Float64Array;
+  /** Number of finite values of each column (NaN and ±Infinity are dropped). */
+  counts: Float64Array;
+}
+
+/** Distances between pairs of empirical distributions; see Backend.ecdfDistances. */
+export interface EcdfDistances {
+  /** Largest |F_a(x) - F_b(x)| over the pooled values: the two-sample KS statistic. */
+  ks: Float64Array;
+  /** ∫ |F_a - F_b| dx: the first Wasserstein distance. */
+  wasserstein: Float64Array;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /**
@@ -80,6 +96,23 @@ export interface Backend {
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): void;
   /** denseForward without blocking the event loop (native: a worker thread; JS: the next macrotask). */
   denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): Promise<void>;
+  /**
+   * The finite values of columns [firstCol, firstCol + colCount) of a row-major rows x cols
+   * matrix, each column sorted ascending into float64 (NaN and ±Infinity dropped and counted out).
+   * -0 and +0 compare equal and may come in either order.
+   */
+  sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): SortedColumns;
+  /** sortColumns without blocking the event loop. */
+  sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): Promise<SortedColumns>;
+  /**
+   * For each pair k, the KS statistic and the Wasserstein distance between the sorted samples
+   * a[aStart[k] .. + aCount[k]) and b[bStart[k] .. + bCount[k]) (counts >= 1), in one merge walk:
+   * after each distinct pooled value x, diff = i/n_a - j/n_b (i, j: values <= x), ks = max |diff|
+   * and wasserstein += |diff| * (next pooled value - x), summed with Neumaier's compensation.
+   */
+  ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances;
+  /** ecdfDistances without blocking the event loop. */
+  ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances>;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
 }

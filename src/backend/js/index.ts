@@ -1,9 +1,11 @@
 /** The pure-TypeScript backend: always available, the reference for every other backend. */
 import type { Backend } from '../contract.js';
 import { columnStats, columnStatsAsync } from './column-stats.js';
+import { ecdfDistances, ecdfDistancesAsync } from './ecdf-distances.js';
 import { argmaxRows, denseForward, denseForwardAsync } from './dense.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
+import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 
 export const jsBackend: Backend = {
   name: 'js',
@@ -14,4 +16,8 @@ export const jsBackend: Backend = {
   denseForward,
   denseForwardAsync,
   argmaxRows,
+  sortColumns,
+  sortColumnsAsync,
+  ecdfDistances,
+  ecdfDistancesAsync,
 };

@@ -1,0 +1,213 @@
+// sortColumns(data, rows, cols, firstCol, colCount) -> { values, counts } (+ Async), and
+// ecdfDistances(a, aStart, aCount, b, bStart, bCount) -> { ks, wasserstein } (+ Async).
+// Inputs are borrowed zero-copy; the async forms hold references to them until done and write
+// into buffers owned by the worker, handed to JS only in OnOK.
+#include <napi.h>
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <vector>
+
+#include "addon/args.h"
+#include "addon/bindings.h"
+#include "kernels/ecdf_distances.h"
+#include "kernels/sort_columns.h"
+
+namespace mlwatch_addon {
+
+namespace {
+
+// A non-negative integer (an index or a count that may be zero).
+size_t index_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value v = info[index];
+  if (!v.IsNumber()) throw_type(info.Env(), "a non-negative integer", name, v);
+  const double d = v.As<Napi::Number>().DoubleValue();
+  if (!(d >= 0) || d > 9007199254740991.0 || std::floor(d) != d)
+    throw_type(info.Env(), "a non-negative integer", name, v);
+  return static_cast<size_t>(d);
+}
+
+struct SortArgs {
+  Napi::TypedArray data;
+  size_t rows, cols, first_col, col_count;
+  bool is_f32;
+  const void* pointer;
+};
+
+SortArgs sort_args(const Napi::CallbackInfo& info) {
+  SortArgs s{float_array_arg(info, 0, "data"), count_arg(info, 1, "rows"), count_arg(info, 2, "cols"),
+             index_arg(info, 3, "firstCol"), count_arg(info, 4, "colCount"), false, nullptr};
+  const size_t length = s.data.ElementLength();
+  if (s.rows > std::numeric_limits<size_t>::max() / s.cols || s.rows * s.cols != length)
+    throw Napi::RangeError::New(info.Env(), "Expected data.length == rows * cols (" + std::to_string(s.rows) + " * " +
+                                                std::to_string(s.cols) + ") but received data.length " +
+                                                std::to_string(length));
+  if (s.first_col >= s.cols || s.col_count > s.cols - s.first_col)
+    throw Napi::RangeError::New(info.Env(), "Expected firstCol + colCount <= cols (" + std::to_string(s.cols) +
+                                                ") but received firstCol " + std::to_string(s.first_col) +
+                                                ", colCount " + std::to_string(s.col_count));
+  if (s.rows > std::numeric_limits<size_t>::max() / 8 / s.col_count)
+    throw Napi::RangeError::New(info.Env(), "Expected rows * colCount to fit in memory but received too many values");
+  s.is_f32 = s.data.TypedArrayType() == napi_float32_array;
+  s.pointer = s.is_f32 ? static_cast<const void*>(s.data.As<Napi::Float32Array>().Data())
+                       : static_cast<const void*>(s.data.As<Napi::Float64Array>().Data());
+  return s;
+}
+
+void run_sort(const SortArgs& s, double* values, double* counts) {
+  if (s.is_f32)
+    mlwatch::sort_columns(static_cast<const float*>(s.pointer), s.rows, s.cols, s.first_col, s.col_count, values,
+                          counts);
+  else
+    mlwatch::sort_columns(static_cast<const double*>(s.pointer), s.rows, s.cols, s.first_col, s.col_count, values,
+                          counts);
+}
+
+Napi::Object pair_object(Napi::Env env, const char* a_name, const std::vector<double>& a, const char* b_name,
+                         const std::vector<double>& b) {
+  Napi::Object result = Napi::Object::New(env);
+  Napi::Float64Array ja = Napi::Float64Array::New(env, a.size());
+  std::copy(a.begin(), a.end(), ja.Data());
+  Napi::Float64Array jb = Napi::Float64Array::New(env, b.size());
+  std::copy(b.begin(), b.end(), jb.Data());
+  result.Set(a_name, ja);
+  result.Set(b_name, jb);
+  return result;
+}
+
+class SortColumnsWorker : public Napi::AsyncWorker {
+ public:
+  SortColumnsWorker(Napi::Env env, const SortArgs& s)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), args_(s) {
+    data_ref_ = Napi::Persistent(s.data.As<Napi::Object>());
+    // The result arrays are made here, on the JS thread; the worker only writes into them.
+    Napi::Float64Array values = Napi::Float64Array::New(env, s.rows * s.col_count);
+    Napi::Float64Array counts = Napi::Float64Array::New(env, s.col_count);
+    values_ptr_ = values.Data();
+    counts_ptr_ = counts.Data();
+    values_ref_ = Napi::Persistent(values.As<Napi::Object>());
+    counts_ref_ = Napi::Persistent(counts.As<Napi::Object>());
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      run_sort(args_, values_ptr_, counts_ptr_);
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override {
+    Napi::Object result = Napi::Object::New(Env());
+    result.Set("values", values_ref_.Value());
+    result.Set("counts", counts_ref_.Value());
+    deferred_.Resolve(result);
+  }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference data_ref_;  // keeps the caller's matrix alive while the worker reads it
+  Napi::ObjectReference values_ref_, counts_ref_;
+  SortArgs args_;
+  double* values_ptr_;
+  double* counts_ptr_;
+};
+
+// Every (start, count) window must lie inside its sample; checked before any pointer is formed.
+std::vector<mlwatch::SamplePair> pair_args(const Napi::CallbackInfo& info) {
+  Napi::Float64Array a = float64_array_arg(info, 0, "a");
+  Napi::Float64Array a_start = float64_array_arg(info, 1, "aStart");
+  Napi::Float64Array a_count = float64_array_arg(info, 2, "aCount");
+  Napi::Float64Array b = float64_array_arg(info, 3, "b");
+  Napi::Float64Array b_start = float64_array_arg(info, 4, "bStart");
+  Napi::Float64Array b_count = float64_array_arg(info, 5, "bCount");
+  const size_t pairs = a_start.ElementLength();
+  if (a_count.ElementLength() != pairs || b_start.ElementLength() != pairs || b_count.ElementLength() != pairs)
+    throw Napi::RangeError::New(info.Env(), "Expected aStart, aCount, bStart and bCount of one length but received " +
+                                                std::to_string(pairs) + ", " + std::to_string(a_count.ElementLength()) +
+                                                ", " + std::to_string(b_start.ElementLength()) + ", " +
+                                                std::to_string(b_count.ElementLength()));
+  auto window = [&](double start, double count, size_t length, const std::string& name) {
+    const bool whole = std::floor(start) == start && std::floor(count) == count;
+    if (!(start >= 0 && count >= 0 && whole && start <= static_cast<double>(length) &&
+          count <= static_cast<double>(length) - start))
+      throw Napi::RangeError::New(info.Env(), "Expected a window inside " + name + " (length " +
+                                                  std::to_string(length) + ") but received start " +
+                                                  std::to_string(start) + ", count " + std::to_string(count));
+  };
+  std::vector<mlwatch::SamplePair> out(pairs);
+  for (size_t k = 0; k < pairs; ++k) {
+    window(a_start[k], a_count[k], a.ElementLength(), "a");
+    window(b_start[k], b_count[k], b.ElementLength(), "b");
+    out[k] = {a.Data() + static_cast<size_t>(a_start[k]), static_cast<size_t>(a_count[k]),
+              b.Data() + static_cast<size_t>(b_start[k]), static_cast<size_t>(b_count[k])};
+  }
+  return out;
+}
+
+class EcdfDistancesWorker : public Napi::AsyncWorker {
+ public:
+  EcdfDistancesWorker(Napi::Env env, const Napi::CallbackInfo& info, std::vector<mlwatch::SamplePair> pairs)
+      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), pairs_(std::move(pairs)),
+        ks_(pairs_.size()), wasserstein_(pairs_.size()) {
+    a_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
+    b_ref_ = Napi::Persistent(info[3].As<Napi::Object>());
+  }
+  Napi::Promise promise() { return deferred_.Promise(); }
+
+ protected:
+  void Execute() override {
+    try {
+      mlwatch::ecdf_distances(pairs_.data(), pairs_.size(), ks_.data(), wasserstein_.data());
+    } catch (const std::exception& e) {
+      SetError(e.what());
+    }
+  }
+  void OnOK() override { deferred_.Resolve(pair_object(Env(), "ks", ks_, "wasserstein", wasserstein_)); }
+  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+
+ private:
+  Napi::Promise::Deferred deferred_;
+  Napi::ObjectReference a_ref_, b_ref_;  // the samples stay alive while the worker reads them
+  std::vector<mlwatch::SamplePair> pairs_;
+  std::vector<double> ks_, wasserstein_;
+};
+
+}  // namespace
+
+Napi::Value SortColumns(const Napi::CallbackInfo& info) {
+  SortArgs s = sort_args(info);
+  Napi::Float64Array values = Napi::Float64Array::New(info.Env(), s.rows * s.col_count);
+  Napi::Float64Array counts = Napi::Float64Array::New(info.Env(), s.col_count);
+  run_sort(s, values.Data(), counts.Data());
+  Napi::Object result = Napi::Object::New(info.Env());
+  result.Set("values", values);
+  result.Set("counts", counts);
+  return result;
+}
+
+Napi::Value SortColumnsAsync(const Napi::CallbackInfo& info) {
+  auto* worker = new SortColumnsWorker(info.Env(), sort_args(info));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+Napi::Value EcdfDistances(const Napi::CallbackInfo& info) {
+  std::vector<mlwatch::SamplePair> pairs = pair_args(info);
+  std::vector<double> ks(pairs.size()), wasserstein(pairs.size());
+  mlwatch::ecdf_distances(pairs.data(), pairs.size(), ks.data(), wasserstein.data());
+  return pair_object(info.Env(), "ks", ks, "wasserstein", wasserstein);
+}
+
+Napi::Value EcdfDistancesAsync(const Napi::CallbackInfo& info) {
+  auto* worker = new EcdfDistancesWorker(info.Env(), info, pair_args(info));
+  Napi::Promise promise = worker->promise();
+  worker->Queue();
+  return promise;
+}
+
+}  // namespace mlwatch_addon

@@ -1,0 +1,18 @@
+// Per-column sorting of a row-major matrix for the drift tests.
+// Semantics (shared with src/backend/js/sort-columns.ts): for each column c in
+// [first_col, first_col + col_count), its finite values (NaN and ±Inf dropped) are written,
+// ascending, as float64 to out[k * rows, k * rows + counts[k]) where k = c - first_col.
+// -0 and +0 compare equal; their relative order is unspecified.
+#pragma once
+
+#include <cstddef>
+
+namespace mlwatch {
+
+// out: col_count * rows doubles; counts: col_count doubles.
+void sort_columns(const float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
+                  double* counts);
+void sort_columns(const double* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
+                  double* counts);
+
+}  // namespace mlwatch

@@ -1,0 +1,49 @@
+/** JS ecdfDistances: the merge walk of two sorted samples giving the KS and Wasserstein distances. */
+import type { EcdfDistances } from '../contract.js';
+
+function walk(a: Float64Array, a0: number, na: number, b: Float64Array, b0: number, nb: number, out: EcdfDistances, k: number): void {
+  if (na < 1 || nb < 1) {
+    out.ks[k] = NaN;
+    out.wasserstein[k] = NaN;
+    return;
+  }
+  const aEnd = a0 + na;
+  const bEnd = b0 + nb;
+  let i = a0;
+  let j = b0;
+  let ks = 0;
+  let sum = 0;
+  let compensation = 0;
+  while (i < aEnd || j < bEnd) {
+    const x = i < aEnd && (j >= bEnd || a[i] <= b[j]) ? a[i] : b[j];
+    while (i < aEnd && a[i] <= x) i++;
+    while (j < bEnd && b[j] <= x) j++;
+    const diff = Math.abs((i - a0) / na - (j - b0) / nb);
+    if (diff > ks) ks = diff;
+    if (i < aEnd || j < bEnd) {
+      const next = i < aEnd && (j >= bEnd || a[i] <= b[j]) ? a[i] : b[j];
+      const term = diff * (next - x);
+      const t = sum + term;
+      compensation += Math.abs(sum) >= Math.abs(term) ? sum - t + term : term - t + sum;
+      sum = t;
+    }
+  }
+  out.ks[k] = ks;
+  out.wasserstein[k] = sum + compensation;
+}
+
+export function ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances {
+  const out = { ks: new Float64Array(aStart.length), wasserstein: new Float64Array(aStart.length) };
+  for (let k = 0; k < aStart.length; k++) walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k);
+  return out;
+}
+
+/** One pair per macrotask. */
+export async function ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances> {
+  const out = { ks: new Float64Array(aStart.length), wasserstein: new Float64Array(aStart.length) };
+  for (let k = 0; k < aStart.length; k++) {
+    walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k);
+    await new Promise((resolve) => setImmediate(resolve));
+  }
+  return out;
+}
