@@ -1,5 +1,5 @@
 /** mlwatch: the public surface. Re-exports only. */
-export type { ActivationName, Backend, BackendName, ColumnStats } from './backend/contract.js';
+export type { ActivationName, Backend, BackendName, ColumnStats, EcdfDistances, SortedColumns } from './backend/contract.js';
 export { availableBackends, backendInfo, getBackend, useBackend } from './backend/registry.js';
 export type { BackendInfo, BackendStatus } from './backend/registry.js';
 export type { Clock } from './clock.js';
@@ -7,6 +7,14 @@ export { DriftDetector } from './drift/drift-detector.js';
 export { DenseModel } from './inference/dense-model.js';
 export type { Classification, DenseLayer, DenseModelOptions, Evaluation, TfjsModelLike } from './inference/dense-model.js';
 export type { DriftDetectorOptions, DriftSeverity, FeatureDrift, SimpleDriftResult } from './drift/drift-detector.js';
+export type { ColumnTable, DriftSchema } from './drift/column-table.js';
+export { DEFAULT_THRESHOLDS, DRIFT_TESTS } from './drift/drift-options.js';
+export type { ColumnDriftOptions, Correction, DriftSuiteOptions, DriftTestName } from './drift/drift-options.js';
+export type { ColumnDriftResult, DatasetDriftResult } from './drift/drift-suite.js';
+export { ReferenceProfile } from './drift/reference-profile.js';
+export type { ColumnValues } from './drift/samples.js';
+export { chiSquareTest, jensenShannon, ksTest, psi, wassersteinDistance, wassersteinNorm, zTest } from './drift/two-sample-tests.js';
+export type { HypothesisTest } from './drift/two-sample-tests.js';
 export { matrixFromRows, validateMatrix } from './matrix.js';
 export type { FeatureMatrix, FloatArray, NumericInput } from './matrix.js';
 export { ModelMonitor } from './monitor/model-monitor.js';

@@ -1,16 +1,21 @@
 /**
- * DriftDetector: compares new feature matrices with a baseline by the reference's mean-shift
- * score, |mean_new - mean_base| / (std_base + 1e-8), per feature.
+ * DriftDetector: compares current data with a reference, column by column.
  *
- * Only the baseline's column statistics are kept (computed once on the active backend), never
- * the baseline matrix; the result history is bounded. NaN values are skipped by the statistics
- * (the reference's np.mean would propagate them).
+ * detect() / detectAsync() run the drift suite (ks, wasserstein, psi, jensenshannon, chisquare,
+ * z, meanShift; chosen automatically or per column) on a ReferenceProfile computed once when the
+ * detector is built, so repeated checks pay only for the current data. detectSimpleDrift() keeps
+ * the original mean-shift score |mean_new - mean_base| / (std_base + 1e-8) over the numeric
+ * columns, NaN skipped (the reference's np.mean would propagate it).
  */
 import { EventEmitter } from 'node:events';
 import { clockOption, type Clock } from '../clock.js';
 import { rangeError, requireInteger, requireNumber, typeError } from '../errors.js';
 import { validateMatrix, validateNames, type FeatureMatrix } from '../matrix.js';
 import { columnStats } from '../stats/column-stats.js';
+import { validateSchema, validateTable, isFeatureMatrix, type ColumnTable, type DriftSchema } from './column-table.js';
+import { validateSuiteOptions, NUMERICAL_ONLY, type DriftSuiteOptions, type DriftTestName } from './drift-options.js';
+import { ReferenceProfile } from './reference-profile.js';
+import { runSuite, runSuiteAsync, type DatasetDriftResult, type SuiteConfig } from './drift-suite.js';
 
 export type DriftSeverity = 'low' | 'medium' | 'high';
 
@@ -33,8 +38,10 @@ export interface SimpleDriftResult {
   summary: { totalFeatures: number; driftedFeatures: number; driftPercentage: number };
 }
 
-export interface DriftDetectorOptions {
-  /** One name per column; default the baseline's names, else feature_0, feature_1, … */
+export interface DriftDetectorOptions extends DriftSuiteOptions {
+  /** Which columns are categorical (default: string columns categorical, numbers numerical). */
+  schema?: DriftSchema;
+  /** Names of a FeatureMatrix reference's columns; default its names, else feature_0, feature_1, … */
   featureNames?: readonly string[];
   /** Results kept by getDriftHistory(). Default 100. */
   historyCapacity?: number;
@@ -52,34 +59,71 @@ export interface DriftDetector {
 }
 
 export class DriftDetector extends EventEmitter {
+  /** Names of the numeric columns that detectSimpleDrift compares, in order. */
   readonly featureNames: readonly string[];
   readonly baselineRows: number;
   readonly baselineMean: Float64Array;
   readonly baselineStd: Float64Array;
   readonly baselineMin: Float64Array;
   readonly baselineMax: Float64Array;
+  /** What every test needs from the reference; save it with profile.save(path). */
+  readonly profile: ReferenceProfile;
+  private readonly suite: SuiteConfig;
   private readonly now: Clock;
   private readonly historyCapacity: number;
   private readonly history: SimpleDriftResult[] = [];
 
-  constructor(baseline: FeatureMatrix, options: DriftDetectorOptions = {}) {
+  /**
+   * @param reference a FeatureMatrix, a column table `{ [name]: Float32Array | Float64Array |
+   *   Int32Array | number[] | string[] }`, or a ReferenceProfile (from ReferenceProfile.load)
+   * @throws TypeError/RangeError on malformed data or options, naming the field
+   */
+  constructor(reference: FeatureMatrix | ColumnTable | ReferenceProfile, options: DriftDetectorOptions = {}) {
     super();
-    const m = validateMatrix(baseline, 'baseline');
     if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
-    this.featureNames =
-      options.featureNames !== undefined
-        ? [...validateNames(options.featureNames, m.cols, 'options.featureNames')]
-        : m.names !== undefined
-          ? [...m.names]
-          : Array.from({ length: m.cols }, (_, i) => `feature_${i}`);
+    const schema = validateSchema(options.schema);
+    if (reference instanceof ReferenceProfile) {
+      this.profile = reference;
+    } else if (isFeatureMatrix(reference)) {
+      const m = validateMatrix(reference, 'reference');
+      const names =
+        options.featureNames !== undefined
+          ? [...validateNames(options.featureNames, m.cols, 'options.featureNames')]
+          : m.names !== undefined
+            ? [...m.names]
+            : Array.from({ length: m.cols }, (_, i) => `feature_${i}`);
+      this.profile = ReferenceProfile.fromMatrix(m, names, schema);
+    } else {
+      const names = validateTable(reference, 'reference');
+      this.profile = ReferenceProfile.fromTable(reference as ColumnTable, names, schema);
+    }
+    this.suite = resolveSuite(this.profile, options);
     this.historyCapacity = requireInteger(options.historyCapacity ?? 100, 'options.historyCapacity', 1, 1_000_000);
     this.now = clockOption(options.now);
-    const stats = columnStats(m);
-    this.baselineRows = m.rows;
-    this.baselineMean = stats.mean;
-    this.baselineStd = stats.std;
-    this.baselineMin = stats.min;
-    this.baselineMax = stats.max;
+    const simple = this.profile.simple;
+    this.featureNames = simple.names;
+    this.baselineRows = simple.rows;
+    this.baselineMean = simple.stats.mean;
+    this.baselineStd = simple.stats.std;
+    this.baselineMin = simple.stats.min;
+    this.baselineMax = simple.stats.max;
+  }
+
+  /**
+   * Runs the drift suite on every reference column against `current` (a FeatureMatrix, whose
+   * columns are matched by its names or else by position with the reference's, or a column
+   * table with every reference column). Columns left without values are reported as
+   * 'insufficient_data'; the others still get their results.
+   *
+   * @throws RangeError when a reference column is absent from current or has the wrong type
+   */
+  detect(current: FeatureMatrix | ColumnTable): DatasetDriftResult {
+    return runSuite(this.profile, current, this.suite, this.now());
+  }
+
+  /** detect() without blocking the event loop: sorting and distances run off the main thread (native) or in slices (JS). */
+  detectAsync(current: FeatureMatrix | ColumnTable): Promise<DatasetDriftResult> {
+    return runSuiteAsync(this.profile, current, this.suite, this.now());
   }
 
   /** Number of features (columns) the detector expects. */
@@ -96,6 +140,7 @@ export class DriftDetector extends EventEmitter {
   detectSimpleDrift(current: FeatureMatrix, threshold = 2.0): SimpleDriftResult {
     const m = validateMatrix(current, 'current');
     requireNumber(threshold, 'threshold', 0);
+    if (this.featureCount === 0) throw rangeError('a reference with numeric columns', 'detectSimpleDrift', 'a reference without any');
     if (m.cols !== this.featureCount) {
       throw rangeError(
         `${this.featureCount} features (the baseline's count)`,
@@ -134,4 +179,23 @@ export class DriftDetector extends EventEmitter {
     requireInteger(limit, 'limit', 0);
     return limit === 0 ? [...this.history] : this.history.slice(-limit);
   }
+}
+
+/** Per-column test and threshold from the options, checked against the profile's columns. */
+function resolveSuite(profile: ReferenceProfile, options: DriftDetectorOptions): SuiteConfig {
+  const o = validateSuiteOptions(options);
+  const known = new Set(profile.columns.map((c) => c.name));
+  for (const name of Object.keys(o.columns)) {
+    if (!known.has(name)) throw rangeError(`a reference column (${[...known].join(', ')})`, 'options.columns', JSON.stringify(name));
+  }
+  const columns = profile.columns.map((c) => {
+    const own = o.columns[c.name] ?? {};
+    let test: DriftTestName | 'auto' = own.test ?? o.test;
+    if (c.kind === 'categorical' && test !== 'auto' && NUMERICAL_ONLY.has(test)) {
+      if (own.test !== undefined) throw rangeError('a test for categories (psi, jensenshannon, chisquare, z or auto)', `options.columns.${c.name}.test`, test);
+      test = 'auto'; // the global choice applies where it can
+    }
+    return { test, threshold: own.threshold };
+  });
+  return { columns, thresholds: o.thresholds as Record<DriftTestName, number>, driftShare: o.driftShare, correction: o.correction };
 }

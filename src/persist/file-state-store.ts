@@ -4,16 +4,15 @@
  * fsynced. A crash at any moment leaves either the previous or the new state, never a torn file.
  * One writing process per directory (leftover temporary files are removed on construction).
  */
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rangeError, typeError } from '../errors.js';
+import { writeFileAtomic } from './atomic-write.js';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
 export class FileStateStore {
   readonly dir: string;
-  private counter = 0;
-
   constructor(dir: string) {
     if (typeof dir !== 'string' || dir.length === 0) throw typeError('a directory path', 'dir', dir);
     this.dir = dir;
@@ -25,22 +24,7 @@ export class FileStateStore {
   save(key: string, bytes: Uint8Array): void {
     const path = this.pathOf(key);
     if (!(bytes instanceof Uint8Array)) throw typeError('a Uint8Array', 'bytes', bytes);
-    const tmp = join(this.dir, `.${key}.${process.pid}.${this.counter++}.tmp`);
-    const fd = openSync(tmp, 'w');
-    try {
-      let written = 0;
-      while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
-    const dirFd = openSync(this.dir, 'r');
-    try {
-      fsyncSync(dirFd);
-    } finally {
-      closeSync(dirFd);
-    }
+    writeFileAtomic(path, bytes);
   }
 
   /** The bytes saved under key, or undefined when there are none. */

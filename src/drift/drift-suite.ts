@@ -1,0 +1,263 @@
+/**
+ * One detect() run: the current data is prepared in jobs (a group of matrix columns sorted by
+ * one kernel call, bounded to GROUP_BYTES of sorted output; a table column on its own), the KS
+ * and Wasserstein distances of each job's columns come from one batched kernel call, the other
+ * tests read the sorted columns or category counts, and the results are summarised.
+ */
+import type { Backend, EcdfDistances, SortedColumns } from '../backend/contract.js';
+import { getBackend } from '../backend/registry.js';
+import { rangeError } from '../errors.js';
+import { validateMatrix, type FeatureMatrix, type FloatArray } from '../matrix.js';
+import { isFeatureMatrix, isLabelColumn, validateTable, type ColumnTable } from './column-table.js';
+import { autoTest, evaluateColumn, type CurrentSample, type PairDistances } from './column-drift.js';
+import { isDrift, P_VALUE_TESTS, type Correction, type DriftTestName } from './drift-options.js';
+import { correctedThresholds } from './multiple-testing.js';
+import type { ColumnProfile, ReferenceProfile } from './reference-profile.js';
+import { categoriesOfLabels, numericValues } from './samples.js';
+
+/** Sorted output of one kernel call is kept below this many bytes. */
+const GROUP_BYTES = 256 * 1024 * 1024;
+
+export interface SuiteConfig {
+  columns: { test: DriftTestName | 'auto'; threshold?: number }[];
+  thresholds: Record<DriftTestName, number>;
+  driftShare: number;
+  correction: Correction;
+}
+
+/** One column's result. Plain data: JSON.stringify keeps everything (NaN and ±Infinity become null). */
+export interface ColumnDriftResult {
+  kind: 'numerical' | 'categorical';
+  /** The test that ran ('auto' only when there was no data to choose one). */
+  test: DriftTestName | 'auto';
+  /** null when the column had no values to test. */
+  statistic: number | null;
+  /** For ks, chisquare and z. */
+  pValue?: number | null;
+  /** The threshold applied (after multiple-testing correction, for p-value tests). */
+  threshold: number;
+  driftDetected: boolean;
+  /** Share of the current column's values that were NaN, ±Infinity or null. */
+  missingShare: number;
+  /** The same share in the reference column. */
+  referenceMissingShare: number;
+  status: 'ok' | 'insufficient_data';
+}
+
+export interface DatasetDriftResult {
+  /** When the check ran, epoch milliseconds. */
+  timestamp: number;
+  columns: Record<string, ColumnDriftResult>;
+  /** Names of the drifted columns, in reference order. */
+  driftedColumns: string[];
+  /** Drifted columns / tested columns (those with status 'ok'); 0 when none was tested. */
+  driftShare: number;
+  /** driftShare >= the configured share (default 0.5), with at least one column tested. */
+  datasetDrift: boolean;
+}
+
+interface Member {
+  index: number;
+  /** Column of the job's data (matrix) or 0 (a table column). */
+  k: number;
+}
+
+interface SortJob {
+  data: FloatArray;
+  rows: number;
+  cols: number;
+  first: number;
+  count: number;
+  members: Member[];
+}
+
+interface Plan {
+  jobs: SortJob[];
+  /** Ready samples (label columns). */
+  ready: Map<number, CurrentSample>;
+}
+
+/** Which reference column comes from where in current; checks presence and types. */
+function plan(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable): Plan {
+  const ready = new Map<number, CurrentSample>();
+  const jobs: SortJob[] = [];
+  if (isFeatureMatrix(current)) {
+    const m = validateMatrix(current, 'current');
+    const names = m.names ?? (m.cols === profile.columns.length ? profile.columns.map((c) => c.name) : undefined);
+    if (!names) throw rangeError(`${profile.columns.length} columns (or named columns)`, 'current', `${m.cols} unnamed columns`);
+    const position = new Map(names.map((n, i) => [n, i]));
+    const wanted: { col: number; index: number }[] = [];
+    profile.columns.forEach((c, index) => {
+      const col = position.get(c.name);
+      if (col === undefined) throw rangeError(`a column named ${JSON.stringify(c.name)}`, 'current', `columns ${names.join(', ')}`);
+      if (c.kind === 'categorical' && c.labels) throw rangeError(`string labels for ${c.name}`, 'current', 'a numeric matrix');
+      wanted.push({ col, index });
+    });
+    wanted.sort((a, b) => a.col - b.col);
+    const group = Math.max(1, Math.floor(GROUP_BYTES / (m.rows * 8)));
+    for (let at = 0; at < wanted.length; ) {
+      const first = wanted[at].col;
+      const members: Member[] = [];
+      while (at < wanted.length && wanted[at].col < first + group) {
+        members.push({ index: wanted[at].index, k: wanted[at].col - first });
+        at++;
+      }
+      const count = members[members.length - 1].k + 1;
+      jobs.push({ data: m.data, rows: m.rows, cols: m.cols, first, count, members });
+    }
+    return { jobs, ready };
+  }
+  const names = validateTable(current, 'current');
+  const table = current as ColumnTable;
+  profile.columns.forEach((c, index) => {
+    if (!names.includes(c.name)) throw rangeError(`a column named ${JSON.stringify(c.name)}`, 'current', `columns ${names.join(', ')}`);
+    const values = table[c.name];
+    const labels = isLabelColumn(values);
+    const referenceLabels = c.kind === 'categorical' && c.labels;
+    if (labels !== referenceLabels) {
+      throw rangeError(`${referenceLabels ? 'string labels' : 'numbers'} for ${c.name} (as in the reference)`, `current.${c.name}`, labels ? 'strings' : 'numbers');
+    }
+    if (labels) ready.set(index, { kind: 'categorical', sample: categoriesOfLabels(values, `current.${c.name}`) });
+    else {
+      const data = numericValues(values, `current.${c.name}`);
+      if (data.length === 0) ready.set(index, { kind: 'numeric', sample: { sorted: new Float64Array(0), total: 0 } });
+      else jobs.push({ data, rows: data.length, cols: 1, first: 0, count: 1, members: [{ index, k: 0 }] });
+    }
+  });
+  return { jobs, ready };
+}
+
+function referenceCount(c: ColumnProfile): number {
+  return c.kind === 'numerical' ? c.count : c.sample.n;
+}
+
+function currentCount(s: CurrentSample): number {
+  return s.kind === 'numeric' ? s.sample.sorted.length : s.sample.n;
+}
+
+/** The test each column gets, now that its current data is known. */
+function chooseTest(profile: ReferenceProfile, index: number, sample: CurrentSample, config: SuiteConfig): DriftTestName {
+  const configured = config.columns[index].test;
+  const column = profile.columns[index];
+  return configured === 'auto' ? autoTest(profile, column, sample) : configured;
+}
+
+/** A job's columns as samples, and the pairs its batched distance call must measure. */
+function afterSort(profile: ReferenceProfile, job: SortJob, sorted: SortedColumns, config: SuiteConfig) {
+  const samples = new Map<number, CurrentSample>();
+  const pairs: { index: number; k: number }[] = [];
+  for (const { index, k } of job.members) {
+    const start = k * job.rows;
+    const sample: CurrentSample = { kind: 'numeric', sample: { sorted: sorted.values.subarray(start, start + sorted.counts[k]), total: job.rows } };
+    samples.set(index, sample);
+    const column = profile.columns[index];
+    if (column.kind !== 'numerical' || currentCount(sample) === 0 || column.count === 0) continue;
+    const test = chooseTest(profile, index, sample, config);
+    if (test === 'ks' || test === 'wasserstein') pairs.push({ index, k });
+  }
+  const request = {
+    aStart: Float64Array.from(pairs, (p) => (profile.columns[p.index] as { start: number }).start),
+    aCount: Float64Array.from(pairs, (p) => (profile.columns[p.index] as { count: number }).count),
+    bStart: Float64Array.from(pairs, (p) => p.k * job.rows),
+    bCount: Float64Array.from(pairs, (p) => sorted.counts[p.k]),
+  };
+  return { samples, pairs, request, values: sorted.values };
+}
+
+interface Evaluated {
+  test: DriftTestName | 'auto';
+  statistic: number;
+  pValue?: number;
+  threshold: number;
+  status: 'ok' | 'insufficient_data';
+  missingShare: number;
+  referenceMissingShare: number;
+}
+
+function evaluate(profile: ReferenceProfile, index: number, sample: CurrentSample, distances: PairDistances | undefined, config: SuiteConfig): Evaluated {
+  const column = profile.columns[index];
+  const total = sample.kind === 'numeric' ? sample.sample.total : sample.sample.total;
+  const refTotal = column.kind === 'numerical' ? column.total : column.sample.total;
+  const missingShare = total === 0 ? 0 : (total - currentCount(sample)) / total;
+  const referenceMissingShare = refTotal === 0 ? 0 : (refTotal - referenceCount(column)) / refTotal;
+  const configured = config.columns[index];
+  if (currentCount(sample) === 0 || referenceCount(column) === 0) {
+    const test = configured.test;
+    const threshold = configured.threshold ?? (test === 'auto' ? NaN : config.thresholds[test]);
+    return { test, statistic: NaN, threshold, status: 'insufficient_data', missingShare, referenceMissingShare };
+  }
+  const test = chooseTest(profile, index, sample, config);
+  const result = evaluateColumn(profile, column, sample, test, distances);
+  return { test, ...result, threshold: configured.threshold ?? config.thresholds[test], status: 'ok', missingShare, referenceMissingShare };
+}
+
+const nullIfNaN = (x: number | undefined) => (x === undefined ? undefined : Number.isNaN(x) ? null : x);
+
+function summarise(profile: ReferenceProfile, evaluated: Evaluated[], config: SuiteConfig, timestamp: number): DatasetDriftResult {
+  const tested = evaluated.map((e, i) => ({ e, i })).filter(({ e }) => e.status === 'ok' && P_VALUE_TESTS.has(e.test as DriftTestName));
+  const corrected = correctedThresholds(
+    tested.map(({ e }) => (Number.isNaN(e.pValue!) ? 1 : e.pValue!)),
+    tested.map(({ e }) => e.threshold),
+    config.correction,
+  );
+  tested.forEach(({ e }, j) => (e.threshold = corrected[j]));
+  const columns: Record<string, ColumnDriftResult> = {};
+  const driftedColumns: string[] = [];
+  let testedCount = 0;
+  evaluated.forEach((e, i) => {
+    const column = profile.columns[i];
+    const ok = e.status === 'ok';
+    const driftDetected = ok && isDrift(e.test as DriftTestName, e.statistic, e.pValue, e.threshold);
+    if (ok) testedCount++;
+    if (driftDetected) driftedColumns.push(column.name);
+    const result: ColumnDriftResult = {
+      kind: column.kind,
+      test: e.test,
+      statistic: nullIfNaN(e.statistic) as number | null,
+      threshold: e.threshold,
+      driftDetected,
+      missingShare: e.missingShare,
+      referenceMissingShare: e.referenceMissingShare,
+      status: e.status,
+    };
+    if (e.pValue !== undefined) result.pValue = nullIfNaN(e.pValue);
+    else if (e.status !== 'ok' && P_VALUE_TESTS.has(e.test as DriftTestName)) result.pValue = null;
+    columns[column.name] = result;
+  });
+  const driftShare = testedCount === 0 ? 0 : driftedColumns.length / testedCount;
+  return { timestamp, columns, driftedColumns, driftShare, datasetDrift: testedCount > 0 && driftShare >= config.driftShare };
+}
+
+function distanceOf(d: EcdfDistances, j: number): PairDistances {
+  return { ks: d.ks[j], wasserstein: d.wasserstein[j] };
+}
+
+/** Runs the suite synchronously on the active backend. */
+export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, backend: Backend = getBackend()): DatasetDriftResult {
+  const { jobs, ready } = plan(profile, current);
+  const evaluated: Evaluated[] = new Array(profile.columns.length);
+  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, sample, undefined, config);
+  for (const job of jobs) {
+    const prepared = afterSort(profile, job, backend.sortColumns(job.data, job.rows, job.cols, job.first, job.count), config);
+    const { aStart, aCount, bStart, bCount } = prepared.request;
+    const d = prepared.pairs.length > 0 ? backend.ecdfDistances(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined;
+    const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));
+    for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, byIndex.get(index), config);
+  }
+  return summarise(profile, evaluated, config, timestamp);
+}
+
+/** runSuite with the kernels' asynchronous forms, yielding to the event loop between steps. */
+export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
+  const { jobs, ready } = plan(profile, current);
+  const evaluated: Evaluated[] = new Array(profile.columns.length);
+  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, sample, undefined, config);
+  for (const job of jobs) {
+    const prepared = afterSort(profile, job, await backend.sortColumnsAsync(job.data, job.rows, job.cols, job.first, job.count), config);
+    const { aStart, aCount, bStart, bCount } = prepared.request;
+    const d = prepared.pairs.length > 0 ? await backend.ecdfDistancesAsync(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined;
+    const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));
+    for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, byIndex.get(index), config);
+  }
+  return summarise(profile, evaluated, config, timestamp);
+}

@@ -1,0 +1,189 @@
+/**
+ * ReferenceProfile: what every drift test needs from the reference data, computed once: per
+ * numerical column its finite values sorted (one packed Float64Array), distinct-value count,
+ * mean and std; per categorical column its categories and counts; and the column statistics of
+ * the numeric columns for detectSimpleDrift.
+ *
+ * File format (snapshot container, see persist/snapshot-format.ts, kind 3, version 1): the JSON
+ * header holds `columns` (name, kind, total, and for numerical columns start, count, distinct,
+ * mean, std; for categorical ones labels, categories, counts) and `simple` (names, rows);
+ * sections are [packed sorted values, simple count, nanCount, mean, std, min, max] as
+ * little-endian float64.
+ */
+import { readFile } from 'node:fs/promises';
+import type { Backend, ColumnStats } from '../backend/contract.js';
+import { getBackend } from '../backend/registry.js';
+import { rangeError } from '../errors.js';
+import type { FeatureMatrix } from '../matrix.js';
+import { writeFileAtomic } from '../persist/atomic-write.js';
+import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
+import { columnStats } from '../stats/column-stats.js';
+import { columnKind, isLabelColumn, type ColumnTable, type DriftSchema } from './column-table.js';
+import { categoriesOfLabels, categoriesOfNumbers, distinctCount, numericValues, type CategoricalSample, type Category } from './samples.js';
+import { meanAndStd } from './statistics.js';
+
+export interface NumericalColumnProfile {
+  name: string;
+  kind: 'numerical';
+  /** Values the column had, missing ones included. */
+  total: number;
+  /** The finite values ascending: packed[start, start + count). */
+  start: number;
+  count: number;
+  distinct: number;
+  mean: number;
+  std: number;
+}
+
+export interface CategoricalColumnProfile {
+  name: string;
+  kind: 'categorical';
+  /** True for string categories, false for numbers used as categories. */
+  labels: boolean;
+  sample: CategoricalSample;
+}
+
+export type ColumnProfile = NumericalColumnProfile | CategoricalColumnProfile;
+
+/** Column statistics of the numeric columns, the baseline of detectSimpleDrift. */
+export interface SimpleBaseline {
+  names: string[];
+  rows: number;
+  stats: ColumnStats;
+}
+
+function numericalProfile(name: string, total: number, packed: Float64Array, start: number, count: number): NumericalColumnProfile {
+  const sorted = packed.subarray(start, start + count);
+  const { mean, std } = count > 0 ? meanAndStd(sorted) : { mean: NaN, std: NaN };
+  return { name, kind: 'numerical', total, start, count, distinct: distinctCount(sorted), mean, std };
+}
+
+function categoricalFromSorted(name: string, total: number, sorted: Float64Array): CategoricalColumnProfile {
+  return { name, kind: 'categorical', labels: false, sample: categoriesOfNumbers({ sorted, total }) };
+}
+
+const STAT_KEYS = ['count', 'nanCount', 'mean', 'std', 'min', 'max'] as const;
+
+export class ReferenceProfile {
+  /** Finite values of the numerical columns, each column's run sorted ascending. */
+  readonly packed: Float64Array;
+  readonly columns: readonly ColumnProfile[];
+  readonly simple: SimpleBaseline;
+
+  private constructor(packed: Float64Array, columns: ColumnProfile[], simple: SimpleBaseline) {
+    this.packed = packed;
+    this.columns = columns;
+    this.simple = simple;
+  }
+
+  /** The profile of a matrix whose columns are named `names` (every column numeric-typed). */
+  static fromMatrix(m: FeatureMatrix, names: readonly string[], schema: DriftSchema | undefined, backend: Backend = getBackend()): ReferenceProfile {
+    const sorted = backend.sortColumns(m.data, m.rows, m.cols, 0, m.cols);
+    const columns = names.map((name, k): ColumnProfile => {
+      const start = k * m.rows;
+      const count = sorted.counts[k];
+      return columnKind(name, false, schema) === 'categorical'
+        ? categoricalFromSorted(name, m.rows, sorted.values.subarray(start, start + count))
+        : numericalProfile(name, m.rows, sorted.values, start, count);
+    });
+    return new ReferenceProfile(sorted.values, columns, { names: [...names], rows: m.rows, stats: columnStats(m) });
+  }
+
+  /** The profile of a column table; numbers are sorted on the backend, labels counted. */
+  static fromTable(table: ColumnTable, names: readonly string[], schema: DriftSchema | undefined, backend: Backend = getBackend()): ReferenceProfile {
+    const runs: Float64Array[] = [];
+    const pending: { name: string; total: number; sorted: Float64Array; kind: 'numerical' | 'categorical' }[] = [];
+    const columns: (ColumnProfile | null)[] = [];
+    const simpleNames: string[] = [];
+    const simpleStats: ColumnStats[] = [];
+    let rows = 0;
+    for (const name of names) {
+      const values = table[name];
+      rows = values.length;
+      if (isLabelColumn(values)) {
+        columnKind(name, true, schema);
+        columns.push({ name, kind: 'categorical', labels: true, sample: categoriesOfLabels(values, `reference.${name}`) });
+        continue;
+      }
+      const data = numericValues(values, `reference.${name}`);
+      let sorted: Float64Array = new Float64Array(0);
+      if (data.length > 0) {
+        const s = backend.sortColumns(data, data.length, 1, 0, 1);
+        sorted = s.values.subarray(0, s.counts[0]);
+        simpleNames.push(name);
+        simpleStats.push(columnStats({ data, rows: data.length, cols: 1 }));
+      }
+      pending.push({ name, total: data.length, sorted, kind: columnKind(name, false, schema) });
+      columns.push(null);
+      runs.push(sorted);
+    }
+    const packed = new Float64Array(runs.reduce((n, r) => n + r.length, 0));
+    let at = 0;
+    let p = 0;
+    const filled = columns.map((c): ColumnProfile => {
+      if (c) return c;
+      const { name, total, sorted, kind } = pending[p++];
+      packed.set(sorted, at);
+      const profile = kind === 'categorical' ? categoricalFromSorted(name, total, packed.subarray(at, at + sorted.length)) : numericalProfile(name, total, packed, at, sorted.length);
+      at += sorted.length;
+      return profile;
+    });
+    const stats = Object.fromEntries(STAT_KEYS.map((k) => [k, Float64Array.from(simpleStats, (s) => s[k][0])])) as unknown as ColumnStats;
+    return new ReferenceProfile(packed, filled, { names: simpleNames, rows, stats });
+  }
+
+  /** The sorted finite values of a numerical column. */
+  sorted(column: NumericalColumnProfile): Float64Array {
+    return this.packed.subarray(column.start, column.start + column.count);
+  }
+
+  /** Bytes in the documented profile format. */
+  toBytes(): Uint8Array {
+    const columns = this.columns.map((c) =>
+      c.kind === 'numerical'
+        ? c
+        : { name: c.name, kind: c.kind, labels: c.labels, total: c.sample.total, categories: c.sample.categories, counts: c.sample.counts },
+    );
+    const header = { columns, simple: { names: this.simple.names, rows: this.simple.rows } };
+    return encodeSnapshot(SnapshotKind.DriftProfile, header, [f64Section(this.packed), ...STAT_KEYS.map((k) => f64Section(this.simple.stats[k]))]);
+  }
+
+  /** A profile from toBytes() output; RangeError on damaged or foreign bytes. */
+  static fromBytes(bytes: Uint8Array): ReferenceProfile {
+    const { header, sections } = decodeSnapshot(bytes, SnapshotKind.DriftProfile, 'drift ReferenceProfile');
+    const h = header as { columns?: unknown; simple?: { names?: unknown; rows?: unknown } };
+    if (!Array.isArray(h.columns) || !h.simple || !Array.isArray(h.simple.names) || sections.length !== 1 + STAT_KEYS.length) {
+      throw rangeError('a drift ReferenceProfile', 'bytes', 'a header without columns');
+    }
+    const packed = f64FromSection(sections[0]);
+    const columns = (h.columns as Record<string, unknown>[]).map((c): ColumnProfile => {
+      if (c.kind === 'numerical') {
+        const p = c as unknown as NumericalColumnProfile;
+        if (!(Number.isInteger(p.start) && Number.isInteger(p.count) && p.start >= 0 && p.start + p.count <= packed.length)) {
+          throw rangeError('a drift ReferenceProfile', 'bytes', `column ${String(c.name)} outside the packed values`);
+        }
+        return p;
+      }
+      const categories = c.categories as Category[];
+      const counts = c.counts as number[];
+      return {
+        name: String(c.name),
+        kind: 'categorical',
+        labels: Boolean(c.labels),
+        sample: { categories, counts, n: counts.reduce((a, b) => a + b, 0), total: Number(c.total) },
+      };
+    });
+    const stats = Object.fromEntries(STAT_KEYS.map((k, i) => [k, f64FromSection(sections[i + 1])])) as unknown as ColumnStats;
+    return new ReferenceProfile(packed, columns, { names: h.simple.names as string[], rows: Number(h.simple.rows), stats });
+  }
+
+  /** Writes the profile to a file atomically (temporary file, fsync, rename). */
+  save(path: string): void {
+    writeFileAtomic(path, this.toBytes());
+  }
+
+  /** Reads a profile written by save(). */
+  static async load(path: string): Promise<ReferenceProfile> {
+    return ReferenceProfile.fromBytes(new Uint8Array(await readFile(path)));
+  }
+}

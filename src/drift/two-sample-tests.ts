@@ -1,0 +1,129 @@
+/**
+ * The drift tests as public functions over two samples, on the active backend. Numbers come as
+ * Float32Array, Float64Array, Int32Array or number[] (NaN and ±Infinity dropped); categories as
+ * string[] (null entries dropped). Each sample needs at least one remaining value.
+ */
+import { getBackend } from '../backend/registry.js';
+import { typeError } from '../errors.js';
+import {
+  categoriesOfLabels,
+  categoriesOfNumbers,
+  distinctCount,
+  numericSample,
+  numericValues,
+  requireValues,
+  type CategoricalSample,
+  type ColumnValues,
+  type NumericSample,
+} from './samples.js';
+import {
+  categoricalShares,
+  chiSquareOfCategories,
+  jensenShannonOfShares,
+  ksResult,
+  meanAndStd,
+  numericShares,
+  psiOfShares,
+  wassersteinResult,
+  zTestOfCategories,
+} from './statistics.js';
+
+/** A statistic with its p-value. */
+export interface HypothesisTest {
+  statistic: number;
+  pValue: number;
+}
+
+/** True for an array whose entries are strings (or null/undefined): a categorical sample. */
+function isLabels(values: unknown): values is readonly string[] {
+  if (!Array.isArray(values)) return false;
+  const first = values.find((v) => v !== null && v !== undefined);
+  return typeof first === 'string' || (first === undefined && values.length > 0);
+}
+
+function numeric(values: unknown, name: string): NumericSample {
+  const sample = numericSample(numericValues(values, name));
+  requireValues(sample.sorted.length, name);
+  return sample;
+}
+
+function categorical(values: unknown, name: string): CategoricalSample {
+  const sample = isLabels(values) ? categoriesOfLabels(values, name) : categoriesOfNumbers(numericSample(numericValues(values, name)));
+  requireValues(sample.n, name);
+  return sample;
+}
+
+function numericPair(a: unknown, b: unknown): [NumericSample, NumericSample] {
+  if (isLabels(a)) throw typeError('numbers (this test is for numerical samples)', 'a', a);
+  if (isLabels(b)) throw typeError('numbers (this test is for numerical samples)', 'b', b);
+  return [numeric(a, 'a'), numeric(b, 'b')];
+}
+
+function sameKind(a: unknown, b: unknown): void {
+  if (isLabels(a) !== isLabels(b)) throw typeError(isLabels(a) ? 'string[] like a' : 'numbers like a', 'b', b);
+}
+
+function distances(a: NumericSample, b: NumericSample) {
+  const result = getBackend().ecdfDistances(a.sorted, Float64Array.of(0), Float64Array.of(a.sorted.length), b.sorted, Float64Array.of(0), Float64Array.of(b.sorted.length));
+  return { ks: result.ks[0], wasserstein: result.wasserstein[0] };
+}
+
+/** Two-sample Kolmogorov–Smirnov test: D and p-value as scipy.stats.ks_2samp(a, b) (method 'auto'). */
+export function ksTest(a: ColumnValues, b: ColumnValues): HypothesisTest {
+  const [sa, sb] = numericPair(a, b);
+  return ksResult(distances(sa, sb).ks, sa.sorted.length, sb.sorted.length) as HypothesisTest;
+}
+
+/** First Wasserstein distance between the samples (scipy.stats.wasserstein_distance). */
+export function wassersteinDistance(a: ColumnValues, b: ColumnValues): number {
+  const [sa, sb] = numericPair(a, b);
+  return distances(sa, sb).wasserstein;
+}
+
+/** Wasserstein distance divided by max(std(a), 0.001), a being the reference sample. */
+export function wassersteinNorm(a: ColumnValues, b: ColumnValues): number {
+  const [sa, sb] = numericPair(a, b);
+  return wassersteinResult(distances(sa, sb).wasserstein, meanAndStd(sa.sorted).std).statistic;
+}
+
+function shares(a: ColumnValues, b: ColumnValues): { ref: Float64Array; cur: Float64Array } {
+  sameKind(a, b);
+  if (isLabels(a)) return categoricalShares(categorical(a, 'a'), categorical(b, 'b'));
+  const [sa, sb] = numericPair(a, b);
+  return numericShares(sa.sorted, distinctCount(sa.sorted), sb.sorted);
+}
+
+/**
+ * Population stability index of b against the reference a: numbers with more than 20 distinct
+ * reference values are binned by Sturges' rule over both samples, otherwise (and for string
+ * samples) each value is its own bin.
+ */
+export function psi(a: ColumnValues, b: ColumnValues): number {
+  const s = shares(a, b);
+  return psiOfShares(s.ref, s.cur).statistic;
+}
+
+/** Jensen–Shannon distance (natural log) of the binned samples; bins as for psi. */
+export function jensenShannon(a: ColumnValues, b: ColumnValues): number {
+  const s = shares(a, b);
+  return jensenShannonOfShares(s.ref, s.cur).statistic;
+}
+
+/**
+ * Pearson's chi-square test of b's category counts against a's, scaled to b's size, over the
+ * union of categories (numbers: each distinct value is a category). p-value as
+ * scipy.stats.chisquare; NaN when there is only one category.
+ */
+export function chiSquareTest(a: ColumnValues, b: ColumnValues): HypothesisTest {
+  sameKind(a, b);
+  return chiSquareOfCategories(categorical(a, 'a'), categorical(b, 'b')) as HypothesisTest;
+}
+
+/**
+ * Two-proportion z-test (two-sided) for a binary categorical variable: the share of values
+ * other than the first category (ascending) in a against b.
+ */
+export function zTest(a: ColumnValues, b: ColumnValues): HypothesisTest {
+  sameKind(a, b);
+  return zTestOfCategories(categorical(a, 'a'), categorical(b, 'b')) as HypothesisTest;
+}
