@@ -85,7 +85,7 @@ export class DriftDetector extends EventEmitter {
     if (reference instanceof ReferenceProfile) {
       this.profile = reference;
     } else if (isFeatureMatrix(reference)) {
-      const m = validateMatrix(reference, 'reference');
+      const m = validateMatrix(reference, 'baseline');
       const names =
         options.featureNames !== undefined
           ? [...validateNames(options.featureNames, m.cols, 'options.featureNames')]

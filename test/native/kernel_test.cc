@@ -11,8 +11,10 @@
 #include "kernels/column_stats.h"
 #include "kernels/cpu_features.h"
 #include "kernels/dense.h"
+#include "kernels/ecdf_distances.h"
 #include "kernels/quantiles.h"
 #include "kernels/sketch_bins.h"
+#include "kernels/sort_columns.h"
 
 static int failures = 0;
 
@@ -162,6 +164,71 @@ static void test_dense(size_t rows, size_t n_in, size_t n_out, mlwatch::Activati
   }
 }
 
+// sort_columns against std::sort of each column's finite values; values with many ties,
+// both signs of zero, NaN and ±Inf; a column window in the middle of the matrix.
+template <typename T>
+static void test_sort_columns(size_t rows, size_t cols, size_t first, size_t count, unsigned seed, bool ties) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(0.0, 100.0);
+  std::uniform_int_distribution<int> pick(0, 99);
+  std::vector<T> data(rows * cols);
+  for (auto& v : data) {
+    const int p = pick(gen);
+    v = p == 0   ? static_cast<T>(std::numeric_limits<double>::quiet_NaN())
+        : p == 1 ? static_cast<T>(-INFINITY)
+        : p == 3 ? static_cast<T>(INFINITY)
+        : p == 2 ? static_cast<T>(-0.0)
+        : ties   ? static_cast<T>(std::floor(normal(gen) / 50))
+                 : static_cast<T>(normal(gen));
+  }
+  std::vector<double> out(rows * count), counts(count);
+  mlwatch::sort_columns(data.data(), rows, cols, first, count, out.data(), counts.data());
+  for (size_t k = 0; k < count; ++k) {
+    std::vector<double> want;
+    for (size_t r = 0; r < rows; ++r) {
+      const double v = static_cast<double>(data[r * cols + first + k]);
+      if (std::isfinite(v)) want.push_back(v);
+    }
+    std::sort(want.begin(), want.end());
+    check(counts[k] == static_cast<double>(want.size()), "sort_columns count", counts[k], static_cast<double>(want.size()));
+    for (size_t i = 0; i < want.size(); ++i) {
+      if (out[k * rows + i] != want[i]) {  // -0 == +0 here, as the contract allows either order
+        check(false, "sort_columns value", out[k * rows + i], want[i]);
+        break;
+      }
+    }
+  }
+}
+
+// ecdf_distances against a direct evaluation of both ECDFs at every pooled value.
+static void test_ecdf_distances(size_t na, size_t nb, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::uniform_int_distribution<int> value(0, 40);
+  std::vector<double> a(na), b(nb);
+  for (auto& v : a) v = value(gen) * 0.25;
+  for (auto& v : b) v = value(gen) * 0.3;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  std::vector<double> pooled(a);
+  pooled.insert(pooled.end(), b.begin(), b.end());
+  std::sort(pooled.begin(), pooled.end());
+  double ks = 0, w = 0;
+  for (size_t i = 0; i < pooled.size(); ++i) {
+    const double fa = static_cast<double>(std::upper_bound(a.begin(), a.end(), pooled[i]) - a.begin()) / na;
+    const double fb = static_cast<double>(std::upper_bound(b.begin(), b.end(), pooled[i]) - b.begin()) / nb;
+    ks = std::max(ks, std::fabs(fa - fb));
+    if (i + 1 < pooled.size()) w += std::fabs(fa - fb) * (pooled[i + 1] - pooled[i]);
+  }
+  mlwatch::SamplePair pair{a.data(), na, b.data(), nb};
+  mlwatch::SamplePair empty{a.data(), na, b.data(), 0};
+  mlwatch::SamplePair pairs[2] = {pair, empty};
+  double got_ks[2], got_w[2];
+  mlwatch::ecdf_distances(pairs, 2, got_ks, got_w);
+  check(got_ks[0] == ks, "ecdf ks", got_ks[0], ks);
+  check(close(got_w[0], w, 1e-12), "ecdf wasserstein", got_w[0], w);
+  check(std::isnan(got_ks[1]) && std::isnan(got_w[1]), "ecdf empty sample gives NaN", got_ks[1], NAN);
+}
+
 int main() {
   std::printf("SIMD level: %s\n", mlwatch::simd_level_name(mlwatch::simd_level()));
   test_column_stats<float>(1, 1, 0, 1, 0.05);
@@ -178,6 +245,13 @@ int main() {
   test_quantiles(300'000, 3, 9);   // heavy ties on the bracketed path
   test_quantiles(2'000'001, 0, 10);
   test_sketch_bins();
+  test_sort_columns<float>(1, 1, 0, 1, 16, false);
+  test_sort_columns<float>(5'000, 37, 3, 30, 17, false);     // radix path, groups of columns
+  test_sort_columns<float>(3'000, 5, 1, 3, 18, true);        // heavy ties (passes skipped)
+  test_sort_columns<double>(4'000, 9, 0, 9, 19, false);
+  test_sort_columns<double>(300, 3, 2, 1, 20, true);         // below the radix minimum
+  test_ecdf_distances(1, 1, 21);
+  test_ecdf_distances(2'000, 1'500, 22);
   test_dense(1, 1, 1, mlwatch::Activation::Linear, 11);
   test_dense(7, 13, 17, mlwatch::Activation::Relu, 12);       // tails of tiles and panels
   test_dense(200, 64, 10, mlwatch::Activation::Softmax, 13);  // several tasks

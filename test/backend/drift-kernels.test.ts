@@ -1,0 +1,119 @@
+/**
+ * sortColumns and ecdfDistances on every backend against plain references (Array sort of the
+ * finite values; the ECDFs evaluated at every pooled value).
+ */
+import { describe, expect, it } from 'vitest';
+import { backendsUnderTest } from '../helpers/backends.js';
+import { jsBackend } from '../../src/backend/js/index.js';
+import { loadNative, nativeCpuBackend } from '../../src/backend/native.js';
+import type { Backend } from '../../src/backend/contract.js';
+import { lcgValues } from '../fixtures/lcg.js';
+
+const { addon } = loadNative();
+const backends: Backend[] = backendsUnderTest.filter((b) => b !== 'cuda').map((b) => (b === 'js' ? jsBackend : nativeCpuBackend(addon!)));
+
+function matrix(rows: number, cols: number, dtype: 'float32' | 'float64', ties: boolean): Float32Array | Float64Array {
+  const data = lcgValues(rows * cols, { seed: rows + cols, scale: 200, offset: 0, nanEvery: 50 }, dtype);
+  for (let i = 0; i < data.length; i++) {
+    if (ties) data[i] = Math.floor(data[i] / 40);
+    if (i % 97 === 0) data[i] = i % 2 ? Infinity : -Infinity;
+    if (i % 89 === 0) data[i] = -0;
+  }
+  return data;
+}
+
+function reference(data: ArrayLike<number>, rows: number, cols: number, col: number): number[] {
+  const out: number[] = [];
+  for (let r = 0; r < rows; r++) if (Number.isFinite(data[r * cols + col])) out.push(data[r * cols + col]);
+  return out.sort((a, b) => a - b);
+}
+
+function ecdfReference(a: number[], b: number[]): { ks: number; w: number } {
+  const pooled = [...a, ...b].sort((x, y) => x - y);
+  const cdf = (s: number[], x: number) => s.filter((v) => v <= x).length / s.length;
+  let ks = 0;
+  let w = 0;
+  pooled.forEach((x, i) => {
+    const d = Math.abs(cdf(a, x) - cdf(b, x));
+    ks = Math.max(ks, d);
+    if (i + 1 < pooled.length) w += d * (pooled[i + 1] - x);
+  });
+  return { ks, w };
+}
+
+describe.each(backends.map((b) => [b.name, b] as const))('drift kernels on the %s backend', (_name, backend) => {
+  it.each([
+    [1, 1, 'float32', false],
+    [3000, 20, 'float32', false],
+    [2500, 7, 'float64', true],
+    [700, 40, 'float64', false],
+  ] as const)('sortColumns %i x %i %s (ties %s) equals a sort of the finite values', async (rows, cols, dtype, ties) => {
+    const data = matrix(rows, cols, dtype, ties);
+    const first = cols > 2 ? 1 : 0;
+    const count = cols - first - (cols > 3 ? 1 : 0);
+    const sorted = backend.sortColumns(data, rows, cols, first, count);
+    expect(sorted.values.length).toBe(rows * count);
+    for (let k = 0; k < count; k++) {
+      const want = reference(data, rows, cols, first + k);
+      expect(sorted.counts[k]).toBe(want.length);
+      // == comparison: -0 and +0 may come in either order.
+      const got = Array.from(sorted.values.subarray(k * rows, k * rows + want.length));
+      expect(got.every((v, i) => v === want[i])).toBe(true);
+    }
+    const again = await backend.sortColumnsAsync(data, rows, cols, first, count);
+    expect(Array.from(again.counts)).toEqual(Array.from(sorted.counts));
+  });
+
+  it('ecdfDistances: KS and Wasserstein of windows of two arrays, several pairs at once', async () => {
+    const a = Float64Array.from(reference(matrix(900, 1, 'float64', true), 900, 1, 0));
+    const b = Float64Array.from(reference(matrix(700, 1, 'float64', false), 700, 1, 0));
+    const windows = [
+      [0, a.length, 0, b.length],
+      [10, 200, 5, 300],
+      [0, 1, 0, 1],
+      [3, 0, 0, 5],
+    ];
+    const d = backend.ecdfDistances(
+      a,
+      Float64Array.from(windows, (w) => w[0]),
+      Float64Array.from(windows, (w) => w[1]),
+      b,
+      Float64Array.from(windows, (w) => w[2]),
+      Float64Array.from(windows, (w) => w[3]),
+    );
+    windows.slice(0, 3).forEach(([as, an, bs, bn], k) => {
+      const want = ecdfReference(Array.from(a.subarray(as, as + an)), Array.from(b.subarray(bs, bs + bn)));
+      expect(d.ks[k]).toBe(want.ks);
+      expect(Math.abs(d.wasserstein[k] - want.w)).toBeLessThanOrEqual(1e-12 * Math.max(1, want.w));
+    });
+    expect(d.ks[3]).toBeNaN();
+    const again = await backend.ecdfDistancesAsync(a, Float64Array.of(0), Float64Array.of(a.length), b, Float64Array.of(0), Float64Array.of(b.length));
+    expect(again.ks[0]).toBe(d.ks[0]);
+    expect(again.wasserstein[0]).toBe(d.wasserstein[0]);
+  });
+});
+
+describe.skipIf(!addon)('native drift kernels: argument checks', () => {
+  const a = addon!;
+  const v = new Float64Array(10);
+  const one = Float64Array.of(0);
+  it.each([
+    ['firstCol past the end', () => a.sortColumns(new Float64Array(6), 3, 2, 2, 1), /firstCol \+ colCount <= cols/],
+    ['colCount past the end', () => a.sortColumns(new Float64Array(6), 3, 2, 1, 2), /firstCol \+ colCount <= cols/],
+    ['negative firstCol', () => a.sortColumns(new Float64Array(6), 3, 2, -1, 1), /non-negative integer for firstCol/],
+    ['zero colCount', () => a.sortColumns(new Float64Array(6), 3, 2, 0, 0), /positive integer for colCount/],
+    ['rows * cols != length', () => a.sortColumns(new Float32Array(5), 3, 2, 0, 1), /data.length == rows \* cols/],
+    ['an Int32Array', () => a.sortColumns(new Int32Array(6) as never, 3, 2, 0, 1), /Float32Array or Float64Array for data/],
+    ['a window past the end', () => a.ecdfDistances(v, Float64Array.of(5), Float64Array.of(6), v, one, one), /window inside a \(length 10\)/],
+    ['a fractional start', () => a.ecdfDistances(v, Float64Array.of(0.5), one, v, one, one), /window inside a/],
+    ['a NaN count', () => a.ecdfDistances(v, one, one, v, one, Float64Array.of(NaN)), /window inside b/],
+    ['mismatched lengths', () => a.ecdfDistances(v, one, Float64Array.of(1, 1), v, one, one), /of one length/],
+    ['a Float32Array sample', () => a.ecdfDistances(new Float32Array(3) as never, one, one, v, one, one), /Float64Array for a/],
+  ])('rejects %s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+  it('rejects bad async arguments before queueing work', () => {
+    expect(() => a.sortColumnsAsync(new Float64Array(6), 3, 2, 1, 5)).toThrow(/firstCol/);
+    expect(() => a.ecdfDistancesAsync(v, Float64Array.of(9), Float64Array.of(2), v, one, one)).toThrow(/window/);
+  });
+});
