@@ -5,6 +5,8 @@ usage: numpy_peer.py OP PATH DTYPE SHAPE [EXTRA]
   column_stats  mean, std, min and max along axis 0 of a rows x cols matrix (4 NumPy calls,
                 the way a NumPy user computes them)
   percentiles   np.percentile(values, EXTRA) (EXTRA: comma-separated percentiles)
+  ks_2samp      scipy.stats.ks_2samp(data[0], data[1]) of a 2 x n array
+  wasserstein   scipy.stats.wasserstein_distance(data[0], data[1]) of a 2 x n array
 """
 import json
 import sys
@@ -24,6 +26,13 @@ def main():
 
         def run():
             return np.percentile(data, p)
+    elif op in ("ks_2samp", "wasserstein"):
+        from scipy import stats
+
+        fn = stats.ks_2samp if op == "ks_2samp" else stats.wasserstein_distance
+
+        def run():
+            return fn(data[0], data[1])
     else:
         raise SystemExit(f"unknown op {op}")
     run()  # warm-up

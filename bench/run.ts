@@ -6,6 +6,7 @@ import { arch, cpus, totalmem } from 'node:os';
 import { backendInfo } from '../src/index.js';
 import { benchColumnStats } from './column-stats.bench.js';
 import { benchDense } from './dense.bench.js';
+import { benchDrift } from './drift.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchMonitor } from './monitor.bench.js';
 import { benchQuantiles } from './quantiles.bench.js';
@@ -17,6 +18,7 @@ const families: Record<string, () => void | Promise<void>> = {
   quantiles: () => benchQuantiles(),
   monitor: () => benchMonitor(),
   dense: () => benchDense(),
+  drift: () => benchDrift(),
 };
 
 const asked = process.argv.slice(2);

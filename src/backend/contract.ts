@@ -99,11 +99,13 @@ export interface Backend {
   /**
    * The finite values of columns [firstCol, firstCol + colCount) of a row-major rows x cols
    * matrix, each column sorted ascending into float64 (NaN and ±Infinity dropped and counted out).
-   * -0 and +0 compare equal and may come in either order.
+   * -0 and +0 compare equal and may come in either order. When `out` (at least rows * colCount
+   * values) is given, the values are written there and returned in it: callers that sort
+   * repeatedly reuse one buffer instead of paying for fresh memory each time.
    */
-  sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): SortedColumns;
-  /** sortColumns without blocking the event loop. */
-  sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): Promise<SortedColumns>;
+  sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): SortedColumns;
+  /** sortColumns without blocking the event loop (`out` must not be touched until it resolves). */
+  sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): Promise<SortedColumns>;
   /**
    * For each pair k, the KS statistic and the Wasserstein distance between the sorted samples
    * a[aStart[k] .. + aCount[k]) and b[bStart[k] .. + bCount[k]) (counts >= 1), in one merge walk:

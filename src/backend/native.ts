@@ -19,8 +19,8 @@ export interface NativeAddon {
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Float32Array;
   denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Promise<void>;
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
-  sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): SortedColumns;
-  sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): Promise<SortedColumns>;
+  sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): SortedColumns;
+  sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): Promise<SortedColumns>;
   ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances;
   ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances>;
   info(): NativeInfo;
@@ -93,8 +93,8 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     denseForward: (x, rows, nIn, w, b, nOut, activation, out) => void addon.denseForward(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
     denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) => addon.denseForwardAsync(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
     argmaxRows: (p, rows, cols, labels, confidence) => addon.argmaxRows(p, rows, cols, labels, confidence),
-    sortColumns: (data, rows, cols, firstCol, colCount) => addon.sortColumns(data, rows, cols, firstCol, colCount),
-    sortColumnsAsync: (data, rows, cols, firstCol, colCount) => addon.sortColumnsAsync(data, rows, cols, firstCol, colCount),
+    sortColumns: (data, rows, cols, firstCol, colCount, out) => addon.sortColumns(data, rows, cols, firstCol, colCount, out),
+    sortColumnsAsync: (data, rows, cols, firstCol, colCount, out) => addon.sortColumnsAsync(data, rows, cols, firstCol, colCount, out),
     ecdfDistances: (a, aStart, aCount, b, bStart, bCount) => addon.ecdfDistances(a, aStart, aCount, b, bStart, bCount),
     ecdfDistancesAsync: (a, aStart, aCount, b, bStart, bCount) => addon.ecdfDistancesAsync(a, aStart, aCount, b, bStart, bCount),
   };

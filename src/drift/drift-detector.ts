@@ -15,6 +15,7 @@ import { columnStats } from '../stats/column-stats.js';
 import { validateSchema, validateTable, isFeatureMatrix, type ColumnTable, type DriftSchema } from './column-table.js';
 import { validateSuiteOptions, NUMERICAL_ONLY, type DriftSuiteOptions, type DriftTestName } from './drift-options.js';
 import { ReferenceProfile } from './reference-profile.js';
+import { ScratchBuffer } from './scratch-buffer.js';
 import { runSuite, runSuiteAsync, type DatasetDriftResult, type SuiteConfig } from './drift-suite.js';
 
 export type DriftSeverity = 'low' | 'medium' | 'high';
@@ -69,6 +70,7 @@ export class DriftDetector extends EventEmitter {
   /** What every test needs from the reference; save it with profile.save(path). */
   readonly profile: ReferenceProfile;
   private readonly suite: SuiteConfig;
+  private readonly scratch = new ScratchBuffer();
   private readonly now: Clock;
   private readonly historyCapacity: number;
   private readonly history: SimpleDriftResult[] = [];
@@ -118,12 +120,22 @@ export class DriftDetector extends EventEmitter {
    * @throws RangeError when a reference column is absent from current or has the wrong type
    */
   detect(current: FeatureMatrix | ColumnTable): DatasetDriftResult {
-    return runSuite(this.profile, current, this.suite, this.now());
+    const lease = this.scratch.acquire();
+    try {
+      return runSuite(this.profile, current, this.suite, this.now(), lease);
+    } finally {
+      lease.release();
+    }
   }
 
   /** detect() without blocking the event loop: sorting and distances run off the main thread (native) or in slices (JS). */
-  detectAsync(current: FeatureMatrix | ColumnTable): Promise<DatasetDriftResult> {
-    return runSuiteAsync(this.profile, current, this.suite, this.now());
+  async detectAsync(current: FeatureMatrix | ColumnTable): Promise<DatasetDriftResult> {
+    const lease = this.scratch.acquire();
+    try {
+      return await runSuiteAsync(this.profile, current, this.suite, this.now(), lease);
+    } finally {
+      lease.release();
+    }
   }
 
   /** Number of features (columns) the detector expects. */

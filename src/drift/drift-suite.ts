@@ -14,6 +14,7 @@ import { isDrift, P_VALUE_TESTS, type Correction, type DriftTestName } from './d
 import { correctedThresholds } from './multiple-testing.js';
 import type { ColumnProfile, ReferenceProfile } from './reference-profile.js';
 import { categoriesOfLabels, numericValues } from './samples.js';
+import type { ScratchLease } from './scratch-buffer.js';
 
 /** Sorted output of one kernel call is kept below this many bytes. */
 const GROUP_BYTES = 256 * 1024 * 1024;
@@ -232,13 +233,16 @@ function distanceOf(d: EcdfDistances, j: number): PairDistances {
   return { ks: d.ks[j], wasserstein: d.wasserstein[j] };
 }
 
-/** Runs the suite synchronously on the active backend. */
-export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, backend: Backend = getBackend()): DatasetDriftResult {
+const FRESH: ScratchLease = { take: (n) => new Float64Array(n), release: () => {} };
+
+/** Runs the suite synchronously on the active backend; sorted columns go to the lease's buffer. */
+export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): DatasetDriftResult {
   const { jobs, ready } = plan(profile, current);
   const evaluated: Evaluated[] = new Array(profile.columns.length);
   for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, sample, undefined, config);
   for (const job of jobs) {
-    const prepared = afterSort(profile, job, backend.sortColumns(job.data, job.rows, job.cols, job.first, job.count), config);
+    const out = scratch.take(job.rows * job.count);
+    const prepared = afterSort(profile, job, backend.sortColumns(job.data, job.rows, job.cols, job.first, job.count, out), config);
     const { aStart, aCount, bStart, bCount } = prepared.request;
     const d = prepared.pairs.length > 0 ? backend.ecdfDistances(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined;
     const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));
@@ -248,12 +252,13 @@ export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | Col
 }
 
 /** runSuite with the kernels' asynchronous forms, yielding to the event loop between steps. */
-export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
+export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
   const { jobs, ready } = plan(profile, current);
   const evaluated: Evaluated[] = new Array(profile.columns.length);
   for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, sample, undefined, config);
   for (const job of jobs) {
-    const prepared = afterSort(profile, job, await backend.sortColumnsAsync(job.data, job.rows, job.cols, job.first, job.count), config);
+    const out = scratch.take(job.rows * job.count);
+    const prepared = afterSort(profile, job, await backend.sortColumnsAsync(job.data, job.rows, job.cols, job.first, job.count, out), config);
     const { aStart, aCount, bStart, bCount } = prepared.request;
     const d = prepared.pairs.length > 0 ? await backend.ecdfDistancesAsync(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined;
     const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));

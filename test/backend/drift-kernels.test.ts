@@ -62,6 +62,12 @@ describe.each(backends.map((b) => [b.name, b] as const))('drift kernels on the %
     }
     const again = await backend.sortColumnsAsync(data, rows, cols, first, count);
     expect(Array.from(again.counts)).toEqual(Array.from(sorted.counts));
+    // Into a caller's buffer (larger than needed): the same values, in that buffer.
+    const out = new Float64Array(rows * count + 3).fill(7);
+    const into = backend.sortColumns(data, rows, cols, first, count, out);
+    expect(into.values).toBe(out);
+    expect(out.subarray(0, rows).every((v, i) => i >= sorted.counts[0] || v === sorted.values[i])).toBe(true);
+    expect((await backend.sortColumnsAsync(data, rows, cols, first, count, out)).values).toBe(out);
   });
 
   it('ecdfDistances: KS and Wasserstein of windows of two arrays, several pairs at once', async () => {
@@ -103,6 +109,8 @@ describe.skipIf(!addon)('native drift kernels: argument checks', () => {
     ['negative firstCol', () => a.sortColumns(new Float64Array(6), 3, 2, -1, 1), /non-negative integer for firstCol/],
     ['zero colCount', () => a.sortColumns(new Float64Array(6), 3, 2, 0, 0), /positive integer for colCount/],
     ['rows * cols != length', () => a.sortColumns(new Float32Array(5), 3, 2, 0, 1), /data.length == rows \* cols/],
+    ['a too small out', () => a.sortColumns(new Float64Array(6), 3, 2, 0, 2, new Float64Array(5)), /out.length >= rows \* colCount \(6\)/],
+    ['a Float32Array out', () => a.sortColumns(new Float64Array(6), 3, 2, 0, 1, new Float32Array(3) as never), /Float64Array for out/],
     ['an Int32Array', () => a.sortColumns(new Int32Array(6) as never, 3, 2, 0, 1), /Float32Array or Float64Array for data/],
     ['a window past the end', () => a.ecdfDistances(v, Float64Array.of(5), Float64Array.of(6), v, one, one), /window inside a \(length 10\)/],
     ['a fractional start', () => a.ecdfDistances(v, Float64Array.of(0.5), one, v, one, one), /window inside a/],

@@ -44,6 +44,17 @@ describe.each(backendsUnderTest)('DriftDetector.detect on the %s backend', (back
     expect(result.datasetDrift).toBe(result.driftShare >= 0.5);
   });
 
+  it('runs concurrent detectAsync calls on one detector without sharing buffers', async () => {
+    useBackend(backend);
+    const rng = new SeededRandom(11);
+    const ref = rng.normalMatrix(2000, [0, 1], [1, 1]);
+    const currents = [0, 0.3, 0.6].map((shift) => rng.normalMatrix(1500, [shift, 1], [1, 1]));
+    const detector = new DriftDetector(ref, { now: () => 0 });
+    const together = await Promise.all(currents.map((c) => detector.detectAsync(c)));
+    expect(together).toEqual(currents.map((c) => detector.detect(c)));
+    expect(together[0].columns.feature_0.statistic).not.toBe(together[2].columns.feature_0.statistic);
+  });
+
   it('reports missing shares and insufficient data without losing the other columns', () => {
     useBackend(backend);
     const c = detectorCases[0];

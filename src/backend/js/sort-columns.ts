@@ -15,16 +15,16 @@ function sortColumn(data: FloatArray, rows: number, cols: number, col: number, o
   return n;
 }
 
-export function sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): SortedColumns {
-  const values = new Float64Array(rows * colCount);
+export function sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): SortedColumns {
+  const values = out ?? new Float64Array(rows * colCount);
   const counts = new Float64Array(colCount);
   for (let k = 0; k < colCount; k++) counts[k] = sortColumn(data, rows, cols, firstCol + k, values, k * rows);
   return { values, counts };
 }
 
 /** One column per macrotask, so other work runs between columns. */
-export async function sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number): Promise<SortedColumns> {
-  const values = new Float64Array(rows * colCount);
+export async function sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): Promise<SortedColumns> {
+  const values = out ?? new Float64Array(rows * colCount);
   const counts = new Float64Array(colCount);
   for (let k = 0; k < colCount; k++) {
     counts[k] = sortColumn(data, rows, cols, firstCol + k, values, k * rows);
