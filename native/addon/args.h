@@ -52,14 +52,24 @@ inline Napi::Float64Array float64_array_arg(const Napi::CallbackInfo& info, size
   return v.As<Napi::Float64Array>();
 }
 
-// A positive integer count that fits in size_t and in a double's exact integer range.
-inline size_t count_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+// An integer >= min that fits in size_t and in a double's exact integer range.
+inline size_t integer_arg(const Napi::CallbackInfo& info, size_t index, const char* name, double min,
+                          const char* expected) {
   Napi::Value v = info[index];
-  if (!v.IsNumber()) throw_type(info.Env(), "a positive integer", name, v);
+  if (!v.IsNumber()) throw_type(info.Env(), expected, name, v);
   const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 1) || d > 9007199254740991.0 || std::floor(d) != d)
-    throw_type(info.Env(), "a positive integer", name, v);
+  if (!(d >= min) || d > 9007199254740991.0 || std::floor(d) != d) throw_type(info.Env(), expected, name, v);
   return static_cast<size_t>(d);
+}
+
+// A positive integer count.
+inline size_t count_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return integer_arg(info, index, name, 1, "a positive integer");
+}
+
+// A non-negative integer (an index, or a count that may be zero).
+inline size_t index_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  return integer_arg(info, index, name, 0, "a non-negative integer");
 }
 
 }  // namespace mlwatch_addon

@@ -23,16 +23,6 @@ namespace mlwatch_addon {
 
 namespace {
 
-// A non-negative integer (an index or a count that may be zero).
-size_t index_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  Napi::Value v = info[index];
-  if (!v.IsNumber()) throw_type(info.Env(), "a non-negative integer", name, v);
-  const double d = v.As<Napi::Number>().DoubleValue();
-  if (!(d >= 0) || d > 9007199254740991.0 || std::floor(d) != d)
-    throw_type(info.Env(), "a non-negative integer", name, v);
-  return static_cast<size_t>(d);
-}
-
 // Fresh result buffers are first touched by the kernel; on Linux with transparent huge pages in
 // "madvise" mode, asking for huge pages turns ~250 000 page faults per GiB into ~500, which
 // otherwise cost more than the sort itself. Advice only: errors are ignored.

@@ -6,7 +6,7 @@
 import type { Backend } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError, typeError } from '../errors.js';
-import type { FloatArray } from '../matrix.js';
+import { toFloatArray, type FloatArray } from '../matrix.js';
 
 /** A column's values: numbers (typed or plain) or category labels. */
 export type ColumnValues = Float32Array | Float64Array | Int32Array | readonly number[] | readonly string[];
@@ -31,18 +31,7 @@ export interface CategoricalSample {
 
 /** The values as a typed array the kernels read (Int32Array and number[] are copied to float64). */
 export function numericValues(values: unknown, name: string): FloatArray {
-  if (values instanceof Float32Array || values instanceof Float64Array) return values;
-  if (values instanceof Int32Array) return Float64Array.from(values);
-  if (Array.isArray(values)) {
-    const out = new Float64Array(values.length);
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (typeof v !== 'number') throw typeError('a number', `${name}[${i}]`, v);
-      out[i] = v;
-    }
-    return out;
-  }
-  throw typeError('a Float32Array, Float64Array, Int32Array or number[]', name, values);
+  return values instanceof Int32Array ? Float64Array.from(values) : toFloatArray(values, name);
 }
 
 /** Sorts the finite values of one sample on the backend. */
