@@ -11,12 +11,13 @@ const detail = active.simd ? `, ${active.simd}, ${active.threads} threads` : '';
 console.log(`mlwatch demo — two weeks of a fraud model in production (backend: ${info.active}${detail})`);
 if (!info.backends.cpu.available) console.log(`  note: native backend unavailable: ${info.backends.cpu.reason}`);
 console.log('  day 4: input shift + accuracy drop · day 8: latency spike · policy: retrain ≥ 24 h apart, at least weekly\n');
-console.log('day  accuracy  p50 ms  p99 ms  drift (max score)        alerts                        retrain');
+console.log('day  accuracy  p50 ms  p99 ms  drift (max score)        suite drifted         alerts                        retrain');
 for (const d of runProductionSimulation()) {
   const drift = d.drift.detected ? `${d.drift.severity.toUpperCase()} ${d.drift.driftedFeatures.join(',')} (${d.drift.maxScore.toFixed(2)})` : `none (${d.drift.maxScore.toFixed(2)})`;
+  const suite = d.suite.driftedColumns.length ? `${d.suite.driftedColumns.join(',')} (${d.suite.tests.join('/')})` : '-';
   const alerts = d.alerts.length ? d.alerts.join(', ') : '-';
   const retrain = d.retrain ? `YES — ${d.reasons.join('; ')}` : d.reasons.length ? `no — ${d.reasons.join('; ')}` : 'no';
   console.log(
-    `${String(d.day).padStart(3)}  ${d.meanAccuracy.toFixed(3).padStart(8)}  ${d.latencyP50.toFixed(1).padStart(6)}  ${d.latencyP99.toFixed(1).padStart(6)}  ${drift.padEnd(23)}  ${alerts.padEnd(28)}  ${retrain}`,
+    `${String(d.day).padStart(3)}  ${d.meanAccuracy.toFixed(3).padStart(8)}  ${d.latencyP50.toFixed(1).padStart(6)}  ${d.latencyP99.toFixed(1).padStart(6)}  ${drift.padEnd(23)}  ${suite.padEnd(20)}  ${alerts.padEnd(28)}  ${retrain}`,
   );
 }

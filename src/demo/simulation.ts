@@ -18,6 +18,8 @@ export interface SimulationDay {
   latencyP50: number;
   latencyP99: number;
   drift: { detected: boolean; severity: DriftSeverity; maxScore: number; driftedFeatures: string[] };
+  /** The drift suite on the same sample: the test each column got, and the drifted columns. */
+  suite: { tests: string[]; driftedColumns: string[] };
   alerts: string[];
   retrain: boolean;
   reasons: string[];
@@ -65,6 +67,7 @@ export function runProductionSimulation(options: SimulationOptions = {}): Simula
     }
     const sample = rng.normalMatrix(dailyRows, loc, SCALE);
     const drift = detector.detectSimpleDrift(sample);
+    const suite = detector.detect({ ...sample, names: FEATURES });
     const alerts = monitor.checkAlerts();
     const decision = trigger.shouldRetrain(alerts, drift);
     const [p50, p99] = percentiles(dayLatencies, [50, 99]);
@@ -79,6 +82,7 @@ export function runProductionSimulation(options: SimulationOptions = {}): Simula
         maxScore: drift.maxDriftScore,
         driftedFeatures: Object.entries(drift.perFeature).filter(([, f]) => f.driftDetected).map(([name]) => name),
       },
+      suite: { tests: [...new Set(Object.values(suite.columns).map((c) => c.test))], driftedColumns: suite.driftedColumns },
       alerts: alerts.alerts.map((a) => a.type),
       retrain: decision.shouldRetrain,
       reasons: decision.triggerReasons,

@@ -15,11 +15,14 @@ describe.each(backendsUnderTest)('the two-week production simulation on the %s b
 
     for (const d of timeline.slice(0, 3)) {
       expect(d.drift.detected).toBe(false);
+      expect(d.suite.driftedColumns).toEqual([]);
       expect(d.alerts).toEqual([]);
     }
     const shift = timeline[3];
     expect(shift.drift.detected).toBe(true);
     expect(shift.drift.driftedFeatures).toEqual(['amount']);
+    // The drift suite (auto: wasserstein, the reference has 20 000 rows) agrees on the shifted column.
+    expect(shift.suite).toEqual({ tests: ['wasserstein'], driftedColumns: ['amount'] });
     expect(shift.drift.maxScore).toBeGreaterThan(2.2);
     expect(shift.alerts).toEqual(['accuracy_degradation']);
     expect(shift.reasons[0]).toMatch(/^Accuracy dropped by 0\.0\d\d$/);
