@@ -90,6 +90,13 @@ void run_sort(const SortArgs& s, double* values, double* counts) {
                           counts);
 }
 
+Napi::Object sorted_object(Napi::Env env, Napi::Value values, Napi::Value counts) {
+  Napi::Object result = Napi::Object::New(env);
+  result.Set("values", values);
+  result.Set("counts", counts);
+  return result;
+}
+
 Napi::Object pair_object(Napi::Env env, const char* a_name, const std::vector<double>& a, const char* b_name,
                          const std::vector<double>& b) {
   Napi::Object result = Napi::Object::New(env);
@@ -124,12 +131,7 @@ class SortColumnsWorker : public Napi::AsyncWorker {
       SetError(e.what());
     }
   }
-  void OnOK() override {
-    Napi::Object result = Napi::Object::New(Env());
-    result.Set("values", values_ref_.Value());
-    result.Set("counts", counts_ref_.Value());
-    deferred_.Resolve(result);
-  }
+  void OnOK() override { deferred_.Resolve(sorted_object(Env(), values_ref_.Value(), counts_ref_.Value())); }
   void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
 
  private:
@@ -208,10 +210,7 @@ Napi::Value SortColumns(const Napi::CallbackInfo& info) {
   Napi::Float64Array values = sort_output(info, s);
   Napi::Float64Array counts = Napi::Float64Array::New(info.Env(), s.col_count);
   run_sort(s, values.Data(), counts.Data());
-  Napi::Object result = Napi::Object::New(info.Env());
-  result.Set("values", values);
-  result.Set("counts", counts);
-  return result;
+  return sorted_object(info.Env(), values, counts);
 }
 
 Napi::Value SortColumnsAsync(const Napi::CallbackInfo& info) {

@@ -19,7 +19,7 @@ export interface DriftSchema {
 export type ColumnKind = 'numerical' | 'categorical';
 
 /** True when a column holds labels (strings or null) rather than numbers (an all-null column is labels). */
-export function isLabelColumn(values: ColumnValues): values is readonly string[] {
+export function isLabelColumn(values: unknown): values is readonly string[] {
   return Array.isArray(values) && values.some((v) => typeof v !== 'number');
 }
 

@@ -136,25 +136,27 @@ function currentCount(s: CurrentSample): number {
   return s.kind === 'numeric' ? s.sample.sorted.length : s.sample.n;
 }
 
-/** The test each column gets, now that its current data is known. */
-function chooseTest(profile: ReferenceProfile, index: number, sample: CurrentSample, config: SuiteConfig): DriftTestName {
+/** A column's current sample and the test it gets (none when a side has no values), chosen once. */
+interface PreparedColumn {
+  sample: CurrentSample;
+  test: DriftTestName | undefined;
+}
+
+function prepare(profile: ReferenceProfile, index: number, sample: CurrentSample, config: SuiteConfig): PreparedColumn {
+  if (currentCount(sample) === 0 || referenceCount(profile.columns[index]) === 0) return { sample, test: undefined };
   const configured = config.columns[index].test;
-  const column = profile.columns[index];
-  return configured === 'auto' ? autoTest(profile, column, sample) : configured;
+  return { sample, test: configured === 'auto' ? autoTest(profile, profile.columns[index], sample) : configured };
 }
 
 /** A job's columns as samples, and the pairs its batched distance call must measure. */
 function afterSort(profile: ReferenceProfile, job: SortJob, sorted: SortedColumns, config: SuiteConfig) {
-  const samples = new Map<number, CurrentSample>();
+  const samples = new Map<number, PreparedColumn>();
   const pairs: { index: number; k: number }[] = [];
   for (const { index, k } of job.members) {
     const start = k * job.rows;
-    const sample: CurrentSample = { kind: 'numeric', sample: { sorted: sorted.values.subarray(start, start + sorted.counts[k]), total: job.rows } };
-    samples.set(index, sample);
-    const column = profile.columns[index];
-    if (column.kind !== 'numerical' || currentCount(sample) === 0 || column.count === 0) continue;
-    const test = chooseTest(profile, index, sample, config);
-    if (test === 'ks' || test === 'wasserstein') pairs.push({ index, k });
+    const prepared = prepare(profile, index, { kind: 'numeric', sample: { sorted: sorted.values.subarray(start, start + sorted.counts[k]), total: job.rows } }, config);
+    samples.set(index, prepared);
+    if (prepared.test === 'ks' || prepared.test === 'wasserstein') pairs.push({ index, k });
   }
   const request = {
     aStart: Float64Array.from(pairs, (p) => (profile.columns[p.index] as { start: number }).start),
@@ -175,19 +177,18 @@ interface Evaluated {
   referenceMissingShare: number;
 }
 
-function evaluate(profile: ReferenceProfile, index: number, sample: CurrentSample, distances: PairDistances | undefined, config: SuiteConfig): Evaluated {
+function evaluate(profile: ReferenceProfile, index: number, { sample, test }: PreparedColumn, distances: PairDistances | undefined, config: SuiteConfig): Evaluated {
   const column = profile.columns[index];
-  const total = sample.kind === 'numeric' ? sample.sample.total : sample.sample.total;
+  const total = sample.sample.total;
   const refTotal = column.kind === 'numerical' ? column.total : column.sample.total;
   const missingShare = total === 0 ? 0 : (total - currentCount(sample)) / total;
   const referenceMissingShare = refTotal === 0 ? 0 : (refTotal - referenceCount(column)) / refTotal;
   const configured = config.columns[index];
-  if (currentCount(sample) === 0 || referenceCount(column) === 0) {
-    const test = configured.test;
-    const threshold = configured.threshold ?? (test === 'auto' ? NaN : config.thresholds[test]);
-    return { test, statistic: NaN, threshold, status: 'insufficient_data', missingShare, referenceMissingShare };
+  if (test === undefined) {
+    const named = configured.test;
+    const threshold = configured.threshold ?? (named === 'auto' ? NaN : config.thresholds[named]);
+    return { test: named, statistic: NaN, threshold, status: 'insufficient_data', missingShare, referenceMissingShare };
   }
-  const test = chooseTest(profile, index, sample, config);
   const result = evaluateColumn(profile, column, sample, test, distances);
   return { test, ...result, threshold: configured.threshold ?? config.thresholds[test], status: 'ok', missingShare, referenceMissingShare };
 }
@@ -239,7 +240,7 @@ const FRESH: ScratchLease = { take: (n) => new Float64Array(n), release: () => {
 export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): DatasetDriftResult {
   const { jobs, ready } = plan(profile, current);
   const evaluated: Evaluated[] = new Array(profile.columns.length);
-  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, sample, undefined, config);
+  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, prepare(profile, index, sample, config), undefined, config);
   for (const job of jobs) {
     const out = scratch.take(job.rows * job.count);
     const prepared = afterSort(profile, job, backend.sortColumns(job.data, job.rows, job.cols, job.first, job.count, out), config);
@@ -255,7 +256,7 @@ export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | Col
 export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
   const { jobs, ready } = plan(profile, current);
   const evaluated: Evaluated[] = new Array(profile.columns.length);
-  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, sample, undefined, config);
+  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, prepare(profile, index, sample, config), undefined, config);
   for (const job of jobs) {
     const out = scratch.take(job.rows * job.count);
     const prepared = afterSort(profile, job, await backend.sortColumnsAsync(job.data, job.rows, job.cols, job.first, job.count, out), config);

@@ -19,7 +19,7 @@ import { writeFileAtomic } from '../persist/atomic-write.js';
 import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
 import { columnStats } from '../stats/column-stats.js';
 import { columnKind, isLabelColumn, type ColumnTable, type DriftSchema } from './column-table.js';
-import { categoriesOfLabels, categoriesOfNumbers, distinctCount, numericValues, type CategoricalSample, type Category } from './samples.js';
+import { categoriesOfLabels, categoriesOfNumbers, distinctCount, numericSample, numericValues, type CategoricalSample, type Category } from './samples.js';
 import { meanAndStd } from './statistics.js';
 
 export interface NumericalColumnProfile {
@@ -54,7 +54,7 @@ export interface SimpleBaseline {
 
 function numericalProfile(name: string, total: number, packed: Float64Array, start: number, count: number): NumericalColumnProfile {
   const sorted = packed.subarray(start, start + count);
-  const { mean, std } = count > 0 ? meanAndStd(sorted) : { mean: NaN, std: NaN };
+  const { mean, std } = meanAndStd(sorted);
   return { name, kind: 'numerical', total, start, count, distinct: distinctCount(sorted), mean, std };
 }
 
@@ -91,45 +91,30 @@ export class ReferenceProfile {
 
   /** The profile of a column table; numbers are sorted on the backend, labels counted. */
   static fromTable(table: ColumnTable, names: readonly string[], schema: DriftSchema | undefined, backend: Backend = getBackend()): ReferenceProfile {
-    const runs: Float64Array[] = [];
-    const pending: { name: string; total: number; sorted: Float64Array; kind: 'numerical' | 'categorical' }[] = [];
-    const columns: (ColumnProfile | null)[] = [];
-    const simpleNames: string[] = [];
-    const simpleStats: ColumnStats[] = [];
-    let rows = 0;
-    for (const name of names) {
+    const entries = names.map((name) => {
       const values = table[name];
-      rows = values.length;
       if (isLabelColumn(values)) {
-        columnKind(name, true, schema);
-        columns.push({ name, kind: 'categorical', labels: true, sample: categoriesOfLabels(values, `reference.${name}`) });
-        continue;
+        columnKind(name, true, schema); // rejects a label column the schema calls numerical
+        return { name, labels: categoriesOfLabels(values, `reference.${name}`) };
       }
       const data = numericValues(values, `reference.${name}`);
-      let sorted: Float64Array = new Float64Array(0);
-      if (data.length > 0) {
-        const s = backend.sortColumns(data, data.length, 1, 0, 1);
-        sorted = s.values.subarray(0, s.counts[0]);
-        simpleNames.push(name);
-        simpleStats.push(columnStats({ data, rows: data.length, cols: 1 }));
-      }
-      pending.push({ name, total: data.length, sorted, kind: columnKind(name, false, schema) });
-      columns.push(null);
-      runs.push(sorted);
-    }
-    const packed = new Float64Array(runs.reduce((n, r) => n + r.length, 0));
-    let at = 0;
-    let p = 0;
-    const filled = columns.map((c): ColumnProfile => {
-      if (c) return c;
-      const { name, total, sorted, kind } = pending[p++];
-      packed.set(sorted, at);
-      const profile = kind === 'categorical' ? categoricalFromSorted(name, total, packed.subarray(at, at + sorted.length)) : numericalProfile(name, total, packed, at, sorted.length);
-      at += sorted.length;
-      return profile;
+      return { name, data, sorted: numericSample(data, backend).sorted, kind: columnKind(name, false, schema) };
     });
-    const stats = Object.fromEntries(STAT_KEYS.map((k) => [k, Float64Array.from(simpleStats, (s) => s[k][0])])) as unknown as ColumnStats;
-    return new ReferenceProfile(packed, filled, { names: simpleNames, rows, stats });
+    const packed = new Float64Array(entries.reduce((n, e) => n + (e.sorted?.length ?? 0), 0));
+    let at = 0;
+    const columns = entries.map((e): ColumnProfile => {
+      if (e.labels) return { name: e.name, kind: 'categorical', labels: true, sample: e.labels };
+      const start = at;
+      packed.set(e.sorted!, start);
+      at += e.sorted!.length;
+      return e.kind === 'categorical'
+        ? categoricalFromSorted(e.name, e.data!.length, packed.subarray(start, at))
+        : numericalProfile(e.name, e.data!.length, packed, start, at - start);
+    });
+    const numeric = entries.filter((e) => e.data && e.data.length > 0);
+    const perColumn = numeric.map((e) => columnStats({ data: e.data!, rows: e.data!.length, cols: 1 }));
+    const stats = Object.fromEntries(STAT_KEYS.map((k) => [k, Float64Array.from(perColumn, (c) => c[k][0])])) as unknown as ColumnStats;
+    return new ReferenceProfile(packed, columns, { names: numeric.map((e) => e.name), rows: table[names[0]].length, stats });
   }
 
   /** The sorted finite values of a numerical column. */

@@ -41,13 +41,6 @@ export function numericSample(values: FloatArray, backend: Backend = getBackend(
   return { sorted: sorted.subarray(0, counts[0]), total: values.length };
 }
 
-/** numericSample without blocking the event loop. */
-export async function numericSampleAsync(values: FloatArray, backend: Backend = getBackend()): Promise<NumericSample> {
-  if (values.length === 0) return { sorted: new Float64Array(0), total: 0 };
-  const { values: sorted, counts } = await backend.sortColumnsAsync(values, values.length, 1, 0, 1);
-  return { sorted: sorted.subarray(0, counts[0]), total: values.length };
-}
-
 /** Distinct values of a sorted array with their multiplicities. */
 export function runLengths(sorted: Float64Array): { values: number[]; counts: number[] } {
   const values: number[] = [];

@@ -10,6 +10,7 @@
  *   meanShift    |mean(cur) - mean(ref)| / (std(ref) + 1e-8), the original score
  * Values are float64 (a Float32Array's values are converted exactly).
  */
+import { columnStats } from '../stats/column-stats.js';
 import { chiSquareSf, normalTwoSidedP } from './gamma.js';
 import { ksPValue } from './ks-p-value.js';
 import { alignCategories, runLengths, type CategoricalSample } from './samples.js';
@@ -26,14 +27,11 @@ export const MAX_DISCRETE_VALUES = 20;
 export const MIN_WASSERSTEIN_SCALE = 0.001;
 const MEAN_SHIFT_EPSILON = 1e-8;
 
-/** Population mean and standard deviation (ddof = 0), two passes. */
+/** Population mean and standard deviation (ddof = 0) of a sample, by the backend's columnStats; NaN when empty. */
 export function meanAndStd(values: Float64Array): { mean: number; std: number } {
-  let sum = 0;
-  for (let i = 0; i < values.length; i++) sum += values[i];
-  const mean = sum / values.length;
-  let ss = 0;
-  for (let i = 0; i < values.length; i++) ss += (values[i] - mean) ** 2;
-  return { mean, std: Math.sqrt(ss / values.length) };
+  if (values.length === 0) return { mean: NaN, std: NaN };
+  const stats = columnStats({ data: values, rows: values.length, cols: 1 });
+  return { mean: stats.mean[0], std: stats.std[0] };
 }
 
 /** KS test from the distance the kernel measured. */

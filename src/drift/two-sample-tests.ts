@@ -4,6 +4,7 @@
  * string[] (null entries dropped). Each sample needs at least one remaining value.
  */
 import { getBackend } from '../backend/registry.js';
+import { isLabelColumn } from './column-table.js';
 import { typeError } from '../errors.js';
 import {
   categoriesOfLabels,
@@ -34,13 +35,6 @@ export interface HypothesisTest {
   pValue: number;
 }
 
-/** True for an array whose entries are strings (or null/undefined): a categorical sample. */
-function isLabels(values: unknown): values is readonly string[] {
-  if (!Array.isArray(values)) return false;
-  const first = values.find((v) => v !== null && v !== undefined);
-  return typeof first === 'string' || (first === undefined && values.length > 0);
-}
-
 function numeric(values: unknown, name: string): NumericSample {
   const sample = numericSample(numericValues(values, name));
   requireValues(sample.sorted.length, name);
@@ -48,7 +42,7 @@ function numeric(values: unknown, name: string): NumericSample {
 }
 
 function categorical(values: unknown, name: string): CategoricalSample {
-  const sample = isLabels(values) ? categoriesOfLabels(values, name) : categoriesOfNumbers(numericSample(numericValues(values, name)));
+  const sample = isLabelColumn(values) ? categoriesOfLabels(values, name) : categoriesOfNumbers(numericSample(numericValues(values, name)));
   requireValues(sample.n, name);
   return sample;
 }
@@ -59,8 +53,8 @@ function categorical(values: unknown, name: string): CategoricalSample {
  * it drops the samples' own NaN), so the backend's threads sort them side by side.
  */
 function numericPair(a: unknown, b: unknown): [NumericSample, NumericSample] {
-  if (isLabels(a)) throw typeError('numbers (this test is for numerical samples)', 'a', a);
-  if (isLabels(b)) throw typeError('numbers (this test is for numerical samples)', 'b', b);
+  if (isLabelColumn(a)) throw typeError('numbers (this test is for numerical samples)', 'a', a);
+  if (isLabelColumn(b)) throw typeError('numbers (this test is for numerical samples)', 'b', b);
   const va = numericValues(a, 'a');
   const vb = numericValues(b, 'b');
   const rows = Math.max(va.length, vb.length);
@@ -77,7 +71,7 @@ function numericPair(a: unknown, b: unknown): [NumericSample, NumericSample] {
 }
 
 function sameKind(a: unknown, b: unknown): void {
-  if (isLabels(a) !== isLabels(b)) throw typeError(isLabels(a) ? 'string[] like a' : 'numbers like a', 'b', b);
+  if (isLabelColumn(a) !== isLabelColumn(b)) throw typeError(isLabelColumn(a) ? 'string[] like a' : 'numbers like a', 'b', b);
 }
 
 function distances(a: NumericSample, b: NumericSample) {
@@ -105,7 +99,7 @@ export function wassersteinNorm(a: ColumnValues, b: ColumnValues): number {
 
 function shares(a: ColumnValues, b: ColumnValues): { ref: Float64Array; cur: Float64Array } {
   sameKind(a, b);
-  if (isLabels(a)) return categoricalShares(categorical(a, 'a'), categorical(b, 'b'));
+  if (isLabelColumn(a)) return categoricalShares(categorical(a, 'a'), categorical(b, 'b'));
   const [sa, sb] = numericPair(a, b);
   return numericShares(sa.sorted, distinctCount(sa.sorted), sb.sorted);
 }
