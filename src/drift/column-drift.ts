@@ -10,6 +10,7 @@ import {
   chiSquareOfCategories,
   jensenShannonOfShares,
   ksResult,
+  meanAndStd,
   meanShiftResult,
   numericShares,
   psiOfShares,
@@ -92,7 +93,7 @@ export function evaluateColumn(
     const cur = (current as { sample: NumericSample }).sample.sorted;
     if (test === 'ks') return ksResult(distances!.ks, c.count, cur.length);
     if (test === 'wasserstein') return wassersteinResult(distances!.wasserstein, c.std);
-    return meanShiftResult(c.mean, c.std, cur);
+    return meanShiftResult(c.mean, c.std, meanAndStd(cur).mean);
   }
   if (test === 'psi' || test === 'jensenshannon') {
     const shares =

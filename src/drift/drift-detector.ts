@@ -193,8 +193,8 @@ export class DriftDetector extends EventEmitter {
   }
 }
 
-/** Per-column test and threshold from the options, checked against the profile's columns. */
-function resolveSuite(profile: ReferenceProfile, options: DriftDetectorOptions): SuiteConfig {
+/** Per-column test and threshold from the options, checked against the reference's columns. */
+export function resolveSuite(profile: { columns: readonly { name: string; kind: 'numerical' | 'categorical' }[] }, options: DriftSuiteOptions): SuiteConfig {
   const o = validateSuiteOptions(options);
   const known = new Set(profile.columns.map((c) => c.name));
   for (const name of Object.keys(o.columns)) {

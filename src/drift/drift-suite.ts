@@ -167,7 +167,8 @@ function afterSort(profile: ReferenceProfile, job: SortJob, sorted: SortedColumn
   return { samples, pairs, request, values: sorted.values };
 }
 
-interface Evaluated {
+/** One column's test result before the summary (multiple-testing correction, drift flags). */
+export interface Evaluated {
   test: DriftTestName | 'auto';
   statistic: number;
   pValue?: number;
@@ -195,7 +196,8 @@ function evaluate(profile: ReferenceProfile, index: number, { sample, test }: Pr
 
 const nullIfNaN = (x: number | undefined) => (x === undefined ? undefined : Number.isNaN(x) ? null : x);
 
-function summarise(profile: ReferenceProfile, evaluated: Evaluated[], config: SuiteConfig, timestamp: number): DatasetDriftResult {
+/** The dataset result: thresholds corrected over the p-value tests, drift per column and overall. */
+export function summarise(profile: { columns: readonly { name: string; kind: 'numerical' | 'categorical' }[] }, evaluated: Evaluated[], config: SuiteConfig, timestamp: number): DatasetDriftResult {
   const tested = evaluated.map((e, i) => ({ e, i })).filter(({ e }) => e.status === 'ok' && P_VALUE_TESTS.has(e.test as DriftTestName));
   const corrected = correctedThresholds(
     tested.map(({ e }) => (Number.isNaN(e.pValue!) ? 1 : e.pValue!)),

@@ -45,6 +45,11 @@ export interface CategoricalColumnProfile {
 
 export type ColumnProfile = NumericalColumnProfile | CategoricalColumnProfile;
 
+/** A column for ReferenceProfile.fromPrepared: sorted finite values, or category counts. */
+export type PreparedColumn =
+  | { name: string; total: number; sorted: Float64Array }
+  | { name: string; labels: boolean; sample: CategoricalSample };
+
 /** Column statistics of the numeric columns, the baseline of detectSimpleDrift. */
 export interface SimpleBaseline {
   names: string[];
@@ -115,6 +120,32 @@ export class ReferenceProfile {
     const perColumn = numeric.map((e) => columnStats({ data: e.data!, rows: e.data!.length, cols: 1 }));
     const stats = Object.fromEntries(STAT_KEYS.map((k) => [k, Float64Array.from(perColumn, (c) => c[k][0])])) as unknown as ColumnStats;
     return new ReferenceProfile(packed, columns, { names: numeric.map((e) => e.name), rows: table[names[0]].length, stats });
+  }
+
+  /**
+   * A profile from columns already prepared elsewhere (a batch job's sorted columns and category
+   * counts). The detectSimpleDrift baseline is computed from the finite values, so there the
+   * missing values (NaN, ±Infinity) all count as NaN.
+   */
+  static fromPrepared(prepared: readonly PreparedColumn[]): ReferenceProfile {
+    const numbers = prepared.filter((p): p is Extract<PreparedColumn, { sorted: Float64Array }> => 'sorted' in p);
+    const packed = new Float64Array(numbers.reduce((n, p) => n + p.sorted.length, 0));
+    let at = 0;
+    const columns = prepared.map((p): ColumnProfile => {
+      if (!('sorted' in p)) return { name: p.name, kind: 'categorical', labels: p.labels, sample: p.sample };
+      const start = at;
+      packed.set(p.sorted, start);
+      at += p.sorted.length;
+      return numericalProfile(p.name, p.total, packed, start, p.sorted.length);
+    });
+    const withValues = numbers.filter((p) => p.total > 0);
+    const perColumn = withValues.map((p) => {
+      const s = columnStats({ data: p.sorted.length > 0 ? p.sorted : new Float64Array([NaN]), rows: Math.max(1, p.sorted.length), cols: 1 });
+      return { ...s, count: Float64Array.of(p.sorted.length), nanCount: Float64Array.of(p.total - p.sorted.length) };
+    });
+    const stats = Object.fromEntries(STAT_KEYS.map((k) => [k, Float64Array.from(perColumn, (c) => c[k][0])])) as unknown as ColumnStats;
+    const rows = prepared.length === 0 ? 0 : 'sorted' in prepared[0] ? prepared[0].total : prepared[0].sample.total;
+    return new ReferenceProfile(packed, columns, { names: withValues.map((p) => p.name), rows, stats });
   }
 
   /** The sorted finite values of a numerical column. */

@@ -1,0 +1,330 @@
+/**
+ * driftOfFiles: the drift suite over two table files (or a saved reference profile and a file),
+ * read in chunks within a memory budget. Numeric columns are collected as sorted values, in
+ * memory while they fit and as sorted runs on disk beyond that; every test is then exact:
+ * KS and Wasserstein from a merge walk over the sorted values, histograms (PSI,
+ * Jensen–Shannon, on DriftDetector's bins), counts (chi-square, z) and moments (mean shift)
+ * from the same pass. Results are DriftDetector's on the same data.
+ *
+ * Memory: the budget is split in fifths: collected values (both files), the sort of a spilled
+ * run, the merge of one column's runs, and two fifths for the reader and the runtime.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Backend, BackendName } from '../backend/contract.js';
+import { getBackend } from '../backend/registry.js';
+import { rangeError, requireInteger, typeError } from '../errors.js';
+import { resolveSuite } from '../drift/drift-detector.js';
+import type { DriftSuiteOptions, DriftTestName } from '../drift/drift-options.js';
+import { summarise, type DatasetDriftResult, type Evaluated } from '../drift/drift-suite.js';
+import { ReferenceProfile, type PreparedColumn } from '../drift/reference-profile.js';
+import type { CategoricalSample } from '../drift/samples.js';
+import { sturgesEdges } from '../drift/statistics.js';
+import { barsDistribution, histogramDistribution, type Distribution } from './distribution.js';
+import { streamedEcdfDistances } from './ecdf-walk.js';
+import { MemoryPool } from './memory-pool.js';
+import type { NumericColumn } from './numeric-collector.js';
+import { parseRowFilter } from './row-filter.js';
+import { singleBlock, type SortedBlocks } from './sorted-blocks.js';
+import { SummaryBuilder } from './sorted-summary.js';
+import { autoTestOfSummaries, categoriesOfSide, evaluateSummaries, usableCount, type SideSummary } from './summary-drift.js';
+import { collectTable, type CollectedTable } from './table-collector.js';
+import { InputFileError, type TableSource } from './table-source.js';
+import { MAX_DISCRETE_VALUES } from '../drift/statistics.js';
+
+/** Default memory budget of a job: 1 GiB. */
+export const DEFAULT_MEMORY_BYTES = 1024 * 1024 * 1024;
+
+/** Where a job is: which file, how far. */
+export interface JobProgress {
+  side: 'reference' | 'current';
+  path: string;
+  rowsRead: number;
+  /** Rows in the file, when its format says so. */
+  rowsTotal: number | undefined;
+  bytesRead: number | undefined;
+  bytesTotal: number;
+}
+
+export interface FileDriftOptions extends DriftSuiteOptions {
+  /** Columns to compare (default: every column of the reference). */
+  include?: readonly string[];
+  /** Columns of numbers to compare as categories (label columns always are). */
+  categorical?: readonly string[];
+  /** Row filters on the reference file, all of which must hold: "date<2001-02-01", "origin=SFO". */
+  referenceFilters?: readonly string[];
+  /** Row filters on the current file. */
+  currentFilters?: readonly string[];
+  /** Memory budget in bytes (default 1 GiB); beyond it values are sorted into runs on disk. */
+  memoryBytes?: number;
+  /** Directory for the sorted runs (default the system's temporary directory). */
+  tmpDir?: string;
+  /** Backend that sorts (default the active one). */
+  backend?: Backend;
+  /** Called after every chunk read. */
+  onProgress?: (progress: JobProgress) => void;
+}
+
+/** A file's part in a job. */
+export interface FileUse {
+  path: string;
+  rowsRead: number;
+  /** Rows that passed the filters. */
+  rowsUsed: number;
+}
+
+export interface FileDriftReport {
+  drift: DatasetDriftResult;
+  /** Per column, what a report plots. */
+  distributions: Record<string, Distribution>;
+  /** The reference file, or the profile's path-less summary (rowsRead = the profile's rows). */
+  reference: FileUse;
+  current: FileUse;
+  backend: BackendName;
+  memoryBudgetBytes: number;
+  /** True when values went to disk as sorted runs. */
+  spilledToDisk: boolean;
+  seconds: number;
+}
+
+interface ColumnPlan {
+  name: string;
+  kind: 'numerical' | 'categorical';
+  /** Categories are strings (false: numbers counted as categories). */
+  labels: boolean;
+}
+
+/** One column of one side after reading. */
+type CollectedSide = { kind: 'numeric'; column: NumericColumn | SortedInMemory } | { kind: 'categorical'; sample: CategoricalSample };
+
+/** A profile's numeric column, shaped like a collected one. */
+interface SortedInMemory {
+  total: number;
+  count: number;
+  min: number;
+  max: number;
+  sorted: Float64Array;
+  blocks(memoryBytes: number): SortedBlocks;
+}
+
+function inMemory(sorted: Float64Array, total: number): SortedInMemory {
+  const count = sorted.length;
+  return { total, count, min: count ? sorted[0] : NaN, max: count ? sorted[count - 1] : NaN, sorted, blocks: () => singleBlock(sorted) };
+}
+
+function validateOptions(options: FileDriftOptions): { memoryBytes: number; backend: Backend } {
+  if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
+  const memoryBytes = requireInteger(options.memoryBytes ?? DEFAULT_MEMORY_BYTES, 'options.memoryBytes', 1 << 20);
+  for (const key of ['include', 'categorical', 'referenceFilters', 'currentFilters'] as const) {
+    const list = options[key];
+    if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) throw typeError('an array of strings', `options.${key}`, list);
+  }
+  return { memoryBytes, backend: options.backend ?? getBackend() };
+}
+
+/** The columns of the job and their kinds, from the reference. */
+function planColumns(reference: TableSource | ReferenceProfile, options: FileDriftOptions): ColumnPlan[] {
+  const categorical = new Set(options.categorical ?? []);
+  let all: ColumnPlan[];
+  if (reference instanceof ReferenceProfile) {
+    all = reference.columns.map((c) => ({ name: c.name, kind: c.kind, labels: c.kind === 'categorical' && c.labels }));
+  } else {
+    all = reference.columns.map((c) => ({ name: c.name, kind: c.type === 'label' || categorical.has(c.name) ? 'categorical' : 'numerical', labels: c.type === 'label' }));
+  }
+  const where = reference instanceof ReferenceProfile ? 'the reference profile' : reference.path;
+  for (const name of [...(options.include ?? []), ...categorical]) {
+    if (!all.some((c) => c.name === name)) throw rangeError(`a column of ${where} (${all.map((c) => c.name).join(', ')})`, 'the columns named', JSON.stringify(name));
+  }
+  const chosen = options.include ? all.filter((c) => options.include!.includes(c.name)) : all;
+  if (chosen.length === 0) throw rangeError('at least one column to compare', 'columns', 'none');
+  return chosen;
+}
+
+/** Checks that the current file has every column with the reference's type. */
+function checkCurrentColumns(current: TableSource, columns: readonly ColumnPlan[]): void {
+  for (const c of columns) {
+    const found = current.columns.find((x) => x.name === c.name);
+    if (!found) throw new InputFileError(current.path, undefined, c.name, `no such column (columns: ${current.columns.map((x) => x.name).join(', ')})`);
+    if ((found.type === 'label') !== c.labels) {
+      throw new InputFileError(current.path, undefined, c.name, `holds ${found.type === 'label' ? 'labels' : 'numbers'} but the reference's column holds ${c.labels ? 'labels' : 'numbers'}`);
+    }
+  }
+}
+
+function sideOf(table: CollectedTable, c: ColumnPlan): CollectedSide {
+  const numeric = table.numeric.get(c.name);
+  return numeric ? { kind: 'numeric', column: numeric } : { kind: 'categorical', sample: table.categorical.get(c.name)! };
+}
+
+function sideOfProfile(profile: ReferenceProfile, name: string): CollectedSide {
+  const column = profile.columns.find((c) => c.name === name)!;
+  if (column.kind === 'categorical') return { kind: 'categorical', sample: column.sample };
+  return { kind: 'numeric', column: inMemory(profile.sorted(column), column.total) };
+}
+
+/** Summaries of both sides of a numeric column and its ECDF distances, in one pass. */
+function measureNumeric(ref: NumericColumn | SortedInMemory, cur: NumericColumn | SortedInMemory, mergeBytes: number, backend: Backend) {
+  const edges = ref.count > 0 && cur.count > 0 ? sturgesEdges(Math.min(ref.min, cur.min), Math.max(ref.max, cur.max), ref.count + cur.count) : new Float64Array(0);
+  const a = new SummaryBuilder(ref.total, edges);
+  const b = new SummaryBuilder(cur.total, edges);
+  let distances: { ks: number; wasserstein: number };
+  if (ref.sorted && cur.sorted) {
+    // both in memory: the backend's kernel (native: vectorised, off the JS thread's loop)
+    a.add(ref.sorted);
+    b.add(cur.sorted);
+    const d = backend.ecdfDistances(ref.sorted, Float64Array.of(0), Float64Array.of(ref.count), cur.sorted, Float64Array.of(0), Float64Array.of(cur.count));
+    distances = { ks: d.ks[0], wasserstein: d.wasserstein[0] };
+  } else {
+    distances = streamedEcdfDistances(ref.blocks(mergeBytes / 2), ref.count, cur.blocks(mergeBytes / 2), cur.count, (x) => a.add(x), (x) => b.add(x));
+  }
+  return { ref: a.finish(), cur: b.finish(), edges, distances };
+}
+
+function distributionOf(ref: SideSummary, cur: SideSummary, edges: Float64Array, name: string): Distribution {
+  if (usableCount(ref) === 0 || usableCount(cur) === 0) return { type: 'none' };
+  if (ref.kind === 'numeric' && cur.kind === 'numeric' && (ref.summary.distinct > MAX_DISCRETE_VALUES || !ref.summary.runs || !cur.summary.runs)) {
+    return histogramDistribution(edges, ref.summary.histogram, ref.summary.count, cur.summary.histogram, cur.summary.count);
+  }
+  return barsDistribution(categoriesOfSide(ref, name), categoriesOfSide(cur, name));
+}
+
+/**
+ * Compares `current` (a table file) with `reference` (a table file or a ReferenceProfile)
+ * column by column with the drift suite, within options.memoryBytes.
+ *
+ * @throws Error naming the file, row and column for unreadable data; TypeError/RangeError for bad options
+ */
+export async function driftOfFiles(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions = {}): Promise<FileDriftReport> {
+  const started = performance.now();
+  const { memoryBytes, backend } = validateOptions(options);
+  const columns = planColumns(reference, options);
+  checkCurrentColumns(current, columns);
+  const config = resolveSuite({ columns }, options);
+  const pool = new MemoryPool(memoryBytes / 5);
+  const runDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), 'mlwatch-'));
+  const categorical = new Set(columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  const names = columns.map((c) => c.name);
+  const tables: CollectedTable[] = [];
+  try {
+    const read = (source: TableSource, side: 'reference' | 'current', filters: readonly string[] | undefined) =>
+      collectTable(source, {
+        columns: names,
+        categorical,
+        filters: (filters ?? []).map(parseRowFilter),
+        side,
+        pool,
+        backend,
+        runDir,
+        onChunk: (rowsRead, bytesRead) => options.onProgress?.({ side, path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
+      });
+    let referenceUse: FileUse;
+    let refTable: CollectedTable | undefined;
+    if (reference instanceof ReferenceProfile) {
+      referenceUse = { path: '(profile)', rowsRead: reference.simple.rows, rowsUsed: reference.simple.rows };
+    } else {
+      refTable = await read(reference, 'reference', options.referenceFilters);
+      tables.push(refTable);
+      referenceUse = { path: reference.path, rowsRead: refTable.rowsRead, rowsUsed: refTable.rowsUsed };
+    }
+    const curTable = await read(current, 'current', options.currentFilters);
+    tables.push(curTable);
+
+    const evaluated: Evaluated[] = [];
+    const distributions: Record<string, Distribution> = {};
+    columns.forEach((c, index) => {
+      const refSide = refTable ? sideOf(refTable, c) : sideOfProfile(reference as ReferenceProfile, c.name);
+      const curSide = sideOf(curTable, c);
+      let ref: SideSummary;
+      let cur: SideSummary;
+      let distances: { ks: number; wasserstein: number } | undefined;
+      let edges: Float64Array = new Float64Array(0);
+      if (refSide.kind === 'numeric' && curSide.kind === 'numeric') {
+        const m = measureNumeric(refSide.column, curSide.column, memoryBytes / 5, backend);
+        ref = { kind: 'numeric', summary: m.ref };
+        cur = { kind: 'numeric', summary: m.cur };
+        distances = m.distances;
+        edges = m.edges;
+      } else {
+        ref = refSide as SideSummary;
+        cur = curSide as SideSummary;
+      }
+      evaluated.push(evaluateColumn(ref, cur, config.columns[index], config.thresholds, distances, c.name));
+      distributions[c.name] = distributionOf(ref, cur, edges, c.name);
+    });
+    const drift = summarise({ columns }, evaluated, config, Date.now());
+    return {
+      drift,
+      distributions,
+      reference: referenceUse,
+      current: { path: current.path, rowsRead: curTable.rowsRead, rowsUsed: curTable.rowsUsed },
+      backend: backend.name,
+      memoryBudgetBytes: memoryBytes,
+      spilledToDisk: pool.spills > 0,
+      seconds: (performance.now() - started) / 1000,
+    };
+  } finally {
+    for (const t of tables) for (const column of t.numeric.values()) column.dispose();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}
+
+function evaluateColumn(
+  ref: SideSummary,
+  cur: SideSummary,
+  configured: { test: DriftTestName | 'auto'; threshold?: number },
+  thresholds: Record<DriftTestName, number>,
+  distances: { ks: number; wasserstein: number } | undefined,
+  name: string,
+): Evaluated {
+  const refTotal = ref.kind === 'numeric' ? ref.summary.total : ref.sample.total;
+  const curTotal = cur.kind === 'numeric' ? cur.summary.total : cur.sample.total;
+  const missingShare = curTotal === 0 ? 0 : (curTotal - usableCount(cur)) / curTotal;
+  const referenceMissingShare = refTotal === 0 ? 0 : (refTotal - usableCount(ref)) / refTotal;
+  if (usableCount(ref) === 0 || usableCount(cur) === 0) {
+    const named = configured.test;
+    const threshold = configured.threshold ?? (named === 'auto' ? NaN : thresholds[named]);
+    return { test: named, statistic: NaN, threshold, status: 'insufficient_data', missingShare, referenceMissingShare };
+  }
+  const test = configured.test === 'auto' ? autoTestOfSummaries(ref, cur, name) : configured.test;
+  const result = evaluateSummaries(ref, cur, test, distances, name);
+  return { test, ...result, threshold: configured.threshold ?? thresholds[test], status: 'ok', missingShare, referenceMissingShare };
+}
+
+/**
+ * A ReferenceProfile of a table file (`mlwatch profile`): its sorted numeric columns and
+ * category counts. The profile is an in-memory object, so the file's values must fit in
+ * options.memoryBytes (half of it for the collected values); a RangeError says so otherwise.
+ */
+export async function profileOfFile(source: TableSource, options: Pick<FileDriftOptions, 'include' | 'categorical' | 'referenceFilters' | 'memoryBytes' | 'backend' | 'onProgress'> = {}): Promise<{ profile: ReferenceProfile; use: FileUse }> {
+  const { memoryBytes, backend } = validateOptions(options);
+  const columns = planColumns(source, options);
+  const pool = new MemoryPool(memoryBytes / 2);
+  const runDir = mkdtempSync(join(tmpdir(), 'mlwatch-'));
+  let table: CollectedTable | undefined;
+  try {
+    table = await collectTable(source, {
+      columns: columns.map((c) => c.name),
+      categorical: new Set(columns.filter((c) => c.kind === 'categorical').map((c) => c.name)),
+      filters: (options.referenceFilters ?? []).map(parseRowFilter),
+      side: 'reference',
+      pool,
+      backend,
+      runDir,
+      onChunk: (rowsRead, bytesRead) => options.onProgress?.({ side: 'reference', path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
+    });
+    if (pool.spills > 0) {
+      throw rangeError(`a file whose values fit in half the memory budget (${memoryBytes} bytes)`, source.path, 'more values: raise the budget (--memory), or compare the files directly');
+    }
+    const collected = table;
+    const prepared = columns.map((c): PreparedColumn => {
+      const numeric = collected.numeric.get(c.name);
+      if (numeric) return { name: c.name, total: numeric.total, sorted: numeric.sorted! };
+      return { name: c.name, labels: c.labels, sample: collected.categorical.get(c.name)! };
+    });
+    return { profile: ReferenceProfile.fromPrepared(prepared), use: { path: source.path, rowsRead: table.rowsRead, rowsUsed: table.rowsUsed } };
+  } finally {
+    if (table) for (const column of table.numeric.values()) column.dispose();
+    rmSync(runDir, { recursive: true, force: true });
+  }
+}

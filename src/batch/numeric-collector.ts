@@ -1,0 +1,174 @@
+/**
+ * NumericCollector: the finite values of one numeric column of one table, gathered chunk by
+ * chunk within the memory pool. When the pool is full the values collected so far are sorted on
+ * the backend and appended to the column's run file; at the end the column is either one sorted
+ * array in memory or a set of sorted runs on disk, read back as SortedBlocks either way.
+ */
+import { join } from 'node:path';
+import type { Backend } from '../backend/contract.js';
+import type { MemoryPool, Spillable } from './memory-pool.js';
+import { RunFile } from './run-file.js';
+import { MergedRuns, singleBlock, type SortedBlocks } from './sorted-blocks.js';
+
+const FIRST_CAPACITY = 1 << 16;
+
+/**
+ * A collected numeric column: its finite values sorted, in memory (held in the pool, and
+ * spilled to disk as one run if the pool needs the room later) or as runs on disk.
+ */
+export class NumericColumn implements Spillable {
+  constructor(
+    /** Values read, missing ones included. */
+    readonly total: number,
+    /** Finite values. */
+    readonly count: number,
+    /** Smallest and largest finite value (NaN when there is none). */
+    readonly min: number,
+    readonly max: number,
+    private memory: Float64Array | null,
+    private runs: RunFile | null,
+    private readonly pool: MemoryPool,
+    private readonly backend: Backend,
+    private readonly runPath: string,
+  ) {}
+
+  /** The finite values ascending, while they are in memory; null once on disk. */
+  get sorted(): Float64Array | null {
+    return this.memory;
+  }
+
+  get heldBytes(): number {
+    return this.memory ? this.memory.byteLength : 0;
+  }
+
+  spill(): void {
+    if (!this.memory) return;
+    this.runs ??= new RunFile(this.runPath);
+    this.runs.append(this.memory);
+    this.pool.release(this.memory.byteLength);
+    this.memory = null;
+  }
+
+  /** The finite values ascending, in blocks; a merge from disk keeps within about `memoryBytes`. */
+  blocks(memoryBytes: number): SortedBlocks {
+    if (this.memory) return singleBlock(this.memory);
+    return new MergedRuns(this.runs!, memoryBytes, this.backend);
+  }
+
+  /** Frees the values: the pooled memory and the run file. */
+  dispose(): void {
+    if (this.memory) this.pool.release(this.memory.byteLength);
+    this.memory = null;
+    this.runs?.dispose();
+  }
+}
+
+export class NumericCollector implements Spillable {
+  total = 0;
+  count = 0;
+  min = Infinity;
+  max = -Infinity;
+  private buffer: Float64Array | null = null;
+  private length = 0;
+  private runs: RunFile | null = null;
+
+  constructor(
+    private readonly pool: MemoryPool,
+    private readonly backend: Backend,
+    private readonly runPath: string,
+  ) {}
+
+  get heldBytes(): number {
+    return this.buffer ? this.buffer.byteLength : 0;
+  }
+
+  /** Adds a chunk's values; NaN and ±Infinity are counted as missing. */
+  append(values: Float64Array): void {
+    this.total += values.length;
+    this.reserve(values.length);
+    const buffer = this.buffer!;
+    let n = this.length;
+    let min = this.min;
+    let max = this.max;
+    for (let i = 0; i < values.length; i++) {
+      const v = values[i];
+      if (v - v !== 0) continue; // NaN or ±Infinity
+      buffer[n++] = v;
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+    this.count += n - this.length;
+    this.length = n;
+    this.min = min;
+    this.max = max;
+  }
+
+  /** Makes room for `extra` more values, growing by doubling within the pool. */
+  private reserve(extra: number): void {
+    for (;;) {
+      const capacity = this.buffer?.length ?? 0;
+      const needed = this.length + extra;
+      if (needed <= capacity) return;
+      let next = Math.max(FIRST_CAPACITY, capacity * 2);
+      while (next < needed) next *= 2;
+      const before = this.buffer;
+      const bytes = (next - capacity) * 8;
+      this.pool.request(this, bytes);
+      if (this.buffer !== before) {
+        // the pool spilled this column to make room: start again from an empty buffer
+        this.pool.release(bytes);
+        continue;
+      }
+      const grown = new Float64Array(next);
+      if (before) grown.set(before.subarray(0, this.length));
+      this.buffer = grown;
+      return;
+    }
+  }
+
+  /** Sorts the values in memory and appends them to the run file as one run. */
+  spill(): void {
+    if (!this.buffer) return;
+    if (this.length > 0) {
+      const out = new Float64Array(this.length);
+      this.backend.sortColumns(this.buffer.subarray(0, this.length), this.length, 1, 0, 1, out);
+      this.runs ??= new RunFile(this.runPath);
+      this.runs.append(out);
+    }
+    this.pool.release(this.buffer.byteLength);
+    this.buffer = null;
+    this.length = 0;
+  }
+
+  /** The collected column; values still in memory are sorted once here, into pooled memory. */
+  finish(): NumericColumn {
+    const min = this.count > 0 ? this.min : NaN;
+    const max = this.count > 0 ? this.max : NaN;
+    let sorted: Float64Array | null = null;
+    if (!this.runs) {
+      const bytes = this.length * 8;
+      this.pool.request(this, bytes); // may spill this collector after all
+      if (this.runs) this.pool.release(bytes);
+      else {
+        sorted = new Float64Array(this.length);
+        if (this.length > 0) this.backend.sortColumns(this.buffer!.subarray(0, this.length), this.length, 1, 0, 1, sorted);
+      }
+    }
+    if (!sorted) this.spill();
+    this.releaseBuffer();
+    const column = new NumericColumn(this.total, this.count, min, max, sorted, this.runs, this.pool, this.backend, this.runPath);
+    this.pool.handOver(this, column);
+    return column;
+  }
+
+  private releaseBuffer(): void {
+    if (this.buffer) this.pool.release(this.buffer.byteLength);
+    this.buffer = null;
+    this.length = 0;
+  }
+}
+
+/** The run file path of a column: one file per table side and column index. */
+export function runFilePath(dir: string, side: string, column: number): string {
+  return join(dir, `${side}-${column}.f64`);
+}

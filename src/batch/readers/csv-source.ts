@@ -1,0 +1,146 @@
+/**
+ * CSV tables (csv-parse, streaming): a header row, then records; quoted fields, a byte-order
+ * mark and CRLF line ends are handled by the parser. A column is read as numbers when every
+ * non-missing field of its first rows is a number, else as labels. Missing values: an empty
+ * field, NA, N/A, NaN, null, NULL, None. A later field that is not a number in a numeric column
+ * is an InputFileError naming the file, row and column.
+ */
+import { createReadStream, statSync } from 'node:fs';
+import { parse, type Parser } from 'csv-parse';
+import { InputFileError, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+
+/** Data rows looked at to decide each column's type. */
+const SNIFF_ROWS = 1000;
+const CHUNK_ROWS = 65_536;
+const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
+
+function parserFor(path: string, toLine?: number): { parser: Parser; close: () => void } {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const parser = parse({ bom: true, skip_empty_lines: true, ...(toLine ? { to_line: toLine } : {}) });
+  stream.on('error', (e) => parser.destroy(e));
+  stream.pipe(parser);
+  return { parser, close: () => stream.destroy() };
+}
+
+/** A field as a number: NaN when missing, undefined when it is not a number. */
+function numberOf(field: string): number | undefined {
+  if (MISSING.has(field)) return NaN;
+  const v = Number(field);
+  return Number.isNaN(v) || field.trim() === '' ? undefined : v;
+}
+
+function wrapParseError(path: string, error: unknown): Error {
+  if (error instanceof InputFileError) return error;
+  const e = error as { message?: string; lines?: number; code?: string };
+  return new InputFileError(path, e.lines !== undefined ? e.lines - 1 : undefined, undefined, e.message ?? String(error));
+}
+
+class CsvSource implements TableSource {
+  readonly format = 'csv';
+  readonly rowCount = undefined;
+
+  constructor(
+    readonly path: string,
+    readonly columns: readonly SourceColumn[],
+    readonly byteSize: number,
+  ) {}
+
+  async *chunks(wanted: readonly string[]): AsyncIterable<TableChunk> {
+    const picks = wanted.map((name) => {
+      const index = this.columns.findIndex((c) => c.name === name);
+      if (index < 0) throw new InputFileError(this.path, undefined, name, 'no such column in the header');
+      return { name, index, type: this.columns[index].type };
+    });
+    const { parser, close } = parserFor(this.path);
+    let firstRow = 0;
+    let rows = 0;
+    let numbers = picks.map(() => new Float64Array(CHUNK_ROWS));
+    let labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: [] as string[], index: new Map<string, number>() }));
+    const emit = (): TableChunk => {
+      const columns: Record<string, ChunkColumn> = {};
+      picks.forEach((p, k) => {
+        columns[p.name] =
+          p.type === 'number'
+            ? { type: 'number', values: numbers[k].subarray(0, rows) }
+            : { type: 'label', codes: labels[k].codes.subarray(0, rows), dictionary: labels[k].dictionary };
+      });
+      const chunk = { firstRow, rows, columns, bytesRead: parser.info.bytes };
+      firstRow += rows;
+      rows = 0;
+      numbers = picks.map(() => new Float64Array(CHUNK_ROWS));
+      labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: [], index: new Map() }));
+      return chunk;
+    };
+    try {
+      let header = true;
+      for await (const record of parser as AsyncIterable<string[]>) {
+        if (header) {
+          header = false;
+          continue;
+        }
+        for (let k = 0; k < picks.length; k++) {
+          const field = record[picks[k].index];
+          if (picks[k].type === 'number') {
+            const v = numberOf(field);
+            if (v === undefined) {
+              throw new InputFileError(this.path, firstRow + rows + 1, picks[k].name, `${JSON.stringify(field)} is not a number (the column holds numbers in its first ${SNIFF_ROWS} rows; declare it categorical to read labels)`);
+            }
+            numbers[k][rows] = v;
+          } else {
+            const l = labels[k];
+            if (MISSING.has(field)) l.codes[rows] = -1;
+            else {
+              let code = l.index.get(field);
+              if (code === undefined) {
+                code = l.dictionary.length;
+                l.dictionary.push(field);
+                l.index.set(field, code);
+              }
+              l.codes[rows] = code;
+            }
+          }
+        }
+        if (++rows === CHUNK_ROWS) yield emit();
+      }
+      if (rows > 0) yield emit();
+    } catch (error) {
+      throw wrapParseError(this.path, error);
+    } finally {
+      close();
+    }
+  }
+}
+
+/**
+ * Opens a CSV file: reads its header and first rows to type the columns. Columns named in
+ * `labelColumns` are read as labels whatever they hold.
+ */
+export async function openCsv(path: string, labelColumns: ReadonlySet<string> = new Set()): Promise<TableSource> {
+  const byteSize = statSync(path).size;
+  const { parser, close } = parserFor(path, SNIFF_ROWS + 1);
+  let header: string[] | undefined;
+  let numeric: boolean[] = [];
+  try {
+    for await (const record of parser as AsyncIterable<string[]>) {
+      if (!header) {
+        header = record.map((h) => h.trim());
+        numeric = header.map((h) => !labelColumns.has(h));
+        continue;
+      }
+      record.forEach((field, k) => {
+        if (numeric[k] && numberOf(field) === undefined) numeric[k] = false;
+      });
+    }
+  } catch (error) {
+    throw wrapParseError(path, error);
+  } finally {
+    close();
+  }
+  if (!header) throw new InputFileError(path, undefined, undefined, 'empty file: expected a header row');
+  const seen = new Set<string>();
+  for (const name of header) {
+    if (seen.has(name)) throw new InputFileError(path, undefined, name, 'the header names this column twice');
+    seen.add(name);
+  }
+  return new CsvSource(path, header.map((name, k) => ({ name, type: numeric[k] ? 'number' : 'label' })), byteSize);
+}

@@ -1,0 +1,95 @@
+/**
+ * SortedSummary: what the drift tests need from one side of a numeric column, gathered from its
+ * sorted values block by block: distinct count, the distinct values with their counts (while
+ * there are few enough to keep), a histogram over fixed edges, and mean/std (the backend's
+ * columnStats per block, merged by Chan's formula; one block gives exactly meanAndStd's numbers).
+ */
+import { columnStats } from '../stats/column-stats.js';
+import { distinctCount, runLengths } from '../drift/samples.js';
+import { histogramOfSorted } from '../drift/statistics.js';
+
+/** Distinct values kept per column side for the tests that read numbers as categories. */
+export const MAX_KEPT_RUNS = 100_000;
+
+export interface NumericSummary {
+  /** Values read, missing ones included. */
+  total: number;
+  /** Finite values. */
+  count: number;
+  distinct: number;
+  mean: number;
+  std: number;
+  /** Counts over the edges the summary was built with ([e_i, e_i+1), the last bin closed). */
+  histogram: Float64Array;
+  /** Distinct values ascending with their counts; null when there were more than MAX_KEPT_RUNS. */
+  runs: { values: number[]; counts: number[] } | null;
+}
+
+export class SummaryBuilder {
+  private count = 0;
+  private distinct = 0;
+  private mean = 0;
+  private m2 = 0;
+  private last = NaN;
+  private runs: { values: number[]; counts: number[] } | null = { values: [], counts: [] };
+  private readonly histogram: Float64Array;
+
+  constructor(
+    private readonly total: number,
+    private readonly edges: Float64Array,
+  ) {
+    this.histogram = new Float64Array(Math.max(0, edges.length - 1));
+  }
+
+  /** Adds the next sorted block (values >= every value added before). */
+  add(block: Float64Array): void {
+    const n = block.length;
+    if (n === 0) return;
+    const continues = block[0] === this.last;
+    const newDistinct = distinctCount(block) - (continues ? 1 : 0);
+    if (this.runs && this.distinct + newDistinct <= MAX_KEPT_RUNS) {
+      const r = runLengths(block);
+      let from = 0;
+      if (continues) {
+        this.runs.counts[this.runs.counts.length - 1] += r.counts[0];
+        from = 1;
+      }
+      for (let i = from; i < r.values.length; i++) {
+        this.runs.values.push(r.values[i]);
+        this.runs.counts.push(r.counts[i]);
+      }
+    } else this.runs = null;
+    this.distinct += newDistinct;
+    this.last = block[n - 1];
+    if (this.histogram.length > 0) {
+      const h = histogramOfSorted(block, this.edges);
+      for (let i = 0; i < h.length; i++) this.histogram[i] += h[i];
+    }
+    const s = columnStats({ data: block, rows: n, cols: 1 });
+    const mean = s.mean[0];
+    const m2 = s.std[0] * s.std[0] * n;
+    if (this.count === 0) {
+      this.mean = mean;
+      this.m2 = m2;
+    } else {
+      const all = this.count + n;
+      const delta = mean - this.mean;
+      this.mean += (delta * n) / all;
+      this.m2 += m2 + (delta * delta * this.count * n) / all;
+    }
+    this.count += n;
+  }
+
+  finish(): NumericSummary {
+    const empty = this.count === 0;
+    return {
+      total: this.total,
+      count: this.count,
+      distinct: this.distinct,
+      mean: empty ? NaN : this.mean,
+      std: empty ? NaN : Math.sqrt(this.m2 / this.count),
+      histogram: this.histogram,
+      runs: this.runs,
+    };
+  }
+}

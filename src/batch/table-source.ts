@@ -1,0 +1,67 @@
+/**
+ * What a file reader gives the batch job: a table's schema and its rows in chunks, each chunk
+ * column-oriented. Numbers arrive as float64 (missing values as NaN); labels as dictionary codes
+ * (-1 for a missing value) with the chunk's dictionary, so counting categories never builds a
+ * string per row.
+ */
+
+/** How a column's values arrive: numbers (integers, floats, timestamps as epoch ms) or labels. */
+export type SourceColumnType = 'number' | 'label';
+
+export interface SourceColumn {
+  name: string;
+  type: SourceColumnType;
+}
+
+/** One chunk's values of a numeric column; NaN marks a missing value. */
+export interface NumberChunk {
+  type: 'number';
+  values: Float64Array;
+}
+
+/** One chunk's values of a label column: codes into the chunk's dictionary, -1 when missing. */
+export interface LabelChunk {
+  type: 'label';
+  codes: Int32Array;
+  dictionary: readonly string[];
+}
+
+export type ChunkColumn = NumberChunk | LabelChunk;
+
+/** Consecutive rows of a table: `rows` values in each requested column. */
+export interface TableChunk {
+  /** Index of the chunk's first row in the file (0-based, header excluded). */
+  firstRow: number;
+  rows: number;
+  columns: Record<string, ChunkColumn>;
+  /** Bytes of the file consumed so far, when the reader knows it (for progress). */
+  bytesRead?: number;
+}
+
+/** An opened table file. */
+export interface TableSource {
+  readonly path: string;
+  /** The file's format, as named in messages. */
+  readonly format: 'csv' | 'arrow' | 'parquet';
+  readonly columns: readonly SourceColumn[];
+  /** Rows in the file when the format says so up front (Arrow files, Parquet); else undefined. */
+  readonly rowCount: number | undefined;
+  /** Size of the file in bytes. */
+  readonly byteSize: number;
+  /** The rows in chunks, with only the named columns; read once, start to end. */
+  chunks(columns: readonly string[]): AsyncIterable<TableChunk>;
+}
+
+/** An error in a file's contents, naming the file, the row (1-based, as a person counts) and the column. */
+export class InputFileError extends Error {
+  constructor(
+    readonly path: string,
+    readonly row: number | undefined,
+    readonly column: string | undefined,
+    detail: string,
+  ) {
+    const where = [path, row === undefined ? undefined : `row ${row}`, column === undefined ? undefined : `column ${JSON.stringify(column)}`];
+    super(`${where.filter((w) => w !== undefined).join(', ')}: ${detail}`);
+    this.name = 'InputFileError';
+  }
+}

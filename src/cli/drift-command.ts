@@ -1,0 +1,95 @@
+/** `mlwatch drift`: the drift suite over two tables (or a saved profile and a table), reported as text, JSON or HTML. */
+import { closeSync, openSync, readSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { useBackend } from '../backend/registry.js';
+import type { BackendName } from '../backend/contract.js';
+import { driftOfFiles, type FileDriftOptions } from '../batch/file-drift.js';
+import { openTable } from '../batch/readers/open-table.js';
+import type { Correction } from '../drift/drift-options.js';
+import { ReferenceProfile } from '../drift/reference-profile.js';
+import { writeFileAtomic } from '../persist/atomic-write.js';
+import { UsageError, parseBytes, parseList, parseTests } from './options.js';
+import { ProgressBar } from './progress-bar.js';
+import { reportHtml } from './report-html.js';
+import { reportText } from './report-text.js';
+
+const FORMATS = ['text', 'json', 'html'] as const;
+
+/** True when the file starts with the snapshot magic of a saved profile. */
+export function isProfileFile(path: string): boolean {
+  let fd = -1;
+  try {
+    fd = openSync(path, 'r');
+    const head = Buffer.alloc(4);
+    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'MLWS';
+  } catch {
+    return false;
+  } finally {
+    if (fd >= 0) closeSync(fd);
+  }
+}
+
+/** Selects the backend named by --backend (exit 2 with the reason when it is not available here). */
+export function selectBackend(name: string | undefined): void {
+  if (name === undefined) return;
+  try {
+    useBackend(name as BackendName);
+  } catch (error) {
+    throw new UsageError(`--backend ${name}: ${(error as Error).message}`);
+  }
+}
+
+export async function runDrift(argv: readonly string[]): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      reference: { type: 'string' },
+      current: { type: 'string' },
+      columns: { type: 'string' },
+      categorical: { type: 'string' },
+      tests: { type: 'string' },
+      'reference-where': { type: 'string', multiple: true },
+      'current-where': { type: 'string', multiple: true },
+      'drift-share': { type: 'string' },
+      correction: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
+      backend: { type: 'string' },
+      memory: { type: 'string' },
+      'tmp-dir': { type: 'string' },
+      quiet: { type: 'boolean', default: false },
+    },
+    allowPositionals: false,
+  });
+  if (!values.reference || !values.current) throw new UsageError('drift needs --reference and --current');
+  const format = values.format as (typeof FORMATS)[number];
+  if (!FORMATS.includes(format)) throw new UsageError(`--format: expected text, json or html, got ${JSON.stringify(values.format)}`);
+  selectBackend(values.backend);
+  const tests = parseTests(values.tests);
+  const categorical = parseList(values.categorical) ?? [];
+  const options: FileDriftOptions = {
+    include: parseList(values.columns),
+    categorical,
+    test: tests.test,
+    columns: tests.columns,
+    referenceFilters: values['reference-where'],
+    currentFilters: values['current-where'],
+    memoryBytes: values.memory === undefined ? undefined : parseBytes(values.memory, '--memory'),
+    tmpDir: values['tmp-dir'],
+  };
+  if (values['drift-share'] !== undefined) options.driftShare = Number(values['drift-share']);
+  if (values.correction !== undefined) options.correction = values.correction as Correction;
+  const progress = new ProgressBar(process.stderr, !values.quiet && Boolean(process.stderr.isTTY));
+  options.onProgress = (p) => progress.update(p);
+  const labels = new Set(categorical);
+  const reference = isProfileFile(values.reference) ? await ReferenceProfile.load(values.reference) : await openTable(values.reference, labels);
+  const current = await openTable(values.current, labels);
+  const report = await driftOfFiles(reference, current, options).finally(() => progress.done());
+  if (reference instanceof ReferenceProfile) report.reference.path = values.reference;
+  const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? reportHtml(report) : reportText(report);
+  if (values.out) {
+    writeFileAtomic(values.out, Buffer.from(text));
+    if (!values.quiet) process.stderr.write(`${report.drift.datasetDrift ? 'dataset drift' : 'no dataset drift'}: ${report.drift.driftedColumns.length} of ${Object.keys(report.drift.columns).length} columns drifted; report written to ${values.out}\n`);
+  } else process.stdout.write(text);
+  return report.drift.datasetDrift ? 1 : 0;
+}

@@ -1,0 +1,92 @@
+#!/usr/bin/env node
+/**
+ * The mlwatch command: drift reports over table files, reference profiles, backend information
+ * and the benchmark suite. Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage
+ * or input error; a scheduler can act on them.
+ */
+import { runBench } from './bench-command.js';
+import { runDrift } from './drift-command.js';
+import { runInfo } from './info-command.js';
+import { UsageError } from './options.js';
+import { runProfile } from './profile-command.js';
+import { InputFileError } from '../batch/table-source.js';
+
+export const USAGE = `Usage:
+  mlwatch drift --reference REF --current CUR [options]   compare two tables (or a profile and a table)
+  mlwatch profile FILE --out PROFILE [options]             save a reference profile to reuse every night
+  mlwatch info [--format text|json]                        backends, SIMD, threads, CUDA devices
+  mlwatch bench [FAMILY...]                                run the benchmark suite (source checkout)
+
+Tables: .csv, .parquet/.pq, .arrow/.arrows/.feather/.ipc. REF may be a profile saved by 'mlwatch profile'.
+
+drift options:
+  --columns a,b,c            columns to compare (default: all of the reference's)
+  --categorical a,b          numeric columns to compare as categories (text columns always are)
+  --tests T                  auto (default), one test for every column (ks, wasserstein, psi,
+                             jensenshannon, chisquare, z, meanShift), and/or column=test pairs
+  --reference-where EXPR     keep reference rows where EXPR holds, e.g. "date<2001-02-01" (repeatable)
+  --current-where EXPR       the same for the current table
+  --drift-share X            dataset drift when at least this share of columns drifts (default 0.5)
+  --correction C             none (default), bonferroni or fdr over the p-value tests
+  --format F                 text (default), json or html
+  --out FILE                 write the report to FILE instead of standard output
+  --backend B                js, cpu or cuda (default: the fastest available)
+  --memory SIZE              memory budget for the data (default 1GiB); beyond it values are sorted on disk
+  --tmp-dir DIR              where sorted runs go (default: the system's temporary directory)
+  --quiet                    no progress bar
+
+profile options: --columns, --categorical, --where EXPR, --backend, --memory, --quiet
+
+Exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error.
+`;
+
+/** Runs the command line `argv` (without node and script); returns the exit code. */
+export async function main(argv: readonly string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    switch (command) {
+      case 'drift':
+        return await runDrift(rest);
+      case 'profile':
+        return await runProfile(rest);
+      case 'info':
+        return runInfo(rest);
+      case 'bench':
+        return await runBench(rest);
+      case undefined:
+      case '-h':
+      case '--help':
+      case 'help':
+        process.stdout.write(USAGE);
+        return command === undefined ? 2 : 0;
+      default:
+        throw new UsageError(`unknown command ${JSON.stringify(command)}`);
+    }
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`mlwatch: ${error.message}\n\n${USAGE}`);
+      return 2;
+    }
+    const e = error as Error & { code?: string };
+    // bad files and bad arguments: one line, exit 2; anything else is a fault worth its stack
+    if (error instanceof InputFileError || error instanceof TypeError || error instanceof RangeError || (e.code && e.code.startsWith('ERR_PARSE_ARGS'))) {
+      process.stderr.write(`mlwatch: ${e.message}\n`);
+      return 2;
+    }
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOSPC') {
+      process.stderr.write(`mlwatch: ${e.message}\n`);
+      return 2;
+    }
+    process.stderr.write(`mlwatch: ${e.stack ?? e.message}\n`);
+    return 2;
+  }
+}
+
+// Run when executed (also through the npm bin link), not when imported by tests.
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  });
+}
