@@ -10,7 +10,7 @@ import type { MemoryPool, Spillable } from './memory-pool.js';
 import { RunFile } from './run-file.js';
 import { MergedRuns, singleBlock, type SortedBlocks } from './sorted-blocks.js';
 
-const FIRST_CAPACITY = 1 << 16;
+const FIRST_CAPACITY = 4096;
 
 /**
  * A collected numeric column: its finite values sorted, in memory (held in the pool, and
@@ -111,6 +111,8 @@ export class NumericCollector implements Spillable {
       if (needed <= capacity) return;
       let next = Math.max(FIRST_CAPACITY, capacity * 2);
       while (next < needed) next *= 2;
+      // never grow past the whole pool unless one chunk alone needs more
+      next = Math.max(needed, Math.min(next, Math.floor(this.pool.limitBytes / 8)));
       const before = this.buffer;
       const bytes = (next - capacity) * 8;
       this.pool.request(this, bytes);

@@ -15,10 +15,13 @@ export function arrowColumnType(field: Field): SourceColumnType | undefined {
   return undefined;
 }
 
-function isValid(data: Data, i: number): boolean {
-  if (data.nullCount === 0 || !data.nullBitmap) return true;
-  const bit = data.offset + i;
-  return (data.nullBitmap[bit >> 3] & (1 << (bit & 7))) !== 0;
+/** The validity bits of a column chunk, or null when every value is valid. */
+function validityOf(data: Data): Uint8Array | null {
+  return data.nullCount > 0 && data.nullBitmap ? data.nullBitmap : null;
+}
+
+function isSet(bits: Uint8Array, bit: number): boolean {
+  return (bits[bit >> 3] & (1 << (bit & 7))) !== 0;
 }
 
 /** Milliseconds per unit of a timestamp. */
@@ -37,50 +40,71 @@ function numbersOf(data: Data): Float64Array {
       out[i] = (bits[bit >> 3] >> (bit & 7)) & 1;
     }
   } else if (data.values instanceof BigInt64Array || data.values instanceof BigUint64Array) {
-    // Int64, Uint64, timestamps, Date64: exact below 2^53, rounded to the nearest double above
+    // Int64, Uint64, timestamps, Date64, read as two 32-bit halves: hi * 2^32 and lo are exact
+    // doubles, so their sum is rounded once, exactly as Number(bigint) rounds, without BigInts.
     const words = data.values;
+    const halves = new Int32Array(words.buffer, words.byteOffset, words.length * 2);
+    const signed = words instanceof BigInt64Array;
     const scale = DataType.isTimestamp(t) ? timestampScale(t.unit) : 1;
-    for (let i = 0; i < n; i++) out[i] = Number(words[data.offset + i]) * scale;
+    for (let i = 0, k = 2 * data.offset; i < n; i++, k += 2) {
+      const hi = signed ? halves[k + 1] : halves[k + 1] >>> 0;
+      out[i] = (hi * 4294967296 + (halves[k] >>> 0)) * scale;
+    }
   } else {
     const values = data.values as ArrayLike<number>;
     const scale = DataType.isDate(t) ? 86_400_000 : 1; // Date32 counts days
     for (let i = 0; i < n; i++) out[i] = values[data.offset + i] * scale;
   }
-  if (data.nullCount > 0) for (let i = 0; i < n; i++) if (!isValid(data, i)) out[i] = NaN;
+  const valid = validityOf(data);
+  if (valid) for (let i = 0; i < n; i++) if (!isSet(valid, data.offset + i)) out[i] = NaN;
   return out;
 }
 
 function labelsOf(data: Data): ChunkColumn {
   const n = data.length;
   const codes = new Int32Array(n);
+  const valid = validityOf(data);
   if (DataType.isDictionary(data.type)) {
     const dictionary: string[] = [];
     const dict = data.dictionary!;
     for (let i = 0; i < dict.length; i++) dictionary.push(String(dict.get(i) ?? ''));
     const keys = data.values as ArrayLike<number>;
-    for (let i = 0; i < n; i++) codes[i] = isValid(data, i) ? Number(keys[data.offset + i]) : -1;
+    for (let i = 0; i < n; i++) codes[i] = valid && !isSet(valid, data.offset + i) ? -1 : Number(keys[data.offset + i]);
     return { type: 'label', codes, dictionary };
   }
-  // plain strings: decode each value once from the offsets, and code it through a map
-  const offsets = data.valueOffsets as Int32Array;
+  // Plain strings: a label of up to 6 bytes is coded by a number built from its bytes, so it is
+  // decoded once per chunk rather than once per row (categories are mostly short); longer
+  // labels are decoded and coded through a string map.
+  const offsets = data.valueOffsets as Int32Array | BigInt64Array;
+  const starts = offsets instanceof BigInt64Array ? new Int32Array(offsets.buffer, offsets.byteOffset, offsets.length * 2) : offsets;
+  const stride = offsets instanceof BigInt64Array ? 2 : 1;
   const bytes = data.values as Uint8Array;
-  const decoder = new TextDecoder();
-  const index = new Map<string, number>();
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const short = new Map<number, number>();
+  const long = new Map<string, number>();
   const dictionary: string[] = [];
+  const codeOf = (label: string, map: Map<number, number> | Map<string, number>, key: number | string): number => {
+    const code = dictionary.length;
+    dictionary.push(label);
+    (map as Map<number | string, number>).set(key, code);
+    return code;
+  };
   for (let i = 0; i < n; i++) {
-    if (!isValid(data, i)) {
+    const at = data.offset + i;
+    if (valid && !isSet(valid, at)) {
       codes[i] = -1;
       continue;
     }
-    const at = data.offset + i;
-    const s = decoder.decode(bytes.subarray(Number(offsets[at]), Number(offsets[at + 1])));
-    let code = index.get(s);
-    if (code === undefined) {
-      code = dictionary.length;
-      dictionary.push(s);
-      index.set(s, code);
+    const s = starts[at * stride];
+    const e = starts[(at + 1) * stride];
+    if (e - s <= 6) {
+      let key = e - s;
+      for (let j = s; j < e; j++) key = key * 256 + bytes[j];
+      codes[i] = short.get(key) ?? codeOf(text.toString('utf8', s, e), short, key);
+    } else {
+      const label = text.toString('utf8', s, e);
+      codes[i] = long.get(label) ?? codeOf(label, long, label);
     }
-    codes[i] = code;
   }
   return { type: 'label', codes, dictionary };
 }
