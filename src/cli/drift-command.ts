@@ -81,9 +81,8 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
   if (values.correction !== undefined) options.correction = values.correction as Correction;
   const progress = new ProgressBar(process.stderr, !values.quiet && Boolean(process.stderr.isTTY));
   options.onProgress = (p) => progress.update(p);
-  const labels = new Set(categorical);
-  const reference = isProfileFile(values.reference) ? await ReferenceProfile.load(values.reference) : await openTable(values.reference, labels);
-  const current = await openTable(values.current, labels);
+  const reference = isProfileFile(values.reference) ? await ReferenceProfile.load(values.reference) : await openTable(values.reference);
+  const current = await openTable(values.current);
   const report = await driftOfFiles(reference, current, options).finally(() => progress.done());
   if (reference instanceof ReferenceProfile) report.reference.path = values.reference;
   const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? reportHtml(report) : reportText(report);

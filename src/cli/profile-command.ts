@@ -24,7 +24,7 @@ export async function runProfile(argv: readonly string[]): Promise<number> {
   selectBackend(values.backend);
   const categorical = parseList(values.categorical) ?? [];
   const progress = new ProgressBar(process.stderr, !values.quiet && Boolean(process.stderr.isTTY));
-  const source = await openTable(positionals[0], new Set(categorical));
+  const source = await openTable(positionals[0]);
   const { profile, use } = await profileOfFile(source, {
     include: parseList(values.columns),
     categorical,

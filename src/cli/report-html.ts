@@ -26,8 +26,8 @@ h1{font-size:22px;margin:0 0 4px}h2{font-size:17px;margin:28px 0 8px}
 .drift{background:#fde2e1;color:#a1160a}.stable{background:#e2f3e5;color:#13652b}
 table{border-collapse:collapse;width:100%}th,td{padding:4px 8px;border-bottom:1px solid #e6e6e6;text-align:left}
 th{background:#f6f6f6;position:sticky;top:0}td.n{text-align:right;font-variant-numeric:tabular-nums}
-tr.d td:first-child{border-left:3px solid #d93025}.yes{color:#a1160a;font-weight:600}.no{color:#13652b}
-.cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(580px,1fr));gap:8px 16px}
+tr.d td:first-child{border-left:3px solid #d93025}td a{color:inherit}.yes{color:#a1160a;font-weight:600}.no{color:#13652b}
+.cols{display:grid;grid-template-columns:repeat(auto-fill,minmax(480px,1fr));gap:8px 16px}
 .col{border:1px solid #e6e6e6;border-radius:6px;padding:8px}.col h3{font-size:14px;margin:0 0 2px}
 .col p{margin:0 0 4px;color:#555;font-size:12px}svg{font:10px system-ui,sans-serif;fill:#444;max-width:100%;height:auto}
 `;

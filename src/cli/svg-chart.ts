@@ -38,7 +38,7 @@ function yAxis(max: number, plotH: number): string {
   return out;
 }
 
-const LEGEND = `<rect x="${W - 170}" y="${TOP}" width="10" height="10" fill="${REFERENCE_COLOR}" fill-opacity="0.55"/><text x="${W - 156}" y="${TOP + 9}">reference</text><rect x="${W - 92}" y="${TOP}" width="10" height="10" fill="${CURRENT_COLOR}" fill-opacity="0.55"/><text x="${W - 78}" y="${TOP + 9}">current</text>`;
+const LEGEND = `<rect x="${W - 170}" y="${TOP}" width="10" height="10" fill="${REFERENCE_COLOR}" fill-opacity="0.7"/><text x="${W - 156}" y="${TOP + 9}">reference</text><rect x="${W - 92}" y="${TOP}" width="10" height="10" fill="${CURRENT_COLOR}" fill-opacity="0.9"/><text x="${W - 78}" y="${TOP + 9}">current</text>`;
 
 /** The chart of one column's distributions, or an empty string when there is nothing to draw. */
 export function distributionSvg(d: Distribution, title: string): string {
@@ -51,12 +51,14 @@ export function distributionSvg(d: Distribution, title: string): string {
   let body = yAxis(max, plotH);
   if (d.type === 'histogram') {
     const step = plotW / n;
-    for (const [shares, color] of [[d.reference, REFERENCE_COLOR], [d.current, CURRENT_COLOR]] as const) {
-      for (let i = 0; i < n; i++) {
-        const top = y(shares[i]);
-        body += `<rect x="${(LEFT + i * step).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(0.5, step - 0.5).toFixed(1)}" height="${(TOP + plotH - top).toFixed(1)}" fill="${color}" fill-opacity="0.55"/>`;
-      }
+    // reference as filled bars, current as an outline on top, so both shapes stay visible where they overlap
+    for (let i = 0; i < n; i++) {
+      const top = y(d.reference[i]);
+      body += `<rect x="${(LEFT + i * step).toFixed(1)}" y="${top.toFixed(1)}" width="${Math.max(0.5, step - 0.5).toFixed(1)}" height="${(TOP + plotH - top).toFixed(1)}" fill="${REFERENCE_COLOR}" fill-opacity="0.55"/>`;
     }
+    let path = `M${LEFT},${TOP + plotH}`;
+    for (let i = 0; i < n; i++) path += `V${y(d.current[i]).toFixed(1)}H${(LEFT + (i + 1) * step).toFixed(1)}`;
+    body += `<path d="${path}V${TOP + plotH}" fill="none" stroke="${CURRENT_COLOR}" stroke-width="2"/>`;
     const labels = Math.min(n, 6);
     for (let k = 0; k <= labels; k++) {
       const i = Math.round((k * n) / labels);

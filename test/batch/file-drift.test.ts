@@ -106,7 +106,7 @@ describe('bad files and options', () => {
     const source = await openTable(path);
     const error = await driftOfFiles(source, source).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputFileError);
-    expect((error as Error).message).toBe(`${path}, row 1501, column "a": "oops" is not a number (the column holds numbers in its first 1000 rows; declare it categorical to read labels)`);
+    expect((error as Error).message).toBe(`${path}, row 1501, column "a": "oops" is not a number (the column's first 1000 rows are numbers)`);
   });
 
   it('rejects a record with the wrong number of fields, naming the file and line', async () => {

@@ -83,7 +83,7 @@ class CsvSource implements TableSource {
           if (picks[k].type === 'number') {
             const v = numberOf(field);
             if (v === undefined) {
-              throw new InputFileError(this.path, firstRow + rows + 1, picks[k].name, `${JSON.stringify(field)} is not a number (the column holds numbers in its first ${SNIFF_ROWS} rows; declare it categorical to read labels)`);
+              throw new InputFileError(this.path, firstRow + rows + 1, picks[k].name, `${JSON.stringify(field)} is not a number (the column's first ${SNIFF_ROWS} rows are numbers)`);
             }
             numbers[k][rows] = v;
           } else {
@@ -111,11 +111,8 @@ class CsvSource implements TableSource {
   }
 }
 
-/**
- * Opens a CSV file: reads its header and first rows to type the columns. Columns named in
- * `labelColumns` are read as labels whatever they hold.
- */
-export async function openCsv(path: string, labelColumns: ReadonlySet<string> = new Set()): Promise<TableSource> {
+/** Opens a CSV file: reads its header and first rows to type the columns. */
+export async function openCsv(path: string): Promise<TableSource> {
   const byteSize = statSync(path).size;
   const { parser, close } = parserFor(path, SNIFF_ROWS + 1);
   let header: string[] | undefined;
@@ -124,7 +121,7 @@ export async function openCsv(path: string, labelColumns: ReadonlySet<string> = 
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!header) {
         header = record.map((h) => h.trim());
-        numeric = header.map((h) => !labelColumns.has(h));
+        numeric = header.map(() => true);
         continue;
       }
       record.forEach((field, k) => {

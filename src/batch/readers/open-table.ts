@@ -1,5 +1,5 @@
 /**
- * Opens a table file by its extension: .csv (and .tsv-free plain CSV), .arrow / .feather /
+ * Opens a table file by its extension: .csv, .arrow / .feather /
  * .ipc / .arrows (Arrow IPC), .parquet / .pq.
  */
 import { existsSync } from 'node:fs';
@@ -13,15 +13,14 @@ import { openParquet } from './parquet-source.js';
 export const TABLE_EXTENSIONS = { csv: ['.csv'], arrow: ['.arrow', '.arrows', '.feather', '.ipc'], parquet: ['.parquet', '.pq'] } as const;
 
 /**
- * Opens `path` with the reader its extension names; `labelColumns` are read as labels from CSV
- * (whose column types are otherwise guessed from the first rows).
+ * Opens `path` with the reader its extension names.
  *
  * @throws InputFileError when the file is missing, of an unknown kind, or unreadable
  */
-export async function openTable(path: string, labelColumns: ReadonlySet<string> = new Set()): Promise<TableSource> {
+export async function openTable(path: string): Promise<TableSource> {
   if (!existsSync(path)) throw new InputFileError(path, undefined, undefined, 'no such file');
   const ext = extname(path).toLowerCase();
-  if ((TABLE_EXTENSIONS.csv as readonly string[]).includes(ext)) return openCsv(path, labelColumns);
+  if ((TABLE_EXTENSIONS.csv as readonly string[]).includes(ext)) return openCsv(path);
   if ((TABLE_EXTENSIONS.arrow as readonly string[]).includes(ext)) return openArrow(path);
   if ((TABLE_EXTENSIONS.parquet as readonly string[]).includes(ext)) return openParquet(path);
   const known = Object.values(TABLE_EXTENSIONS).flat().join(', ');
