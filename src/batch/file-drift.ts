@@ -9,7 +9,7 @@
  * Memory: the budget is split in fifths: collected values (both files), the sort of a spilled
  * run, the merge of one column's runs, and two fifths for the reader and the runtime.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendName } from '../backend/contract.js';
@@ -29,7 +29,7 @@ import { parseRowFilter } from './row-filter.js';
 import { singleBlock, type SortedBlocks } from './sorted-blocks.js';
 import { SummaryBuilder } from './sorted-summary.js';
 import { autoTestOfSummaries, categoriesOfSide, evaluateSummaries, usableCount, type SideSummary } from './summary-drift.js';
-import { collectTable, type CollectedTable } from './table-collector.js';
+import { collectTables, type CollectedTable, type CollectPlan } from './table-collector.js';
 import { InputFileError, type TableSource } from './table-source.js';
 import { MAX_DISCRETE_VALUES } from '../drift/statistics.js';
 
@@ -38,7 +38,8 @@ export const DEFAULT_MEMORY_BYTES = 1024 * 1024 * 1024;
 
 /** Where a job is: which file, how far. */
 export interface JobProgress {
-  side: 'reference' | 'current';
+  /** The file being read: 'both' when one file holds both sides (read once). */
+  side: 'reference' | 'current' | 'both';
   path: string;
   rowsRead: number;
   /** Rows in the file, when its format says so. */
@@ -86,6 +87,8 @@ export interface FileDriftReport {
   /** True when values went to disk as sorted runs. */
   spilledToDisk: boolean;
   seconds: number;
+  /** The process's peak resident memory when the job ended (everything it ever held, not only this job). */
+  peakRssBytes: number;
 }
 
 interface ColumnPlan {
@@ -139,6 +142,18 @@ function planColumns(reference: TableSource | ReferenceProfile, options: FileDri
   const chosen = options.include ? all.filter((c) => options.include!.includes(c.name)) : all;
   if (chosen.length === 0) throw rangeError('at least one column to compare', 'columns', 'none');
   return chosen;
+}
+
+/** True when both sources read the same file (one pass serves both sides). */
+function sameFile(a: TableSource, b: TableSource): boolean {
+  if (a === b) return true;
+  try {
+    const sa = statSync(a.path);
+    const sb = statSync(b.path);
+    return sa.dev === sb.dev && sa.ino === sb.ino && a.format === b.format;
+  } catch {
+    return false;
+  }
 }
 
 /** Checks that the current file has every column with the reference's type. */
@@ -207,27 +222,33 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
   const names = columns.map((c) => c.name);
   const tables: CollectedTable[] = [];
   try {
-    const read = (source: TableSource, side: 'reference' | 'current', filters: readonly string[] | undefined) =>
-      collectTable(source, {
-        columns: names,
-        categorical,
-        filters: (filters ?? []).map(parseRowFilter),
-        side,
-        pool,
-        backend,
-        runDir,
-        onChunk: (rowsRead, bytesRead) => options.onProgress?.({ side, path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
-      });
+    const plan = (source: TableSource, side: 'reference' | 'current', filters: readonly string[] | undefined, shared = false): CollectPlan => ({
+      columns: names,
+      categorical,
+      filters: (filters ?? []).map(parseRowFilter),
+      side,
+      pool,
+      backend,
+      runDir,
+      onChunk: (rowsRead, bytesRead) => options.onProgress?.({ side: shared ? 'both' : side, path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
+    });
     let referenceUse: FileUse;
     let refTable: CollectedTable | undefined;
+    let curTable: CollectedTable;
     if (reference instanceof ReferenceProfile) {
       referenceUse = { path: '(profile)', rowsRead: reference.simple.rows, rowsUsed: reference.simple.rows };
+      [curTable] = await collectTables(current, [plan(current, 'current', options.currentFilters)]);
+    } else if (sameFile(reference, current)) {
+      // one file split by filters: read once for both sides
+      [refTable, curTable] = await collectTables(current, [plan(reference, 'reference', options.referenceFilters, true), plan(current, 'current', options.currentFilters, true)]);
+      referenceUse = { path: reference.path, rowsRead: refTable.rowsRead, rowsUsed: refTable.rowsUsed };
     } else {
-      refTable = await read(reference, 'reference', options.referenceFilters);
+      [refTable] = await collectTables(reference, [plan(reference, 'reference', options.referenceFilters)]);
       tables.push(refTable);
       referenceUse = { path: reference.path, rowsRead: refTable.rowsRead, rowsUsed: refTable.rowsUsed };
+      [curTable] = await collectTables(current, [plan(current, 'current', options.currentFilters)]);
     }
-    const curTable = await read(current, 'current', options.currentFilters);
+    if (refTable && !tables.includes(refTable)) tables.push(refTable);
     tables.push(curTable);
 
     const evaluated: Evaluated[] = [];
@@ -262,6 +283,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
       memoryBudgetBytes: memoryBytes,
       spilledToDisk: pool.spills > 0,
       seconds: (performance.now() - started) / 1000,
+      peakRssBytes: process.resourceUsage().maxRSS * 1024,
     };
   } finally {
     for (const t of tables) for (const column of t.numeric.values()) column.dispose();
@@ -303,7 +325,7 @@ export async function profileOfFile(source: TableSource, options: Pick<FileDrift
   const runDir = mkdtempSync(join(tmpdir(), 'mlwatch-'));
   let table: CollectedTable | undefined;
   try {
-    table = await collectTable(source, {
+    [table] = await collectTables(source, [{
       columns: columns.map((c) => c.name),
       categorical: new Set(columns.filter((c) => c.kind === 'categorical').map((c) => c.name)),
       filters: (options.referenceFilters ?? []).map(parseRowFilter),
@@ -312,7 +334,7 @@ export async function profileOfFile(source: TableSource, options: Pick<FileDrift
       backend,
       runDir,
       onChunk: (rowsRead, bytesRead) => options.onProgress?.({ side: 'reference', path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
-    });
+    }]);
     if (pool.spills > 0) {
       throw rangeError(`a file whose values fit in half the memory budget (${memoryBytes} bytes)`, source.path, 'more values: raise the budget (--memory), or compare the files directly');
     }

@@ -1,5 +1,5 @@
 /**
- * Reads one table file through its chunks into per-column collectors: numeric columns into
+ * Reads a table file through its chunks into per-column collectors: numeric columns into
  * NumericCollectors (bounded by the shared MemoryPool, spilling sorted runs to disk), categorical
  * columns into CategoryCounters. Only the tested columns and the filters' columns are read.
  */
@@ -8,8 +8,8 @@ import type { CategoricalSample } from '../drift/samples.js';
 import type { MemoryPool } from './memory-pool.js';
 import { NumericCollector, runFilePath, type NumericColumn } from './numeric-collector.js';
 import { CategoryCounter } from './category-counter.js';
-import { bindRowFilter, filterChunk, type RowFilter } from './row-filter.js';
-import { InputFileError, type TableSource } from './table-source.js';
+import { bindRowFilter, filterChunk, type BoundFilter, type RowFilter } from './row-filter.js';
+import { InputFileError, type TableChunk, type TableSource } from './table-source.js';
 
 /** How one side of the job reads its file. */
 export interface CollectPlan {
@@ -34,36 +34,60 @@ export interface CollectedTable {
   categorical: Map<string, CategoricalSample>;
 }
 
-/** Collects a table's columns; throws an Error naming the file and column when one is absent. */
-export async function collectTable(source: TableSource, plan: CollectPlan): Promise<CollectedTable> {
-  const byName = new Map(source.columns.map((c) => [c.name, c]));
-  for (const name of plan.columns) {
-    if (!byName.has(name)) throw new InputFileError(source.path, undefined, name, `no such column (columns: ${source.columns.map((c) => c.name).join(', ')})`);
+/** One side's collectors while a file is read. */
+class SideCollector {
+  readonly numeric = new Map<string, NumericCollector>();
+  readonly counters = new Map<string, CategoryCounter>();
+  readonly filters: BoundFilter[];
+  rowsUsed = 0;
+
+  constructor(
+    source: TableSource,
+    readonly plan: CollectPlan,
+  ) {
+    const byName = new Map(source.columns.map((c) => [c.name, c]));
+    for (const name of plan.columns) {
+      if (!byName.has(name)) throw new InputFileError(source.path, undefined, name, `no such column (columns: ${source.columns.map((c) => c.name).join(', ')})`);
+    }
+    this.filters = plan.filters.map((f) => bindRowFilter(f, source.columns, source.path));
+    plan.columns.forEach((name, index) => {
+      if (byName.get(name)!.type === 'label' || plan.categorical.has(name)) this.counters.set(name, new CategoryCounter());
+      else this.numeric.set(name, new NumericCollector(plan.pool, plan.backend, runFilePath(plan.runDir, plan.side, index)));
+    });
   }
-  const filters = plan.filters.map((f) => bindRowFilter(f, source.columns, source.path));
-  const numeric = new Map<string, NumericCollector>();
-  const counters = new Map<string, CategoryCounter>();
-  plan.columns.forEach((name, index) => {
-    if (byName.get(name)!.type === 'label' || plan.categorical.has(name)) counters.set(name, new CategoryCounter());
-    else numeric.set(name, new NumericCollector(plan.pool, plan.backend, runFilePath(plan.runDir, plan.side, index)));
-  });
-  const wanted = [...new Set([...plan.columns, ...filters.map((f) => f.column)])];
-  let rowsRead = 0;
-  let rowsUsed = 0;
-  for await (const raw of source.chunks(wanted)) {
-    rowsRead += raw.rows;
-    const chunk = filterChunk(raw, filters, plan.columns);
-    rowsUsed += chunk.rows;
-    for (const [name, collector] of numeric) {
+
+  add(raw: TableChunk): void {
+    const chunk = filterChunk(raw, this.filters, this.plan.columns);
+    this.rowsUsed += chunk.rows;
+    for (const [name, collector] of this.numeric) {
       const column = chunk.columns[name];
       if (column.type === 'number') collector.append(column.values);
     }
-    for (const [name, counter] of counters) counter.add(chunk.columns[name]);
-    plan.onChunk?.(rowsRead, raw.bytesRead);
+    for (const [name, counter] of this.counters) counter.add(chunk.columns[name]);
   }
-  const finished = new Map<string, NumericColumn>();
-  for (const [name, collector] of numeric) finished.set(name, collector.finish());
-  const categorical = new Map<string, CategoricalSample>();
-  for (const [name, counter] of counters) categorical.set(name, counter.sample());
-  return { rowsRead, rowsUsed, numeric: finished, categorical };
+
+  finish(rowsRead: number): CollectedTable {
+    const numeric = new Map<string, NumericColumn>();
+    for (const [name, collector] of this.numeric) numeric.set(name, collector.finish());
+    const categorical = new Map<string, CategoricalSample>();
+    for (const [name, counter] of this.counters) categorical.set(name, counter.sample());
+    return { rowsRead, rowsUsed: this.rowsUsed, numeric, categorical };
+  }
+}
+
+/**
+ * Collects a table's columns for one or more sides in a single pass over the file (a reference
+ * and a current table taken from one file by filters share the reading); throws an
+ * InputFileError naming the file and column when one is absent.
+ */
+export async function collectTables(source: TableSource, plans: readonly CollectPlan[]): Promise<CollectedTable[]> {
+  const sides = plans.map((plan) => new SideCollector(source, plan));
+  const wanted = [...new Set(sides.flatMap((s) => [...s.plan.columns, ...s.filters.map((f) => f.column)]))];
+  let rowsRead = 0;
+  for await (const raw of source.chunks(wanted)) {
+    rowsRead += raw.rows;
+    for (const side of sides) side.add(raw);
+    plans[0].onChunk?.(rowsRead, raw.bytesRead); // one report per chunk, from the first side's plan
+  }
+  return sides.map((side) => side.finish(rowsRead));
 }

@@ -27,7 +27,7 @@ export function reportText(report: FileDriftReport): string {
     ...rows.map(line),
     '',
     `${drift.datasetDrift ? 'DATASET DRIFT' : 'no dataset drift'}: ${drift.driftedColumns.length} of ${tested} tested columns drifted (share ${formatNumber(drift.driftShare)})`,
-    `${report.seconds.toFixed(2)} s on the ${report.backend} backend${report.spilledToDisk ? ', values sorted on disk (larger than the memory budget)' : ''}`,
+    `${report.seconds.toFixed(2)} s on the ${report.backend} backend, peak memory ${(report.peakRssBytes / 2 ** 20).toFixed(0)} MiB${report.spilledToDisk ? ', values sorted on disk (more than the memory budget)' : ''}`,
     '',
   ].join('\n');
 }
