@@ -1,0 +1,130 @@
+/**
+ * Batch jobs through the mlwatch command, each run in a fresh process:
+ *
+ * batch        flights-3m.parquet (vega-datasets): January as reference against February–June,
+ *              columns delay, distance, origin, destination; the native backend against
+ *              --backend js, three runs each, alternated. Reports the job's seconds, rows/s
+ *              (3 000 000 rows / job seconds), the process's wall time and peak RSS.
+ * batch-large  a generated Arrow file at least 5x the memory budget (default 5.5 GB against
+ *              --memory 1GiB; MLWATCH_LARGE_GB sets the size): the job's seconds, rows/s and
+ *              peak RSS, and whether the values went to disk. The file is written to the
+ *              temporary directory (MLWATCH_LARGE_DIR) once and deleted afterwards.
+ *
+ * Run: npm run bench -- batch   /   npm run bench -- batch-large   (needs `npm run build`)
+ */
+import { spawnSync } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { once } from 'node:events';
+import { pipeline } from 'node:stream/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Field, Float32, makeData, RecordBatch, RecordBatchStreamWriter, Schema, Struct } from 'apache-arrow';
+import { availableBackends } from '../src/index.js';
+import { median } from './lib/measure.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const CLI = join(ROOT, 'dist', 'cli', 'main.js');
+const FLIGHTS = join(ROOT, 'node_modules', 'vega-datasets', 'data', 'flights-3m.parquet');
+
+interface JobRun {
+  seconds: number;
+  wallSeconds: number;
+  peakRssBytes: number;
+  spilled: boolean;
+  rowsRead: number;
+  drifted: string[];
+}
+
+/** Runs `mlwatch drift` in a fresh process with a JSON report and reads the figures from it. */
+function runJob(args: readonly string[]): JobRun {
+  const dir = mkdtempSync(join(tmpdir(), 'mlwatch-bench-'));
+  const out = join(dir, 'report.json');
+  const started = performance.now();
+  const run = spawnSync(process.execPath, [CLI, 'drift', ...args, '--format', 'json', '--out', out, '--quiet'], { encoding: 'utf8' });
+  const wallSeconds = (performance.now() - started) / 1000;
+  if (run.status !== 0 && run.status !== 1) throw new Error(`mlwatch drift failed (${run.status}): ${run.stderr}`);
+  const report = JSON.parse(readFileSync(out, 'utf8'));
+  rmSync(dir, { recursive: true, force: true });
+  return { seconds: report.seconds, wallSeconds, peakRssBytes: report.peakRssBytes, spilled: report.spilledToDisk, rowsRead: report.current.rowsRead, drifted: report.drift.driftedColumns };
+}
+
+const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+
+export function benchBatch(): void {
+  if (!existsSync(CLI)) throw new Error('run `npm run build` first: the benchmark runs dist/cli/main.js');
+  const job = ['--reference', FLIGHTS, '--current', FLIGHTS, '--reference-where', 'date<2001-02-01', '--current-where', 'date>=2001-02-01', '--columns', 'delay,distance,origin,destination'];
+  const backends = availableBackends().filter((b) => b !== 'cuda');
+  const runs: Record<string, JobRun[]> = Object.fromEntries(backends.map((b) => [b, []]));
+  for (let i = 0; i < 3; i++) for (const b of backends) runs[b].push(runJob([...job, '--backend', b]));
+  console.log('\nBatch job: mlwatch drift on flights-3m.parquet (3 000 000 rows, read once for both sides), January vs February–June');
+  console.log(`${'backend'.padEnd(8)} ${'job s best'.padStart(10)} ${'median'.padStart(7)} ${'rows/s (best)'.padStart(14)} ${'process s'.padStart(10)} ${'peak RSS'.padStart(9)}`);
+  for (const b of backends) {
+    const s = runs[b].map((r) => r.seconds);
+    const best = Math.min(...s);
+    console.log(`${b.padEnd(8)} ${best.toFixed(2).padStart(10)} ${median(s).toFixed(2).padStart(7)} ${`${(runs[b][0].rowsRead / best / 1e6).toFixed(2)} M`.padStart(14)} ${median(runs[b].map((r) => r.wallSeconds)).toFixed(2).padStart(10)} ${mib(Math.max(...runs[b].map((r) => r.peakRssBytes))).padStart(9)}`);
+  }
+  if (runs.cpu && runs.js) {
+    const cpu = runs.cpu.map((r) => r.seconds);
+    const js = runs.js.map((r) => r.seconds);
+    console.log(`native vs --backend js: ${(Math.min(...js) / Math.min(...cpu)).toFixed(2)}x (best), ${(median(js) / median(cpu)).toFixed(2)}x (median)`);
+  }
+}
+
+/** Columns of the generated files: 16 float32 columns, 64 bytes a row. */
+const COLUMNS = 16;
+const BATCH_ROWS = 1 << 18;
+
+/** Writes an Arrow IPC stream of at least `bytes` bytes: bell-shaped columns, the even ones shifted by `shift`. */
+async function writeLargeArrow(path: string, bytes: number, shift: number, seed: number): Promise<number> {
+  const fields = Array.from({ length: COLUMNS }, (_, c) => new Field(`x${c}`, new Float32(), false));
+  const schema = new Schema(fields);
+  const through = RecordBatchStreamWriter.throughNode();
+  const done = pipeline(through, createWriteStream(path));
+  let x = seed >>> 0;
+  const batches = Math.ceil(bytes / (BATCH_ROWS * COLUMNS * 4));
+  for (let b = 0; b < batches; b++) {
+    const children = fields.map((field, c) => {
+      const values = new Float32Array(BATCH_ROWS);
+      const offset = c % 2 === 0 ? shift : 0;
+      for (let i = 0; i < BATCH_ROWS; i++) {
+        // sum of three uniforms from an LCG: bell-shaped, repeatable, cheap
+        let s = 0;
+        for (let k = 0; k < 3; k++) {
+          x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+          s += x / 4294967296;
+        }
+        values[i] = (s - 1.5) * (1 + c) + offset;
+      }
+      return makeData({ type: field.type, length: BATCH_ROWS, data: values });
+    });
+    const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: BATCH_ROWS, children }));
+    if (!through.write(batch)) await once(through, 'drain');
+  }
+  through.end();
+  await done;
+  return batches * BATCH_ROWS;
+}
+
+export async function benchBatchLarge(): Promise<void> {
+  if (!existsSync(CLI)) throw new Error('run `npm run build` first: the benchmark runs dist/cli/main.js');
+  const gb = Number(process.env.MLWATCH_LARGE_GB ?? 5.5);
+  const dir = mkdtempSync(join(process.env.MLWATCH_LARGE_DIR ?? tmpdir(), 'mlwatch-large-'));
+  try {
+    const reference = join(dir, 'reference.arrows');
+    const current = join(dir, 'current.arrows');
+    let started = performance.now();
+    const refRows = await writeLargeArrow(reference, 64 * 2 ** 20, 0, 1);
+    const curRows = await writeLargeArrow(current, gb * 1e9, 0.5, 2);
+    const size = statSync(current).size;
+    console.log(`
+Large batch job: generated ${(size / 1e9).toFixed(2)} GB current (${curRows.toLocaleString('en-US')} rows x ${COLUMNS} float32 columns) and a ${refRows.toLocaleString('en-US')}-row reference in ${((performance.now() - started) / 1000).toFixed(0)} s`);
+    started = performance.now();
+    const run = runJob(['--reference', reference, '--current', current, '--memory', '1GiB', '--tmp-dir', dir]);
+    const budget = 2 ** 30;
+    console.log(`mlwatch drift --memory 1GiB: ${run.seconds.toFixed(1)} s, ${(curRows / run.seconds / 1e6).toFixed(2)} M rows/s (current rows / job seconds), peak RSS ${mib(run.peakRssBytes)} (budget 1024 MiB: ${run.peakRssBytes <= budget ? 'within' : 'OVER'}), file ${(size / budget).toFixed(1)}x the budget, sorted runs on disk: ${run.spilled ? 'yes' : 'no'}`);
+    console.log(`drifted columns: ${run.drifted.join(', ') || 'none'} (the even columns were shifted)`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
