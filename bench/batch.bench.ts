@@ -100,6 +100,8 @@ async function writeLargeArrow(path: string, bytes: number, shift: number, seed:
     });
     const batch = new RecordBatch(schema, makeData({ type: new Struct(fields), length: BATCH_ROWS, children }));
     if (!through.write(batch)) await once(through, 'drain');
+    // the writer's byte side does not push back on its object side: wait for the file to catch up
+    while (through.readableLength > 1 << 26) await new Promise((resolve) => setTimeout(resolve, 2));
   }
   through.end();
   await done;

@@ -3,6 +3,12 @@ export type { ActivationName, Backend, BackendName, ColumnStats, EcdfDistances, 
 export { availableBackends, backendInfo, getBackend, useBackend } from './backend/registry.js';
 export type { BackendInfo, BackendStatus } from './backend/registry.js';
 export type { Clock } from './clock.js';
+export { DEFAULT_MEMORY_BYTES, driftOfFiles, profileOfFile } from './batch/file-drift.js';
+export type { FileDriftOptions, FileDriftReport, FileUse, JobProgress } from './batch/file-drift.js';
+export type { Distribution } from './batch/distribution.js';
+export { openTable } from './batch/readers/open-table.js';
+export { InputFileError } from './batch/table-source.js';
+export type { ChunkColumn, SourceColumn, TableChunk, TableSource } from './batch/table-source.js';
 export { DriftDetector } from './drift/drift-detector.js';
 export { DenseModel } from './inference/dense-model.js';
 export type { Classification, DenseLayer, DenseModelOptions, Evaluation, TfjsModelLike } from './inference/dense-model.js';

@@ -14,6 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Backend, BackendName } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
+import { peakRssBytes } from '../peak-memory.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { resolveSuite } from '../drift/drift-detector.js';
 import type { DriftSuiteOptions, DriftTestName } from '../drift/drift-options.js';
@@ -283,7 +284,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
       memoryBudgetBytes: memoryBytes,
       spilledToDisk: pool.spills > 0,
       seconds: (performance.now() - started) / 1000,
-      peakRssBytes: process.resourceUsage().maxRSS * 1024,
+      peakRssBytes: peakRssBytes(),
     };
   } finally {
     for (const t of tables) for (const column of t.numeric.values()) column.dispose();

@@ -88,7 +88,8 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
   const text = format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : format === 'html' ? reportHtml(report) : reportText(report);
   if (values.out) {
     writeFileAtomic(values.out, Buffer.from(text));
-    if (!values.quiet) process.stderr.write(`${report.drift.datasetDrift ? 'dataset drift' : 'no dataset drift'}: ${report.drift.driftedColumns.length} of ${Object.keys(report.drift.columns).length} columns drifted; report written to ${values.out}\n`);
+    // standard output is free: the text report there, unless asked to be quiet
+    if (!values.quiet) process.stdout.write(`${reportText(report)}${format} report written to ${values.out}\n`);
   } else process.stdout.write(text);
   return report.drift.datasetDrift ? 1 : 0;
 }

@@ -43,8 +43,8 @@ describe('mlwatch drift', () => {
     const out = join(dir, 'report.html');
     const run = mlwatch(['drift', '--reference', ref, '--current', shifted, '--format', 'html', '--out', out, '--categorical', 'code']);
     expect(run.code).toBe(1);
-    expect(run.stdout).toBe('');
-    expect(run.stderr).toMatch(/dataset drift: \d of 5 columns drifted; report written to/);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/DATASET DRIFT: \d of 5 tested columns drifted .*\n.*\n\nhtml report written to /);
     const html = readFileSync(out, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html.match(/<tr class/g)).toHaveLength(5);
