@@ -37,17 +37,27 @@ import { MAX_DISCRETE_VALUES } from '../drift/statistics.js';
 /** Default memory budget of a job: 1 GiB. */
 export const DEFAULT_MEMORY_BYTES = 1024 * 1024 * 1024;
 
-/** Where a job is: which file, how far. */
-export interface JobProgress {
-  /** The file being read: 'both' when one file holds both sides (read once). */
-  side: 'reference' | 'current' | 'both';
-  path: string;
-  rowsRead: number;
-  /** Rows in the file, when its format says so. */
-  rowsTotal: number | undefined;
-  bytesRead: number | undefined;
-  bytesTotal: number;
-}
+/** Where a job is: reading a file (how far), or measuring the columns (how many done). */
+export type JobProgress =
+  | {
+      phase: 'read';
+      /** The file being read: 'both' when one file holds both sides (read once). */
+      side: 'reference' | 'current' | 'both';
+      path: string;
+      rowsRead: number;
+      /** Rows in the file, when its format says so. */
+      rowsTotal: number | undefined;
+      bytesRead: number | undefined;
+      bytesTotal: number;
+    }
+  | {
+      phase: 'measure';
+      /** Columns measured so far, of `columns`. */
+      done: number;
+      columns: number;
+      /** True when the column being measured is merged from sorted runs on disk. */
+      fromDisk: boolean;
+    };
 
 export interface FileDriftOptions extends DriftSuiteOptions {
   /** Columns to compare (default: every column of the reference). */
@@ -88,6 +98,10 @@ export interface FileDriftReport {
   /** True when values went to disk as sorted runs. */
   spilledToDisk: boolean;
   seconds: number;
+  /** Of which reading the files (and sorting what stayed in memory or spilling runs)… */
+  readSeconds: number;
+  /** …and measuring the columns (merging runs from disk, the tests). */
+  measureSeconds: number;
   /** The process's peak resident memory when the job ended (everything it ever held, not only this job). */
   peakRssBytes: number;
 }
@@ -231,7 +245,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
       pool,
       backend,
       runDir,
-      onChunk: (rowsRead, bytesRead) => options.onProgress?.({ side: shared ? 'both' : side, path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
+      onChunk: (rowsRead, bytesRead) => options.onProgress?.({ phase: 'read', side: shared ? 'both' : side, path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
     });
     let referenceUse: FileUse;
     let refTable: CollectedTable | undefined;
@@ -252,6 +266,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
     if (refTable && !tables.includes(refTable)) tables.push(refTable);
     tables.push(curTable);
 
+    const read = performance.now();
     const evaluated: Evaluated[] = [];
     const distributions: Record<string, Distribution> = {};
     columns.forEach((c, index) => {
@@ -262,6 +277,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
       let distances: { ks: number; wasserstein: number } | undefined;
       let edges: Float64Array = new Float64Array(0);
       if (refSide.kind === 'numeric' && curSide.kind === 'numeric') {
+        options.onProgress?.({ phase: 'measure', done: index, columns: columns.length, fromDisk: !refSide.column.sorted || !curSide.column.sorted });
         const m = measureNumeric(refSide.column, curSide.column, memoryBytes / 5, backend);
         ref = { kind: 'numeric', summary: m.ref };
         cur = { kind: 'numeric', summary: m.cur };
@@ -274,6 +290,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
       evaluated.push(evaluateColumn(ref, cur, config.columns[index], config.thresholds, distances, c.name));
       distributions[c.name] = distributionOf(ref, cur, edges, c.name);
     });
+    options.onProgress?.({ phase: 'measure', done: columns.length, columns: columns.length, fromDisk: false });
     const drift = summarise({ columns }, evaluated, config, Date.now());
     return {
       drift,
@@ -284,6 +301,8 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
       memoryBudgetBytes: memoryBytes,
       spilledToDisk: pool.spills > 0,
       seconds: (performance.now() - started) / 1000,
+      readSeconds: (read - started) / 1000,
+      measureSeconds: (performance.now() - read) / 1000,
       peakRssBytes: peakRssBytes(),
     };
   } finally {
@@ -334,7 +353,7 @@ export async function profileOfFile(source: TableSource, options: Pick<FileDrift
       pool,
       backend,
       runDir,
-      onChunk: (rowsRead, bytesRead) => options.onProgress?.({ side: 'reference', path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
+      onChunk: (rowsRead, bytesRead) => options.onProgress?.({ phase: 'read', side: 'reference', path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
     }]);
     if (pool.spills > 0) {
       throw rangeError(`a file whose values fit in half the memory budget (${memoryBytes} bytes)`, source.path, 'more values: raise the budget (--memory), or compare the files directly');

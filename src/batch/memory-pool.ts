@@ -18,7 +18,19 @@ export class MemoryPool {
   /** Number of spills so far (the job reports whether it went to disk). */
   spills = 0;
 
+  private scratch = new Float64Array(0);
+
   constructor(readonly limitBytes: number) {}
+
+  /**
+   * An output buffer for sorting a spilled column, shared by every holder and reused (fresh
+   * memory costs a page fault per 4 KiB, more than the sort). At most the pool's size, since
+   * one holder never holds more; it is the budget's "sort" share, not part of the pool.
+   */
+  sortScratch(values: number): Float64Array {
+    if (this.scratch.length < values) this.scratch = new Float64Array(values);
+    return this.scratch;
+  }
 
   get usedBytes(): number {
     return this.used;

@@ -132,10 +132,10 @@ export class NumericCollector implements Spillable {
   spill(): void {
     if (!this.buffer) return;
     if (this.length > 0) {
-      const out = new Float64Array(this.length);
-      this.backend.sortColumns(this.buffer.subarray(0, this.length), this.length, 1, 0, 1, out);
+      const out = this.pool.sortScratch(this.length);
+      const { counts } = this.backend.sortColumns(this.buffer.subarray(0, this.length), this.length, 1, 0, 1, out);
       this.runs ??= new RunFile(this.runPath);
-      this.runs.append(out);
+      this.runs.append(out.subarray(0, counts[0]));
     }
     this.pool.release(this.buffer.byteLength);
     this.buffer = null;

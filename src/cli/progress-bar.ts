@@ -1,7 +1,8 @@
 /**
  * A progress line on stderr for long jobs: file, rows read, rows per second and, when the total
  * is known (rows from the file's metadata, else bytes), a bar and the time left. Drawn at most
- * ten times a second, and only on a terminal: piped or redirected stderr stays quiet.
+ * ten times a second, and only on a terminal: piped or redirected stderr stays quiet. After
+ * reading, the columns measured so far.
  */
 import type { JobProgress } from '../batch/file-drift.js';
 
@@ -33,6 +34,12 @@ export class ProgressBar {
   /** Records progress; redraws when 100 ms have passed since the last drawing. */
   update(p: JobProgress): void {
     if (!this.enabled) return;
+    if (p.phase === 'measure') {
+      // one line per column at most: columns merged from disk take seconds each
+      this.stream.write(`\rmeasuring columns ${p.done}/${p.columns}${p.fromDisk ? ' (merging sorted runs from disk)' : ''}\x1b[K`);
+      this.drawn = true;
+      return;
+    }
     const now = performance.now();
     const key = `${p.side}:${p.path}`;
     if (!this.started.has(key)) this.started.set(key, now);

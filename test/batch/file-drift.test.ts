@@ -67,7 +67,8 @@ describe.each(backendsUnderTest)('driftOfFiles on the %s backend', (backend) => 
           expectSameResults(report.drift, expected, `${format} ${memoryBytes ?? 'default'}`);
           expect(report.spilledToDisk).toBe(memoryBytes !== undefined && size === 'large');
           expect(report.current.rowsRead).toBe(data.cur.amount.length);
-          expect(progress.at(-1)).toMatchObject({ side: 'current', rowsRead: data.cur.amount.length });
+          expect(progress.filter((p) => p.phase === 'read').at(-1)).toMatchObject({ side: 'current', rowsRead: data.cur.amount.length });
+          expect(progress.at(-1)).toEqual({ phase: 'measure', done: 5, columns: 5, fromDisk: false });
           expect(report.distributions.city.type).toBe('bars');
         }
       }

@@ -44,7 +44,7 @@ describe('mlwatch drift', () => {
     const run = mlwatch(['drift', '--reference', ref, '--current', shifted, '--format', 'html', '--out', out, '--categorical', 'code']);
     expect(run.code).toBe(1);
     expect(run.stderr).toBe('');
-    expect(run.stdout).toMatch(/DATASET DRIFT: \d of 5 tested columns drifted .*\n.*\n\nhtml report written to /);
+    expect(run.stdout).toMatch(/DATASET DRIFT: \d of 5 tested columns drifted .*\n.*\nhtml report written to /);
     const html = readFileSync(out, 'utf8');
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html.match(/<tr class/g)).toHaveLength(5);
