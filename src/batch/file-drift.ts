@@ -9,9 +9,7 @@
  * Memory: the budget is split in fifths: collected values (both files), the sort of a spilled
  * run, the merge of one column's runs, and two fifths for the reader and the runtime.
  */
-import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { statSync } from 'node:fs';
 import type { Backend, BackendName } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
 import { peakRssBytes } from '../peak-memory.js';
@@ -25,6 +23,7 @@ import { sturgesEdges } from '../drift/statistics.js';
 import { barsDistribution, histogramDistribution, type Distribution } from './distribution.js';
 import { streamedEcdfDistances } from './ecdf-walk.js';
 import { MemoryPool } from './memory-pool.js';
+import { createRunDirectory, removeRunDirectory } from './run-directory.js';
 import type { NumericColumn } from './numeric-collector.js';
 import { parseRowFilter } from './row-filter.js';
 import { singleBlock, type SortedBlocks } from './sorted-blocks.js';
@@ -230,9 +229,12 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(reference, options);
   checkCurrentColumns(current, columns);
+  if (reference instanceof ReferenceProfile && (options.referenceFilters?.length ?? 0) > 0) {
+    throw rangeError('no reference filters with a saved profile (filter when making it: mlwatch profile --where)', 'options.referenceFilters', options.referenceFilters!.join(' and '));
+  }
   const config = resolveSuite({ columns }, options);
   const pool = new MemoryPool(memoryBytes / 5);
-  const runDir = mkdtempSync(join(options.tmpDir ?? tmpdir(), 'mlwatch-'));
+  const runDir = createRunDirectory(options.tmpDir);
   const categorical = new Set(columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
   const names = columns.map((c) => c.name);
   const tables: CollectedTable[] = [];
@@ -269,7 +271,8 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
     const read = performance.now();
     const evaluated: Evaluated[] = [];
     const distributions: Record<string, Distribution> = {};
-    columns.forEach((c, index) => {
+    for (const [index, c] of columns.entries()) {
+      if (index > 0) await new Promise((resolve) => setImmediate(resolve)); // a column from disk takes seconds: let signals and timers in
       const refSide = refTable ? sideOf(refTable, c) : sideOfProfile(reference as ReferenceProfile, c.name);
       const curSide = sideOf(curTable, c);
       let ref: SideSummary;
@@ -289,7 +292,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
       }
       evaluated.push(evaluateColumn(ref, cur, config.columns[index], config.thresholds, distances, c.name));
       distributions[c.name] = distributionOf(ref, cur, edges, c.name);
-    });
+    }
     options.onProgress?.({ phase: 'measure', done: columns.length, columns: columns.length, fromDisk: false });
     const drift = summarise({ columns }, evaluated, config, Date.now());
     return {
@@ -307,7 +310,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
     };
   } finally {
     for (const t of tables) for (const column of t.numeric.values()) column.dispose();
-    rmSync(runDir, { recursive: true, force: true });
+    removeRunDirectory(runDir);
   }
 }
 
@@ -342,7 +345,7 @@ export async function profileOfFile(source: TableSource, options: Pick<FileDrift
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(source, options);
   const pool = new MemoryPool(memoryBytes / 2);
-  const runDir = mkdtempSync(join(tmpdir(), 'mlwatch-'));
+  const runDir = createRunDirectory();
   let table: CollectedTable | undefined;
   try {
     [table] = await collectTables(source, [{
@@ -367,6 +370,6 @@ export async function profileOfFile(source: TableSource, options: Pick<FileDrift
     return { profile: ReferenceProfile.fromPrepared(prepared), use: { path: source.path, rowsRead: table.rowsRead, rowsUsed: table.rowsUsed } };
   } finally {
     if (table) for (const column of table.numeric.values()) column.dispose();
-    rmSync(runDir, { recursive: true, force: true });
+    removeRunDirectory(runDir);
   }
 }

@@ -86,6 +86,9 @@ export async function main(argv: readonly string[]): Promise<number> {
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs
+  process.on('SIGINT', () => process.exit(130));
+  process.on('SIGTERM', () => process.exit(143));
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -96,6 +96,7 @@ describe.each(backendsUnderTest)('driftOfFiles on the %s backend', (backend) => 
     const tall = join(dir, 'tall.csv');
     writeFileSync(tall, `x\n${Array.from({ length: 100_000 }, (_, i) => i % 1000).join('\n')}\n`); // 800 kB of values
     await expect(profileOfFile(await openTable(tall), { memoryBytes: 1 << 20 })).rejects.toThrow(/fit in half the memory budget/);
+    await expect(driftOfFiles(profile, await openTable(files.large.cur.csv), { referenceFilters: ['level<3'] })).rejects.toThrow(/no reference filters with a saved profile/);
   });
 });
 

@@ -3,13 +3,15 @@
  * the text / JSON / HTML reports carrying the same numbers as driftOfFiles, profiles reused as
  * references, info, and one-line errors naming the file, row and column.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { driftOfFiles } from '../../src/batch/file-drift.js';
 import { openTable } from '../../src/batch/readers/open-table.js';
-import { mlwatch } from '../helpers/cli.js';
+import { mlwatch, ROOT } from '../helpers/cli.js';
+import { FLIGHTS_3M } from '../helpers/tables.js';
 import { mixedTable, writeArrow, writeCsv } from '../helpers/mixed-table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlwatch-cli-'));
@@ -92,6 +94,21 @@ describe('mlwatch drift', () => {
     const missing = mlwatch(['drift', '--reference', join(dir, 'none.parquet'), '--current', ref]);
     expect(missing).toMatchObject({ code: 2, stderr: `mlwatch: ${join(dir, 'none.parquet')}: no such file\n` });
     expect(existsSync(join(dir, 'none.parquet'))).toBe(false);
+  });
+});
+
+describe('mlwatch drift interrupted', () => {
+  it('exits 130 on SIGINT and removes its sorted runs from the temporary directory', async () => {
+    const tmp = mkdtempSync(join(dir, 'runs-'));
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli/main.ts', 'drift', '--reference', FLIGHTS_3M, '--current', FLIGHTS_3M, '--current-where', 'date>=2001-03-01', '--memory', '1MiB', '--tmp-dir', tmp, '--quiet'], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    // wait until the job has written sorted runs, then interrupt it
+    const started = Date.now();
+    while (!readdirSync(tmp).some((d) => readdirSync(join(tmp, d)).length > 0) && Date.now() - started < 60_000) await new Promise((r) => setTimeout(r, 20));
+    expect(readdirSync(tmp)).toHaveLength(1);
+    child.kill('SIGINT');
+    expect(await exited).toBe(130);
+    expect(readdirSync(tmp)).toEqual([]);
   });
 });
 
