@@ -122,6 +122,9 @@ describe('mlwatch info and help', () => {
     const json = JSON.parse(mlwatch(['info', '--format', 'json']).stdout);
     expect(Object.keys(json.backends)).toEqual(['js', 'cpu', 'cuda']);
     expect(mlwatch(['--help'])).toMatchObject({ code: 0 });
+    const bench = mlwatch(['bench', 'no-such-family']); // wired to bench/run.ts, which names its families
+    expect(bench.code).toBe(2);
+    expect(bench.stderr).toMatch(/unknown benchmark\(s\): no-such-family; known: .*batch/);
     expect(mlwatch([]).code).toBe(2);
   });
 
