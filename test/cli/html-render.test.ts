@@ -18,12 +18,15 @@ const CHROMIUM = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find(existsS
 const dir = mkdtempSync(join(tmpdir(), 'mlwatch-html-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
+/** The environment without the sanitizer preload CI sets for the addon (not meant for a browser). */
+const BROWSER_ENV = Object.fromEntries(Object.entries(process.env).filter(([k]) => k !== 'LD_PRELOAD'));
+
 /** Chromium headless without any network use, as a locked-down machine runs it. */
 function chromium(args: string[]): string {
   return execFileSync(
     CHROMIUM!,
     ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', `--user-data-dir=${join(dir, 'profile')}`, '--hide-scrollbars', ...args],
-    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000 },
+    { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'], timeout: 60_000, env: BROWSER_ENV },
   );
 }
 
