@@ -13,7 +13,7 @@ export interface SourceColumn {
   type: SourceColumnType;
 }
 
-/** One chunk's values of a numeric column; NaN marks a missing value. */
+/** One chunk's values of a numeric column; NaN marks a missing value. May be a view of the reader's buffer: read, never write. */
 export interface NumberChunk {
   type: 'number';
   values: Float64Array;

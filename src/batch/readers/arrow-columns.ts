@@ -32,6 +32,8 @@ function timestampScale(unit: TimeUnit): number {
 function numbersOf(data: Data): Float64Array {
   const t = data.type;
   const n = data.length;
+  // float64 without nulls: the batch's own buffer, no copy (readers of a chunk never write to it)
+  if (data.values instanceof Float64Array && !validityOf(data)) return data.values.subarray(data.offset, data.offset + n);
   const out = new Float64Array(n);
   if (DataType.isBool(t)) {
     const bits = data.values as Uint8Array;
