@@ -170,15 +170,21 @@ function sameFile(a: TableSource, b: TableSource): boolean {
   }
 }
 
-/** Checks that the current file has every column with the reference's type. */
-function checkCurrentColumns(current: TableSource, columns: readonly ColumnPlan[]): void {
+/**
+ * Checks that the current file has every column with the reference's type; returns the columns
+ * of guessed type (CSV columns without values in their first rows) to read as labels.
+ */
+function checkCurrentColumns(current: TableSource, columns: readonly ColumnPlan[]): Set<string> {
+  const asLabels = new Set<string>();
   for (const c of columns) {
     const found = current.columns.find((x) => x.name === c.name);
     if (!found) throw new InputFileError(current.path, undefined, c.name, `no such column (columns: ${current.columns.map((x) => x.name).join(', ')})`);
-    if ((found.type === 'label') !== c.labels) {
+    if (found.guessed && c.labels) asLabels.add(c.name);
+    else if ((found.type === 'label') !== c.labels) {
       throw new InputFileError(current.path, undefined, c.name, `holds ${found.type === 'label' ? 'labels' : 'numbers'} but the reference's column holds ${c.labels ? 'labels' : 'numbers'}`);
     }
   }
+  return asLabels;
 }
 
 function sideOf(table: CollectedTable, c: ColumnPlan): CollectedSide {
@@ -228,7 +234,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
   const started = performance.now();
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(reference, options);
-  checkCurrentColumns(current, columns);
+  const currentLabels = checkCurrentColumns(current, columns);
   if (reference instanceof ReferenceProfile && (options.referenceFilters?.length ?? 0) > 0) {
     throw rangeError('no reference filters with a saved profile (filter when making it: mlwatch profile --where)', 'options.referenceFilters', options.referenceFilters!.join(' and '));
   }
@@ -241,6 +247,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
   try {
     const plan = (source: TableSource, side: 'reference' | 'current', filters: readonly string[] | undefined, shared = false): CollectPlan => ({
       columns: names,
+      asLabels: side === 'current' ? currentLabels : undefined,
       categorical,
       filters: (filters ?? []).map(parseRowFilter),
       side,

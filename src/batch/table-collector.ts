@@ -19,6 +19,8 @@ export interface CollectPlan {
   categorical: ReadonlySet<string>;
   filters: readonly RowFilter[];
   side: 'reference' | 'current';
+  /** Columns of guessed type (CSV without values in its first rows) to read as labels. */
+  asLabels?: ReadonlySet<string>;
   pool: MemoryPool;
   backend: Backend;
   runDir: string;
@@ -51,7 +53,7 @@ class SideCollector {
     }
     this.filters = plan.filters.map((f) => bindRowFilter(f, source.columns, source.path));
     plan.columns.forEach((name, index) => {
-      if (byName.get(name)!.type === 'label' || plan.categorical.has(name)) this.counters.set(name, new CategoryCounter());
+      if (byName.get(name)!.type === 'label' || plan.categorical.has(name) || plan.asLabels?.has(name)) this.counters.set(name, new CategoryCounter());
       else this.numeric.set(name, new NumericCollector(plan.pool, plan.backend, runFilePath(plan.runDir, plan.side, index)));
     });
   }
@@ -84,7 +86,8 @@ export async function collectTables(source: TableSource, plans: readonly Collect
   const sides = plans.map((plan) => new SideCollector(source, plan));
   const wanted = [...new Set(sides.flatMap((s) => [...s.plan.columns, ...s.filters.map((f) => f.column)]))];
   let rowsRead = 0;
-  for await (const raw of source.chunks(wanted)) {
+  const asLabels = new Set(plans.flatMap((p) => [...(p.asLabels ?? [])]));
+  for await (const raw of source.chunks(wanted, asLabels)) {
     rowsRead += raw.rows;
     for (const side of sides) side.add(raw);
     plans[0].onChunk?.(rowsRead, raw.bytesRead); // one report per chunk, from the first side's plan

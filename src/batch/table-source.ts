@@ -11,6 +11,8 @@ export type SourceColumnType = 'number' | 'label';
 export interface SourceColumn {
   name: string;
   type: SourceColumnType;
+  /** True when the type is a guess: a CSV column without any value in the rows looked at (read it as labels if need be). */
+  guessed?: boolean;
 }
 
 /** One chunk's values of a numeric column; NaN marks a missing value. May be a view of the reader's buffer: read, never write. */
@@ -48,8 +50,11 @@ export interface TableSource {
   readonly rowCount: number | undefined;
   /** Size of the file in bytes. */
   readonly byteSize: number;
-  /** The rows in chunks, with only the named columns; read once, start to end. */
-  chunks(columns: readonly string[]): AsyncIterable<TableChunk>;
+  /**
+   * The rows in chunks, with only the named columns; read once, start to end. `asLabels` names
+   * columns of guessed type to read as labels instead.
+   */
+  chunks(columns: readonly string[], asLabels?: ReadonlySet<string>): AsyncIterable<TableChunk>;
 }
 
 /** An error in a file's contents, naming the file, the row (1-based, as a person counts) and the column. */

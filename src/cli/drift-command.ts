@@ -91,5 +91,10 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     // standard output is free: the text report there, unless asked to be quiet
     if (!values.quiet) process.stdout.write(`${reportText(report)}${format} report written to ${values.out}\n`);
   } else process.stdout.write(text);
+  if (!Object.values(report.drift.columns).some((c) => c.status === 'ok')) {
+    // nothing could be compared (an empty file, filters that keep no rows): not a "no drift"
+    process.stderr.write(`mlwatch: no column could be tested (reference ${report.reference.rowsUsed} rows, current ${report.current.rowsUsed} rows used)\n`);
+    return 2;
+  }
   return report.drift.datasetDrift ? 1 : 0;
 }

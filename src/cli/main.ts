@@ -37,7 +37,8 @@ drift options:
 
 profile options: --columns, --categorical, --where EXPR, --backend, --memory, --quiet
 
-Exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error.
+Exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error (also when no column
+could be tested, e.g. an empty file).
 `;
 
 /** Runs the command line `argv` (without node and script); returns the exit code. */

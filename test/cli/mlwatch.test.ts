@@ -91,6 +91,12 @@ describe('mlwatch drift', () => {
       expect(run.stderr.split('\n')[0], args.join(' ')).toMatch(/^mlwatch: \S/);
       expect(run.stderr, args.join(' ')).not.toMatch(/\n\s+at /); // a message, not a stack
     }
+    const headerOnly = join(dir, 'header-only.csv');
+    writeFileSync(headerOnly, 'amount,level,code,city,empty\n');
+    const empty = mlwatch(['drift', '--reference', ref, '--current', headerOnly, ...COMMON]);
+    expect(empty.code).toBe(2); // city is read as labels although the file has none to show it
+    expect(empty.stderr).toBe('mlwatch: no column could be tested (reference 5000 rows, current 0 rows used)\n');
+    expect(empty.stdout).toMatch(/city +categorical +auto .* insufficient data/);
     const missing = mlwatch(['drift', '--reference', join(dir, 'none.parquet'), '--current', ref]);
     expect(missing).toMatchObject({ code: 2, stderr: `mlwatch: ${join(dir, 'none.parquet')}: no such file\n` });
     expect(existsSync(join(dir, 'none.parquet'))).toBe(false);

@@ -45,11 +45,12 @@ class CsvSource implements TableSource {
     readonly byteSize: number,
   ) {}
 
-  async *chunks(wanted: readonly string[]): AsyncIterable<TableChunk> {
+  async *chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set()): AsyncIterable<TableChunk> {
     const picks = wanted.map((name) => {
       const index = this.columns.findIndex((c) => c.name === name);
       if (index < 0) throw new InputFileError(this.path, undefined, name, 'no such column in the header');
-      return { name, index, type: this.columns[index].type };
+      const column = this.columns[index];
+      return { name, index, type: column.guessed && asLabels.has(name) ? ('label' as const) : column.type };
     });
     const { parser, close } = parserFor(this.path);
     let firstRow = 0;
@@ -111,20 +112,26 @@ class CsvSource implements TableSource {
   }
 }
 
-/** Opens a CSV file: reads its header and first rows to type the columns. */
+/**
+ * Opens a CSV file: reads its header and first rows to type the columns. A column without any
+ * value there (a header-only file, say) is numbers by guess, read as labels when asked.
+ */
 export async function openCsv(path: string): Promise<TableSource> {
   const byteSize = statSync(path).size;
   const { parser, close } = parserFor(path, SNIFF_ROWS + 1);
   let header: string[] | undefined;
   let numeric: boolean[] = [];
+  let hasValues: boolean[] = [];
   try {
     for await (const record of parser as AsyncIterable<string[]>) {
       if (!header) {
         header = record.map((h) => h.trim());
         numeric = header.map(() => true);
+        hasValues = header.map(() => false);
         continue;
       }
       record.forEach((field, k) => {
+        if (!MISSING.has(field)) hasValues[k] = true;
         if (numeric[k] && numberOf(field) === undefined) numeric[k] = false;
       });
     }
@@ -139,5 +146,6 @@ export async function openCsv(path: string): Promise<TableSource> {
     if (seen.has(name)) throw new InputFileError(path, undefined, name, 'the header names this column twice');
     seen.add(name);
   }
-  return new CsvSource(path, header.map((name, k) => ({ name, type: numeric[k] ? 'number' : 'label' })), byteSize);
+  const columns = header.map((name, k): SourceColumn => (hasValues[k] ? { name, type: numeric[k] ? 'number' : 'label' } : { name, type: 'number', guessed: true }));
+  return new CsvSource(path, columns, byteSize);
 }
