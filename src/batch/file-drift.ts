@@ -201,8 +201,8 @@ function sideOfProfile(profile: ReferenceProfile, name: string): CollectedSide {
 /** Summaries of both sides of a numeric column and its ECDF distances, in one pass. */
 function measureNumeric(ref: NumericColumn | SortedInMemory, cur: NumericColumn | SortedInMemory, mergeBytes: number, backend: Backend) {
   const edges = ref.count > 0 && cur.count > 0 ? sturgesEdges(Math.min(ref.min, cur.min), Math.max(ref.max, cur.max), ref.count + cur.count) : new Float64Array(0);
-  const a = new SummaryBuilder(ref.total, edges);
-  const b = new SummaryBuilder(cur.total, edges);
+  const a = new SummaryBuilder(ref.total, edges, ref.sorted !== null);
+  const b = new SummaryBuilder(cur.total, edges, cur.sorted !== null);
   let distances: { ks: number; wasserstein: number };
   if (ref.sorted && cur.sorted) {
     // both in memory: the backend's kernel (native: vectorised, off the JS thread's loop)
@@ -277,7 +277,7 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
 
     const read = performance.now();
     const evaluated: Evaluated[] = [];
-    const distributions: Record<string, Distribution> = {};
+    const distributions: Record<string, Distribution> = Object.create(null); // a column may be named __proto__
     for (const [index, c] of columns.entries()) {
       if (index > 0) await new Promise((resolve) => setImmediate(resolve)); // a column from disk takes seconds: let signals and timers in
       const refSide = refTable ? sideOf(refTable, c) : sideOfProfile(reference as ReferenceProfile, c.name);

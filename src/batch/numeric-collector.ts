@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import type { Backend } from '../backend/contract.js';
 import type { MemoryPool, Spillable } from './memory-pool.js';
 import { RunFile } from './run-file.js';
-import { MergedRuns, singleBlock, type SortedBlocks } from './sorted-blocks.js';
+import { compactRuns, MergedRuns, singleBlock, type SortedBlocks } from './sorted-blocks.js';
 
 const FIRST_CAPACITY = 4096;
 
@@ -52,7 +52,8 @@ export class NumericColumn implements Spillable {
   /** The finite values ascending, in blocks; a merge from disk keeps within about `memoryBytes`. */
   blocks(memoryBytes: number): SortedBlocks {
     if (this.memory) return singleBlock(this.memory);
-    return new MergedRuns(this.runs!, memoryBytes, this.backend);
+    this.runs = compactRuns(this.runs!, memoryBytes, this.backend);
+    return new MergedRuns(this.runs, memoryBytes, this.backend);
   }
 
   /** Frees the values: the pooled memory and the run file. */
@@ -161,6 +162,12 @@ export class NumericCollector implements Spillable {
     const column = new NumericColumn(this.total, this.count, min, max, sorted, this.runs, this.pool, this.backend, this.runPath);
     this.pool.handOver(this, column);
     return column;
+  }
+
+  /** Abandons the collection (a failed read): frees the buffer and deletes the run file. */
+  dispose(): void {
+    this.releaseBuffer();
+    this.runs?.dispose();
   }
 
   private releaseBuffer(): void {

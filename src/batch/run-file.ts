@@ -30,13 +30,32 @@ export class RunFile {
 
   /** Appends one sorted run. */
   append(sorted: Float64Array): void {
+    this.beginRun();
+    this.appendToRun(sorted);
+    this.endRun();
+  }
+
+  private runStart = -1;
+
+  /** Starts a run written in pieces (appendToRun, then endRun). */
+  beginRun(): void {
+    this.runStart = this.values;
+  }
+
+  /** Appends the next piece of the run begun last (pieces in ascending order). */
+  appendToRun(sorted: Float64Array): void {
     const bytes = new Uint8Array(sorted.buffer, sorted.byteOffset, sorted.byteLength);
     let done = 0;
     while (done < bytes.length) {
       done += writeSync(this.fd, bytes, done, Math.min(IO_BYTES, bytes.length - done), this.values * 8 + done);
     }
-    this.runs.push({ start: this.values, count: sorted.length });
     this.values += sorted.length;
+  }
+
+  /** Ends the run begun last. */
+  endRun(): void {
+    if (this.values > this.runStart) this.runs.push({ start: this.runStart, count: this.values - this.runStart });
+    this.runStart = -1;
   }
 
   /** Reads `into.length` values starting at value index `at`. */

@@ -9,7 +9,7 @@
  * empties at least one window.
  */
 import type { Backend } from '../backend/contract.js';
-import type { RunFile } from './run-file.js';
+import { RunFile, type Run } from './run-file.js';
 
 export interface SortedBlocks {
   /** The next block, or null at the end. A block is valid until the next call. */
@@ -49,7 +49,18 @@ interface RunWindow {
   end: number;
 }
 
-/** Merges a RunFile's runs into sorted blocks within about `memoryBytes` (run windows, gathered and sorted blocks, sort scratch). */
+/** Values a run window holds at the least: below it the merge spends its time on bookkeeping. */
+const MIN_WINDOW = 1024;
+
+/** Runs one merge can take within `memoryBytes` (windows, gathered and sorted blocks, sort scratch). */
+export function mergeableRuns(memoryBytes: number): number {
+  return Math.max(2, Math.floor(memoryBytes / (8 * 4 * MIN_WINDOW)));
+}
+
+/**
+ * Merges a RunFile's runs (or some of them) into sorted blocks within about `memoryBytes`
+ * (run windows, gathered and sorted blocks, sort scratch); take at most mergeableRuns(memoryBytes).
+ */
 export class MergedRuns implements SortedBlocks {
   private windows: RunWindow[];
   private gathered: Float64Array;
@@ -59,9 +70,10 @@ export class MergedRuns implements SortedBlocks {
     private readonly file: RunFile,
     memoryBytes: number,
     private readonly backend: Backend,
+    runs: readonly Run[] = file.runs,
   ) {
-    const w = Math.max(1024, Math.floor(memoryBytes / 8 / 4 / Math.max(1, file.runs.length)));
-    this.windows = file.runs.map((run) => ({ buffer: new Float64Array(Math.min(w, run.count)), length: 0, next: run.start, end: run.start + run.count }));
+    const w = Math.max(MIN_WINDOW, Math.floor(memoryBytes / 8 / 4 / Math.max(1, runs.length)));
+    this.windows = runs.map((run) => ({ buffer: new Float64Array(Math.min(w, run.count)), length: 0, next: run.start, end: run.start + run.count }));
     for (const window of this.windows) this.refill(window);
     const most = this.windows.reduce((n, x) => n + x.buffer.length, 0);
     this.gathered = new Float64Array(most);
@@ -95,4 +107,27 @@ export class MergedRuns implements SortedBlocks {
     const { counts } = this.backend.sortColumns(this.gathered.subarray(0, n), n, 1, 0, 1, this.sorted);
     return this.sorted.subarray(0, counts[0]);
   }
+}
+
+/**
+ * Merges groups of runs into longer runs in a new file, pass after pass, until one merge can take
+ * them all within `memoryBytes` (each pass reads and writes the values once; a file that needs
+ * two passes is over a thousand times the budget). Returns the file to merge from, which is
+ * `file` itself when it already has few enough runs; replaced files are deleted.
+ */
+export function compactRuns(file: RunFile, memoryBytes: number, backend: Backend): RunFile {
+  const most = mergeableRuns(memoryBytes);
+  let current = file;
+  for (let pass = 1; current.runs.length > most; pass++) {
+    const next = new RunFile(`${file.path}.pass${pass}`);
+    for (let g = 0; g < current.runs.length; g += most) {
+      const blocks = new MergedRuns(current, memoryBytes, backend, current.runs.slice(g, g + most));
+      next.beginRun();
+      for (let block = blocks.next(); block; block = blocks.next()) next.appendToRun(block);
+      next.endRun();
+    }
+    current.dispose();
+    current = next;
+  }
+  return current;
 }

@@ -1,9 +1,12 @@
 /**
  * SortedSummary: what the drift tests need from one side of a numeric column, gathered from its
  * sorted values block by block: distinct count, the distinct values with their counts (while
- * there are few enough to keep), a histogram over fixed edges, and mean/std (the backend's
- * columnStats per block, merged by Chan's formula; one block gives exactly meanAndStd's numbers).
+ * there are few enough to keep), a histogram over fixed edges, and mean/std. A single block
+ * (a column in memory) takes the backend's columnStats, exactly meanAndStd's numbers; blocks
+ * merged from disk go through the shifted accumulator of the column statistics (means kept
+ * relative to the first block's, so 1e12 + N(0, 0.01) keeps its spread).
  */
+import { ColumnAccumulator } from '../backend/js/column-stats.js';
 import { columnStats } from '../stats/column-stats.js';
 import { distinctCount, runLengths } from '../drift/samples.js';
 import { histogramOfSorted } from '../drift/statistics.js';
@@ -28,15 +31,20 @@ export interface NumericSummary {
 export class SummaryBuilder {
   private count = 0;
   private distinct = 0;
-  private mean = 0;
-  private m2 = 0;
+  private first: { mean: number; std: number } | null = null;
+  private readonly moments = new ColumnAccumulator(1);
   private last = NaN;
   private runs: { values: number[]; counts: number[] } | null = { values: [], counts: [] };
   private readonly histogram: Float64Array;
 
+  /**
+   * @param whole true when the values come as one block (a column in memory): its moments are
+   *   then the backend's columnStats of it, as DriftDetector computes them
+   */
   constructor(
     private readonly total: number,
     private readonly edges: Float64Array,
+    private readonly whole: boolean,
   ) {
     this.histogram = new Float64Array(Math.max(0, edges.length - 1));
   }
@@ -65,29 +73,24 @@ export class SummaryBuilder {
       const h = histogramOfSorted(block, this.edges);
       for (let i = 0; i < h.length; i++) this.histogram[i] += h[i];
     }
-    const s = columnStats({ data: block, rows: n, cols: 1 });
-    const mean = s.mean[0];
-    const m2 = s.std[0] * s.std[0] * n;
-    if (this.count === 0) {
-      this.mean = mean;
-      this.m2 = m2;
-    } else {
-      const all = this.count + n;
-      const delta = mean - this.mean;
-      this.mean += (delta * n) / all;
-      this.m2 += m2 + (delta * delta * this.count * n) / all;
-    }
+    if (this.whole) {
+      if (this.first) throw new Error('SummaryBuilder: a second block for a whole column');
+      const s = columnStats({ data: block, rows: n, cols: 1 });
+      this.first = { mean: s.mean[0], std: s.std[0] };
+    } else this.moments.addRows(block, 0, n);
     this.count += n;
   }
 
   finish(): NumericSummary {
     const empty = this.count === 0;
+    const merged = this.moments.result();
+    const { mean, std } = this.whole ? this.first ?? { mean: NaN, std: NaN } : { mean: merged.mean[0], std: merged.std[0] };
     return {
       total: this.total,
       count: this.count,
       distinct: this.distinct,
-      mean: empty ? NaN : this.mean,
-      std: empty ? NaN : Math.sqrt(this.m2 / this.count),
+      mean: empty ? NaN : mean,
+      std: empty ? NaN : std,
       histogram: this.histogram,
       runs: this.runs,
     };

@@ -68,6 +68,10 @@ class SideCollector {
     for (const [name, counter] of this.counters) counter.add(chunk.columns[name]);
   }
 
+  dispose(): void {
+    for (const collector of this.numeric.values()) collector.dispose();
+  }
+
   finish(rowsRead: number): CollectedTable {
     const numeric = new Map<string, NumericColumn>();
     for (const [name, collector] of this.numeric) numeric.set(name, collector.finish());
@@ -87,10 +91,16 @@ export async function collectTables(source: TableSource, plans: readonly Collect
   const wanted = [...new Set(sides.flatMap((s) => [...s.plan.columns, ...s.filters.map((f) => f.column)]))];
   let rowsRead = 0;
   const asLabels = new Set(plans.flatMap((p) => [...(p.asLabels ?? [])]));
-  for await (const raw of source.chunks(wanted, asLabels)) {
-    rowsRead += raw.rows;
-    for (const side of sides) side.add(raw);
-    plans[0].onChunk?.(rowsRead, raw.bytesRead); // one report per chunk, from the first side's plan
+  try {
+    for await (const raw of source.chunks(wanted, asLabels)) {
+      rowsRead += raw.rows;
+      for (const side of sides) side.add(raw);
+      plans[0].onChunk?.(rowsRead, raw.bytesRead); // one report per chunk, from the first side's plan
+    }
+    return sides.map((side) => side.finish(rowsRead));
+  } catch (error) {
+    // close the run files now: a deleted file still open keeps its disk space
+    for (const side of sides) side.dispose();
+    throw error;
   }
-  return sides.map((side) => side.finish(rowsRead));
 }

@@ -70,3 +70,12 @@ export class InputFileError extends Error {
     this.name = 'InputFileError';
   }
 }
+
+/** Throws an InputFileError when a file names a column twice (a table needs one column per name). */
+export function rejectDuplicateNames(path: string, names: readonly string[]): void {
+  const seen = new Set<string>();
+  for (const name of names) {
+    if (seen.has(name)) throw new InputFileError(path, undefined, name, 'the file names this column twice');
+    seen.add(name);
+  }
+}

@@ -73,7 +73,8 @@ export function distributionSvg(d: Distribution, title: string): string {
         const top = y(shares[i]);
         body += `<rect x="${(x + dx).toFixed(1)}" y="${top.toFixed(1)}" width="${bar.toFixed(1)}" height="${(TOP + plotH - top).toFixed(1)}" fill="${color}" fill-opacity="0.8"/>`;
       }
-      const label = d.categories[i].length > 14 ? `${d.categories[i].slice(0, 13)}…` : d.categories[i];
+      const chars = Array.from(d.categories[i]); // code points: never half of a surrogate pair
+      const label = chars.length > 14 ? `${chars.slice(0, 13).join('')}…` : d.categories[i];
       const cx = LEFT + (i + 0.5) * group;
       body += `<text transform="translate(${cx.toFixed(1)},${TOP + plotH + 8}) rotate(-40)" text-anchor="end">${escapeXml(label)}</text>`;
     }

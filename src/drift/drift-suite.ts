@@ -205,7 +205,7 @@ export function summarise(profile: { columns: readonly { name: string; kind: 'nu
     config.correction,
   );
   tested.forEach(({ e }, j) => (e.threshold = corrected[j]));
-  const columns: Record<string, ColumnDriftResult> = {};
+  const columns: Record<string, ColumnDriftResult> = Object.create(null); // a column may be named __proto__
   const driftedColumns: string[] = [];
   let testedCount = 0;
   evaluated.forEach((e, i) => {

@@ -4,7 +4,8 @@
  * references choosing ks/chisquare/z), whatever the format and whether the values stayed in
  * memory or went to disk; and clear errors for bad files and options.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { Field, Float64, makeData, RecordBatch, Schema, Struct, Table, tableToIPC } from 'apache-arrow';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -109,6 +110,41 @@ describe('bad files and options', () => {
     const error = await driftOfFiles(source, source).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputFileError);
     expect((error as Error).message).toBe(`${path}, row 1501, column "a": "oops" is not a number (the column's first 1000 rows are numbers)`);
+  });
+
+  it('closes and deletes its sorted runs when reading fails half way', async () => {
+    const lines = ['a', ...Array.from({ length: 300_000 }, (_, i) => String(i % 977)), 'oops'];
+    const path = join(dir, 'late-error.csv');
+    writeFileSync(path, lines.join('\n'));
+    const source = await openTable(path);
+    await expect(driftOfFiles(source, source, { memoryBytes: 1 << 20 })).rejects.toThrow(/row 300001, column "a"/);
+    const open = readdirSync('/proc/self/fd').map((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`);
+      } catch {
+        return '';
+      }
+    });
+    expect(open.filter((target) => target.includes('.f64'))).toEqual([]);
+  });
+
+  it('keeps a column named __proto__ and rejects Arrow files that name a column twice', async () => {
+    const ref = join(dir, 'proto-ref.csv');
+    const cur = join(dir, 'proto-cur.csv');
+    writeFileSync(ref, `__proto__,x\n${Array.from({ length: 50 }, (_, i) => `${i},${i % 3}`).join('\n')}\n`);
+    writeFileSync(cur, `__proto__,x\n${Array.from({ length: 50 }, (_, i) => `${i + 100},${i % 3}`).join('\n')}\n`);
+    const report = await driftOfFiles(await openTable(ref), await openTable(cur));
+    expect(Object.keys(report.drift.columns)).toEqual(['__proto__', 'x']);
+    expect(report.drift.columns['__proto__'].driftDetected).toBe(true);
+    expect(report.drift.driftedColumns).toEqual(['__proto__']);
+    expect(Object.keys(report.distributions)).toEqual(['__proto__', 'x']);
+
+    const fields = [new Field('x', new Float64()), new Field('x', new Float64())];
+    const children = fields.map((f) => makeData({ type: f.type, length: 2, data: Float64Array.of(1, 2) }));
+    const batch = new RecordBatch(new Schema(fields), makeData({ type: new Struct(fields), length: 2, children }));
+    const twice = join(dir, 'twice.arrow');
+    writeFileSync(twice, tableToIPC(new Table([batch]), 'file'));
+    await expect(openTable(twice)).rejects.toThrow(`${twice}, column "x": the file names this column twice`);
   });
 
   it('rejects a record with the wrong number of fields, naming the file and line', async () => {

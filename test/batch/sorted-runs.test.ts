@@ -3,7 +3,7 @@
  * sort of everything; the streamed ECDF walk equals the backend's kernel on whole samples; the
  * block-wise summary equals the in-memory functions; the pool spills the largest holder.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ import { SeededRandom } from '../../src/demo/random.js';
 import { MemoryPool } from '../../src/batch/memory-pool.js';
 import { NumericCollector } from '../../src/batch/numeric-collector.js';
 import { RunFile } from '../../src/batch/run-file.js';
-import { MergedRuns, type SortedBlocks } from '../../src/batch/sorted-blocks.js';
+import { compactRuns, mergeableRuns, MergedRuns, type SortedBlocks } from '../../src/batch/sorted-blocks.js';
 import { streamedEcdfDistances } from '../../src/batch/ecdf-walk.js';
 import { SummaryBuilder } from '../../src/batch/sorted-summary.js';
 import { distinctCount, runLengths } from '../../src/drift/samples.js';
@@ -69,6 +69,26 @@ describe.each(backendsUnderTest)('out-of-core drift pieces on the %s backend', (
     file.dispose();
   });
 
+  it('compacts many runs in passes on disk until one merge takes them within its memory', () => {
+    useBackend(backend);
+    const rng = new SeededRandom(16);
+    const file = new RunFile(join(dir, `many-${backend}.f64`));
+    const all: number[] = [];
+    for (let r = 0; r < 40; r++) {
+      const run = sample(rng, 500 + r * 37).sort();
+      file.append(run);
+      all.push(...run);
+    }
+    const memory = 3 * 8 * 4 * 1024; // three runs per merge: 40 -> 14 -> 5 -> 2
+    expect(mergeableRuns(memory)).toBe(3);
+    const compacted = compactRuns(file, memory, getBackend());
+    expect(compacted.runs.length).toBeLessThanOrEqual(3);
+    expect(existsSync(file.path)).toBe(false);
+    expect(compacted.size).toBe(all.length);
+    expect(drain(new MergedRuns(compacted, memory, getBackend()))).toEqual(Float64Array.from(all).sort());
+    compacted.dispose();
+  });
+
   it('walks blocks to the same KS and Wasserstein distances as the kernel on whole samples', () => {
     useBackend(backend);
     const rng = new SeededRandom(12);
@@ -95,7 +115,7 @@ describe.each(backendsUnderTest)('out-of-core drift pieces on the %s backend', (
     const whole = meanAndStd(sorted);
     const runs = runLengths(sorted);
     for (const size of [1, 333, sorted.length]) {
-      const builder = new SummaryBuilder(sorted.length + 5, edges);
+      const builder = new SummaryBuilder(sorted.length + 5, edges, size === sorted.length);
       const blocks = cut(sorted, size);
       for (let x = blocks.next(); x; x = blocks.next()) builder.add(x);
       const s = builder.finish();
@@ -106,7 +126,23 @@ describe.each(backendsUnderTest)('out-of-core drift pieces on the %s backend', (
       expect([...s.histogram]).toEqual([...histogramOfSorted(sorted, edges)]);
       expect(close(s.mean, whole.mean, 1e-12, 1e-12 * whole.std)).toBe(true); // the mean is near 0: error relative to the spread
       expect(close(s.std, whole.std, 1e-12)).toBe(true);
+      expect(close(s.std, whole.std, 1e-12)).toBe(true);
       if (size === sorted.length) expect([s.mean, s.std]).toEqual([whole.mean, whole.std]);
+    }
+  });
+
+  it('keeps the spread of values far from zero when moments are merged over blocks (1e12 + N(0, 0.01))', () => {
+    useBackend(backend);
+    const rng = new SeededRandom(15);
+    const sorted = Float64Array.from({ length: 100_000 }, () => 1e12 + rng.normal() * 0.01).sort();
+    const whole = meanAndStd(sorted);
+    for (const size of [1024, 65_536]) {
+      const builder = new SummaryBuilder(sorted.length, new Float64Array(0), false);
+      const blocks = cut(sorted, size);
+      for (let x = blocks.next(); x; x = blocks.next()) builder.add(x);
+      const s = builder.finish();
+      expect(close(s.std, whole.std, 1e-12), `blocks of ${size}: ${s.std} vs ${whole.std}`).toBe(true);
+      expect(close(s.mean, whole.mean, 1e-15)).toBe(true);
     }
   });
 

@@ -7,7 +7,7 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { RecordBatchReader } from 'apache-arrow';
-import { InputFileError, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { InputFileError, rejectDuplicateNames, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { arrowColumnType, chunkColumnOf } from './arrow-columns.js';
 
 /** A file stream that counts the bytes passing through, for progress. */
@@ -109,6 +109,7 @@ export async function openArrow(path: string): Promise<TableSource> {
   const { reader, input } = await openReader(path);
   input.close();
   const columns: SourceColumn[] = [];
+  rejectDuplicateNames(path, reader.schema.fields.map((f) => f.name));
   for (const field of reader.schema.fields) {
     const type = arrowColumnType(field);
     if (type) columns.push({ name: field.name, type });

@@ -7,7 +7,7 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { parse, type Parser } from 'csv-parse';
-import { InputFileError, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { InputFileError, rejectDuplicateNames, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 
 /** Data rows looked at to decide each column's type. */
 const SNIFF_ROWS = 1000;
@@ -141,11 +141,7 @@ export async function openCsv(path: string): Promise<TableSource> {
     close();
   }
   if (!header) throw new InputFileError(path, undefined, undefined, 'empty file: expected a header row');
-  const seen = new Set<string>();
-  for (const name of header) {
-    if (seen.has(name)) throw new InputFileError(path, undefined, name, 'the header names this column twice');
-    seen.add(name);
-  }
+  rejectDuplicateNames(path, header);
   const columns = header.map((name, k): SourceColumn => (hasValues[k] ? { name, type: numeric[k] ? 'number' : 'label' } : { name, type: 'number', guessed: true }));
   return new CsvSource(path, columns, byteSize);
 }

@@ -8,7 +8,7 @@
 import { openAsBlob, statSync } from 'node:fs';
 import { tableFromIPC, type Schema } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
-import { InputFileError, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { InputFileError, rejectDuplicateNames, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { arrowColumnType, chunkColumnOf } from './arrow-columns.js';
 import { concatParts } from './arrow-source.js';
 
@@ -70,7 +70,8 @@ export async function openParquet(path: string): Promise<TableSource> {
     const schema: Schema = tableFromIPC(file.schema().intoIPCStream()).schema;
     const metadata = file.metadata();
     const columns: SourceColumn[] = [];
-    for (const field of schema.fields) {
+    rejectDuplicateNames(path, schema.fields.map((f) => f.name));
+  for (const field of schema.fields) {
       const type = arrowColumnType(field);
       if (type) columns.push({ name: field.name, type });
     }
