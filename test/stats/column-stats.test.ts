@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { columnStats, columnStatsAsync, getBackend, useBackend } from '../../src/index.js';
 import { backendsUnderTest, mismatches, sameBytes } from '../helpers/backends.js';
 import { decode, statsCases } from '../helpers/fixtures.js';
+import { SeededRandom } from '../../src/demo/random.js';
 
 const FIELDS = ['count', 'nanCount', 'mean', 'std', 'min', 'max'] as const;
 const initial = getBackend().name;
@@ -27,6 +28,22 @@ describe.each(backendsUnderTest)('columnStats on the %s backend', (backend) => {
     const stats = columnStats(c.matrix);
     expect(stats.std[3]).toBeGreaterThan(0.9);
     expect(stats.std[3]).toBeLessThan(1.1);
+  });
+
+  it('keeps the spread of 1e12 + N(0, 0.01) in every column of a wide matrix (the vectorised strips too)', () => {
+    useBackend(backend);
+    const rows = 20_000;
+    const cols = 19; // two 8-wide strips of doubles and a remainder
+    const rng = new SeededRandom(21);
+    const data = Float64Array.from({ length: rows * cols }, () => 1e12 + rng.normal() * 0.01);
+    const stats = columnStats({ data, rows, cols });
+    for (let c = 0; c < cols; c++) {
+      // reference: differences from the first value are exact here (Sterbenz), then a two-pass std
+      const d = Float64Array.from({ length: rows }, (_, r) => data[r * cols + c] - data[c]);
+      const mean = d.reduce((a, b) => a + b, 0) / rows;
+      const std = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / rows);
+      expect(Math.abs(stats.std[c] - std) / std, `column ${c}: ${stats.std[c]} vs ${std}`).toBeLessThan(1e-12);
+    }
   });
 
   it('gives NaN statistics, not an exception, for a column with no value', () => {
