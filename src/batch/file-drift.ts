@@ -16,7 +16,7 @@ import { peakRssBytes } from '../peak-memory.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { resolveSuite } from '../drift/drift-detector.js';
 import type { DriftSuiteOptions, DriftTestName } from '../drift/drift-options.js';
-import { summarise, type DatasetDriftResult, type Evaluated } from '../drift/drift-suite.js';
+import { evaluated, summarise, type DatasetDriftResult, type Evaluated } from '../drift/drift-suite.js';
 import { ReferenceProfile, type PreparedColumn } from '../drift/reference-profile.js';
 import type { CategoricalSample } from '../drift/samples.js';
 import { sturgesEdges } from '../drift/statistics.js';
@@ -30,7 +30,7 @@ import { singleBlock, type SortedBlocks } from './sorted-blocks.js';
 import { SummaryBuilder } from './sorted-summary.js';
 import { autoTestOfSummaries, categoriesOfSide, evaluateSummaries, usableCount, type SideSummary } from './summary-drift.js';
 import { collectTables, type CollectedTable, type CollectPlan } from './table-collector.js';
-import { InputFileError, type TableSource } from './table-source.js';
+import { InputFileError, requireColumns, type TableSource } from './table-source.js';
 import { MAX_DISCRETE_VALUES } from '../drift/statistics.js';
 
 /** Default memory budget of a job: 1 GiB. */
@@ -176,12 +176,11 @@ function sameFile(a: TableSource, b: TableSource): boolean {
  */
 function checkCurrentColumns(current: TableSource, columns: readonly ColumnPlan[]): Set<string> {
   const asLabels = new Set<string>();
-  for (const c of columns) {
-    const found = current.columns.find((x) => x.name === c.name);
-    if (!found) throw new InputFileError(current.path, undefined, c.name, `no such column (columns: ${current.columns.map((x) => x.name).join(', ')})`);
-    if (found.guessed && c.labels) asLabels.add(c.name);
-    else if ((found.type === 'label') !== c.labels) {
-      throw new InputFileError(current.path, undefined, c.name, `holds ${found.type === 'label' ? 'labels' : 'numbers'} but the reference's column holds ${c.labels ? 'labels' : 'numbers'}`);
+  const found = requireColumns(current, columns.map((c) => c.name));
+  for (const [k, c] of columns.entries()) {
+    if (found[k].guessed && c.labels) asLabels.add(c.name);
+    else if ((found[k].type === 'label') !== c.labels) {
+      throw new InputFileError(current.path, undefined, c.name, `holds ${found[k].type === 'label' ? 'labels' : 'numbers'} but the reference's column holds ${c.labels ? 'labels' : 'numbers'}`);
     }
   }
   return asLabels;
@@ -329,18 +328,18 @@ function evaluateColumn(
   distances: { ks: number; wasserstein: number } | undefined,
   name: string,
 ): Evaluated {
-  const refTotal = ref.kind === 'numeric' ? ref.summary.total : ref.sample.total;
-  const curTotal = cur.kind === 'numeric' ? cur.summary.total : cur.sample.total;
-  const missingShare = curTotal === 0 ? 0 : (curTotal - usableCount(cur)) / curTotal;
-  const referenceMissingShare = refTotal === 0 ? 0 : (refTotal - usableCount(ref)) / refTotal;
-  if (usableCount(ref) === 0 || usableCount(cur) === 0) {
-    const named = configured.test;
-    const threshold = configured.threshold ?? (named === 'auto' ? NaN : thresholds[named]);
-    return { test: named, statistic: NaN, threshold, status: 'insufficient_data', missingShare, referenceMissingShare };
+  const sizes = {
+    total: cur.kind === 'numeric' ? cur.summary.total : cur.sample.total,
+    usable: usableCount(cur),
+    referenceTotal: ref.kind === 'numeric' ? ref.summary.total : ref.sample.total,
+    referenceUsable: usableCount(ref),
+  };
+  let measured;
+  if (sizes.usable > 0 && sizes.referenceUsable > 0) {
+    const test = configured.test === 'auto' ? autoTestOfSummaries(ref, cur, name) : configured.test;
+    measured = { test, result: evaluateSummaries(ref, cur, test, distances, name) };
   }
-  const test = configured.test === 'auto' ? autoTestOfSummaries(ref, cur, name) : configured.test;
-  const result = evaluateSummaries(ref, cur, test, distances, name);
-  return { test, ...result, threshold: configured.threshold ?? thresholds[test], status: 'ok', missingShare, referenceMissingShare };
+  return evaluated(sizes, configured, thresholds, measured);
 }
 
 /**

@@ -81,7 +81,7 @@ export function filterChunk(chunk: TableChunk, filters: readonly BoundFilter[], 
   let rows = 0;
   for (let i = 0; i < keep.length; i++) rows += keep[i];
   if (rows === chunk.rows) return chunk;
-  const columns: Record<string, ChunkColumn> = {};
+  const columns: Record<string, ChunkColumn> = Object.create(null);
   for (const name of keepColumns) {
     const c = chunk.columns[name];
     if (c.type === 'number') {

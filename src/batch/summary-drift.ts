@@ -4,7 +4,7 @@
  * gathered. Same rules, same statistic functions (drift/statistics.ts), so a job over files
  * gives the numbers DriftDetector gives on the same data.
  */
-import { MIN_NUMERICAL_DISTINCT, SMALL_REFERENCE_ROWS } from '../drift/column-drift.js';
+import { autoTestRule, MIN_NUMERICAL_DISTINCT } from '../drift/column-drift.js';
 import type { DriftTestName } from '../drift/drift-options.js';
 import { alignCategories, type CategoricalSample } from '../drift/samples.js';
 import {
@@ -56,12 +56,9 @@ function testedAsNumbers(ref: SideSummary, cur: SideSummary): boolean {
 
 /** The automatic test (column-drift.ts's autoTest rule). */
 export function autoTestOfSummaries(ref: SideSummary, cur: SideSummary, column: string): DriftTestName {
-  const numbers = testedAsNumbers(ref, cur);
-  if (usableCount(ref) <= SMALL_REFERENCE_ROWS) {
-    if (numbers) return 'ks';
-    return alignCategories(categoriesOfSide(ref, column), categoriesOfSide(cur, column)).categories.length > 2 ? 'chisquare' : 'z';
-  }
-  return numbers ? 'wasserstein' : 'jensenshannon';
+  return autoTestRule(usableCount(ref), testedAsNumbers(ref, cur), () =>
+    alignCategories(categoriesOfSide(ref, column), categoriesOfSide(cur, column)).categories.length,
+  );
 }
 
 /** Shares for psi / jensenshannon: Sturges bins (the summaries' histograms) above 20 distinct reference values. */

@@ -9,7 +9,7 @@ import type { MemoryPool } from './memory-pool.js';
 import { NumericCollector, runFilePath, type NumericColumn } from './numeric-collector.js';
 import { CategoryCounter } from './category-counter.js';
 import { bindRowFilter, filterChunk, type BoundFilter, type RowFilter } from './row-filter.js';
-import { InputFileError, type TableChunk, type TableSource } from './table-source.js';
+import { requireColumns, type TableChunk, type TableSource } from './table-source.js';
 
 /** How one side of the job reads its file. */
 export interface CollectPlan {
@@ -47,13 +47,10 @@ class SideCollector {
     source: TableSource,
     readonly plan: CollectPlan,
   ) {
-    const byName = new Map(source.columns.map((c) => [c.name, c]));
-    for (const name of plan.columns) {
-      if (!byName.has(name)) throw new InputFileError(source.path, undefined, name, `no such column (columns: ${source.columns.map((c) => c.name).join(', ')})`);
-    }
+    const types = requireColumns(source, plan.columns).map((c) => c.type);
     this.filters = plan.filters.map((f) => bindRowFilter(f, source.columns, source.path));
     plan.columns.forEach((name, index) => {
-      if (byName.get(name)!.type === 'label' || plan.categorical.has(name) || plan.asLabels?.has(name)) this.counters.set(name, new CategoryCounter());
+      if (types[index] === 'label' || plan.categorical.has(name) || plan.asLabels?.has(name)) this.counters.set(name, new CategoryCounter());
       else this.numeric.set(name, new NumericCollector(plan.pool, plan.backend, runFilePath(plan.runDir, plan.side, index)));
     });
   }

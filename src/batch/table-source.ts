@@ -79,3 +79,12 @@ export function rejectDuplicateNames(path: string, names: readonly string[]): vo
     seen.add(name);
   }
 }
+
+/** The named columns of a source, in order; an InputFileError for a name the file does not have. */
+export function requireColumns(source: TableSource, wanted: readonly string[]): SourceColumn[] {
+  return wanted.map((name) => {
+    const column = source.columns.find((c) => c.name === name);
+    if (!column) throw new InputFileError(source.path, undefined, name, `no such column (columns: ${source.columns.map((c) => c.name).join(', ')})`);
+    return column;
+  });
+}

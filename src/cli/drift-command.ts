@@ -8,6 +8,7 @@ import { openTable } from '../batch/readers/open-table.js';
 import type { Correction } from '../drift/drift-options.js';
 import { ReferenceProfile } from '../drift/reference-profile.js';
 import { writeFileAtomic } from '../persist/atomic-write.js';
+import { hasSnapshotMagic } from '../persist/snapshot-format.js';
 import { UsageError, parseBytes, parseList, parseTests } from './options.js';
 import { ProgressBar } from './progress-bar.js';
 import { reportHtml } from './report-html.js';
@@ -15,13 +16,13 @@ import { reportText } from './report-text.js';
 
 const FORMATS = ['text', 'json', 'html'] as const;
 
-/** True when the file starts with the snapshot magic of a saved profile. */
+/** True when the file starts like a saved profile (the snapshot magic). */
 export function isProfileFile(path: string): boolean {
   let fd = -1;
   try {
     fd = openSync(path, 'r');
     const head = Buffer.alloc(4);
-    return readSync(fd, head, 0, 4, 0) === 4 && head.toString('latin1') === 'MLWS';
+    return readSync(fd, head, 0, 4, 0) === 4 && hasSnapshotMagic(head);
   } catch {
     return false;
   } finally {

@@ -6,10 +6,7 @@
  */
 import type { FileDriftReport } from '../batch/file-drift.js';
 import { distributionSvg } from './svg-chart.js';
-
-function escapeHtml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
+import { escapeMarkup } from './escape-markup.js';
 
 /** A number as a report shows it: 4 significant digits, exponent form when tiny. */
 export function formatNumber(x: number | null | undefined): string {
@@ -40,14 +37,14 @@ export function reportHtml(report: FileDriftReport): string {
   const rows = names
     .map((name) => {
       const c = drift.columns[name];
-      return `<tr class="${c.driftDetected ? 'd' : ''}"><td><a href="#c-${encodeURIComponent(name)}">${escapeHtml(name)}</a></td><td>${c.kind}</td><td>${c.test}</td><td class="n">${formatNumber(c.statistic)}</td><td class="n">${c.pValue === undefined ? '' : formatNumber(c.pValue)}</td><td class="n">${formatNumber(c.threshold)}</td><td class="${c.driftDetected ? 'yes' : 'no'}">${c.status === 'ok' ? (c.driftDetected ? 'drift' : 'no drift') : 'insufficient data'}</td><td class="n">${(c.missingShare * 100).toFixed(1)}%</td></tr>`;
+      return `<tr class="${c.driftDetected ? 'd' : ''}"><td><a href="#c-${encodeURIComponent(name)}">${escapeMarkup(name)}</a></td><td>${c.kind}</td><td>${c.test}</td><td class="n">${formatNumber(c.statistic)}</td><td class="n">${c.pValue === undefined ? '' : formatNumber(c.pValue)}</td><td class="n">${formatNumber(c.threshold)}</td><td class="${c.driftDetected ? 'yes' : 'no'}">${c.status === 'ok' ? (c.driftDetected ? 'drift' : 'no drift') : 'insufficient data'}</td><td class="n">${(c.missingShare * 100).toFixed(1)}%</td></tr>`;
     })
     .join('\n');
   const charts = names
     .map((name) => {
       const c = drift.columns[name];
       const svg = distributionSvg(report.distributions[name], `${name}: reference and current distributions`);
-      return `<div class="col" id="c-${encodeURIComponent(name)}"><h3>${escapeHtml(name)} ${c.driftDetected ? '<span class="yes">· drift</span>' : ''}</h3><p>${c.kind}, ${c.test} = ${formatNumber(c.statistic)}${c.pValue === undefined ? '' : `, p = ${formatNumber(c.pValue)}`}, threshold ${formatNumber(c.threshold)}</p>${svg || '<p>no values to plot</p>'}</div>`;
+      return `<div class="col" id="c-${encodeURIComponent(name)}"><h3>${escapeMarkup(name)} ${c.driftDetected ? '<span class="yes">· drift</span>' : ''}</h3><p>${c.kind}, ${c.test} = ${formatNumber(c.statistic)}${c.pValue === undefined ? '' : `, p = ${formatNumber(c.pValue)}`}, threshold ${formatNumber(c.threshold)}</p>${svg || '<p>no values to plot</p>'}</div>`;
     })
     .join('\n');
   const verdict = drift.datasetDrift ? '<span class="verdict drift">Dataset drift detected</span>' : '<span class="verdict stable">No dataset drift</span>';
@@ -56,7 +53,7 @@ export function reportHtml(report: FileDriftReport): string {
 <title>mlwatch drift report</title><style>${STYLE}</style></head>
 <body>
 <h1>Data drift report</h1>
-<p class="meta">Reference: ${escapeHtml(report.reference.path)} (${report.reference.rowsUsed.toLocaleString('en-US')} rows) · Current: ${escapeHtml(report.current.path)} (${report.current.rowsUsed.toLocaleString('en-US')} rows) · ${new Date(drift.timestamp).toISOString()} · backend ${report.backend} · ${report.seconds.toFixed(2)} s</p>
+<p class="meta">Reference: ${escapeMarkup(report.reference.path)} (${report.reference.rowsUsed.toLocaleString('en-US')} rows) · Current: ${escapeMarkup(report.current.path)} (${report.current.rowsUsed.toLocaleString('en-US')} rows) · ${new Date(drift.timestamp).toISOString()} · backend ${report.backend} · ${report.seconds.toFixed(2)} s</p>
 <p>${verdict} ${drift.driftedColumns.length} of ${tested} tested columns drifted (${(drift.driftShare * 100).toFixed(1)}%).</p>
 <h2>Summary</h2>
 <table><thead><tr><th>Column</th><th>Type</th><th>Test</th><th>Statistic</th><th>p-value</th><th>Threshold</th><th>Drift</th><th>Missing</th></tr></thead>

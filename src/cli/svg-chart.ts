@@ -4,6 +4,7 @@
  * report opens anywhere without a network.
  */
 import type { Distribution } from '../batch/distribution.js';
+import { escapeMarkup } from './escape-markup.js';
 
 const W = 560;
 const H = 230;
@@ -13,10 +14,6 @@ const TOP = 10;
 const BOTTOM = 62;
 const REFERENCE_COLOR = '#3b73b9';
 const CURRENT_COLOR = '#e8743b';
-
-function escapeXml(s: string): string {
-  return s.replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]!);
-}
 
 /** A short label for an axis: up to 4 significant digits, exponent form for very large/small numbers. */
 export function formatTick(x: number): string {
@@ -62,7 +59,7 @@ export function distributionSvg(d: Distribution, title: string): string {
     const labels = Math.min(n, 6);
     for (let k = 0; k <= labels; k++) {
       const i = Math.round((k * n) / labels);
-      body += `<text x="${(LEFT + i * step).toFixed(1)}" y="${TOP + plotH + 14}" text-anchor="middle">${escapeXml(formatTick(d.edges[i]))}</text>`;
+      body += `<text x="${(LEFT + i * step).toFixed(1)}" y="${TOP + plotH + 14}" text-anchor="middle">${escapeMarkup(formatTick(d.edges[i]))}</text>`;
     }
   } else {
     const group = plotW / n;
@@ -76,9 +73,9 @@ export function distributionSvg(d: Distribution, title: string): string {
       const chars = Array.from(d.categories[i]); // code points: never half of a surrogate pair
       const label = chars.length > 14 ? `${chars.slice(0, 13).join('')}…` : d.categories[i];
       const cx = LEFT + (i + 0.5) * group;
-      body += `<text transform="translate(${cx.toFixed(1)},${TOP + plotH + 8}) rotate(-40)" text-anchor="end">${escapeXml(label)}</text>`;
+      body += `<text transform="translate(${cx.toFixed(1)},${TOP + plotH + 8}) rotate(-40)" text-anchor="end">${escapeMarkup(label)}</text>`;
     }
   }
   body += `<line x1="${LEFT}" x2="${W - RIGHT}" y1="${TOP + plotH}" y2="${TOP + plotH}" stroke="#888"/>`;
-  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeXml(title)}">${body}${LEGEND}</svg>`;
+  return `<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 ${W} ${H}" width="${W}" height="${H}" role="img" aria-label="${escapeMarkup(title)}">${body}${LEGEND}</svg>`;
 }

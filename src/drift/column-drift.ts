@@ -65,11 +65,20 @@ export function testedAsNumbers(profile: ReferenceProfile, column: ColumnProfile
  */
 export function autoTest(profile: ReferenceProfile, column: ColumnProfile, current: CurrentSample): DriftTestName {
   const referenceCount = column.kind === 'numerical' ? column.count : column.sample.n;
-  const numbers = testedAsNumbers(profile, column, current);
+  return autoTestRule(referenceCount, testedAsNumbers(profile, column, current), () =>
+    alignCategories(referenceCategories(profile, column), currentCategories(current)).categories.length,
+  );
+}
+
+/**
+ * The automatic choice from its inputs (for samples in memory and for summaries of files alike):
+ * the reference's usable values, whether the column is tested as numbers, and (asked only for
+ * small references of categories) the number of categories of both samples together.
+ */
+export function autoTestRule(referenceCount: number, numbers: boolean, categories: () => number): DriftTestName {
   if (referenceCount <= SMALL_REFERENCE_ROWS) {
     if (numbers) return 'ks';
-    const categories = alignCategories(referenceCategories(profile, column), currentCategories(current)).categories.length;
-    return categories > 2 ? 'chisquare' : 'z';
+    return categories() > 2 ? 'chisquare' : 'z';
   }
   return numbers ? 'wasserstein' : 'jensenshannon';
 }

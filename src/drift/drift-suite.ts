@@ -178,20 +178,45 @@ export interface Evaluated {
   referenceMissingShare: number;
 }
 
-function evaluate(profile: ReferenceProfile, index: number, { sample, test }: PreparedColumn, distances: PairDistances | undefined, config: SuiteConfig): Evaluated {
-  const column = profile.columns[index];
-  const total = sample.sample.total;
-  const refTotal = column.kind === 'numerical' ? column.total : column.sample.total;
-  const missingShare = total === 0 ? 0 : (total - currentCount(sample)) / total;
-  const referenceMissingShare = refTotal === 0 ? 0 : (refTotal - referenceCount(column)) / refTotal;
-  const configured = config.columns[index];
-  if (test === undefined) {
+/** Values a column had on each side, missing ones included (total) and usable by the tests. */
+export interface ColumnSizes {
+  total: number;
+  usable: number;
+  referenceTotal: number;
+  referenceUsable: number;
+}
+
+/**
+ * A column's result before the summary: 'insufficient_data' when `measured` is undefined (a side
+ * without values), else the test that ran and its result, with the configured threshold.
+ */
+export function evaluated(
+  sizes: ColumnSizes,
+  configured: { test: DriftTestName | 'auto'; threshold?: number },
+  thresholds: Record<DriftTestName, number>,
+  measured: { test: DriftTestName; result: { statistic: number; pValue?: number } } | undefined,
+): Evaluated {
+  const missingShare = sizes.total === 0 ? 0 : (sizes.total - sizes.usable) / sizes.total;
+  const referenceMissingShare = sizes.referenceTotal === 0 ? 0 : (sizes.referenceTotal - sizes.referenceUsable) / sizes.referenceTotal;
+  if (!measured) {
     const named = configured.test;
-    const threshold = configured.threshold ?? (named === 'auto' ? NaN : config.thresholds[named]);
+    const threshold = configured.threshold ?? (named === 'auto' ? NaN : thresholds[named]);
     return { test: named, statistic: NaN, threshold, status: 'insufficient_data', missingShare, referenceMissingShare };
   }
-  const result = evaluateColumn(profile, column, sample, test, distances);
-  return { test, ...result, threshold: configured.threshold ?? config.thresholds[test], status: 'ok', missingShare, referenceMissingShare };
+  const { test, result } = measured;
+  return { test, ...result, threshold: configured.threshold ?? thresholds[test], status: 'ok', missingShare, referenceMissingShare };
+}
+
+function evaluate(profile: ReferenceProfile, index: number, { sample, test }: PreparedColumn, distances: PairDistances | undefined, config: SuiteConfig): Evaluated {
+  const column = profile.columns[index];
+  const sizes = {
+    total: sample.sample.total,
+    usable: currentCount(sample),
+    referenceTotal: column.kind === 'numerical' ? column.total : column.sample.total,
+    referenceUsable: referenceCount(column),
+  };
+  const measured = test === undefined ? undefined : { test, result: evaluateColumn(profile, column, sample, test, distances) };
+  return evaluated(sizes, config.columns[index], config.thresholds, measured);
 }
 
 const nullIfNaN = (x: number | undefined) => (x === undefined ? undefined : Number.isNaN(x) ? null : x);

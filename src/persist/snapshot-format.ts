@@ -44,6 +44,11 @@ export function encodeSnapshot(kind: SnapshotKind, header: Record<string, unknow
   return out;
 }
 
+/** True when bytes begin like a snapshot (its magic), whatever its kind; for telling a saved profile from a data file. */
+export function hasSnapshotMagic(head: Uint8Array): boolean {
+  return head.length >= 4 && new DataView(head.buffer, head.byteOffset, 4).getUint32(0, true) === MAGIC;
+}
+
 export function decodeSnapshot(bytes: unknown, kind: SnapshotKind, what: string): { header: Record<string, unknown>; sections: Uint8Array[] } {
   if (!(bytes instanceof Uint8Array)) throw typeError('a Uint8Array snapshot', 'bytes', bytes);
   if (bytes.length < PREFIX) throw rangeError(`a ${what} snapshot`, 'bytes', `${bytes.length} bytes`);

@@ -3,11 +3,12 @@
  * dates as epoch milliseconds, booleans as 0/1, strings and dictionaries as codes with a
  * dictionary. Shared by the Arrow IPC and Parquet readers (the Parquet reader decodes to Arrow).
  */
-import { DataType, Precision, TimeUnit, type Data, type Field } from 'apache-arrow';
-import type { ChunkColumn, SourceColumnType } from '../table-source.js';
+import { DataType, Precision, TimeUnit, type Data, type Field, type RecordBatch } from 'apache-arrow';
+import { rejectDuplicateNames, type ChunkColumn, type SourceColumn, type SourceColumnType } from '../table-source.js';
+import { LabelDictionary } from '../label-dictionary.js';
 
 /** Whether a field can be read, and as what; undefined for types the drift suite cannot compare. */
-export function arrowColumnType(field: Field): SourceColumnType | undefined {
+function arrowColumnType(field: Field): SourceColumnType | undefined {
   const t = field.type;
   if (DataType.isInt(t) || (DataType.isFloat(t) && t.precision !== Precision.HALF) || DataType.isTimestamp(t) || DataType.isDate(t) || DataType.isBool(t)) return 'number';
   if (DataType.isUtf8(t) || DataType.isLargeUtf8(t)) return 'label';
@@ -76,21 +77,14 @@ function labelsOf(data: Data): ChunkColumn {
   }
   // Plain strings: a label of up to 6 bytes is coded by a number built from its bytes, so it is
   // decoded once per chunk rather than once per row (categories are mostly short); longer
-  // labels are decoded and coded through a string map.
+  // labels are decoded and coded through the dictionary's map.
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
   const starts = offsets instanceof BigInt64Array ? new Int32Array(offsets.buffer, offsets.byteOffset, offsets.length * 2) : offsets;
   const stride = offsets instanceof BigInt64Array ? 2 : 1;
   const bytes = data.values as Uint8Array;
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const dictionary = new LabelDictionary();
   const short = new Map<number, number>();
-  const long = new Map<string, number>();
-  const dictionary: string[] = [];
-  const codeOf = (label: string, map: Map<number, number> | Map<string, number>, key: number | string): number => {
-    const code = dictionary.length;
-    dictionary.push(label);
-    (map as Map<number | string, number>).set(key, code);
-    return code;
-  };
   for (let i = 0; i < n; i++) {
     const at = data.offset + i;
     if (valid && !isSet(valid, at)) {
@@ -102,16 +96,59 @@ function labelsOf(data: Data): ChunkColumn {
     if (e - s <= 6) {
       let key = e - s;
       for (let j = s; j < e; j++) key = key * 256 + bytes[j];
-      codes[i] = short.get(key) ?? codeOf(text.toString('utf8', s, e), short, key);
-    } else {
-      const label = text.toString('utf8', s, e);
-      codes[i] = long.get(label) ?? codeOf(label, long, label);
-    }
+      let code = short.get(key);
+      if (code === undefined) short.set(key, (code = dictionary.code(text.toString('utf8', s, e))));
+      codes[i] = code;
+    } else codes[i] = dictionary.code(text.toString('utf8', s, e));
   }
-  return { type: 'label', codes, dictionary };
+  return { type: 'label', codes, dictionary: dictionary.labels };
 }
 
 /** One Arrow column chunk as a chunk column of the given type. */
-export function chunkColumnOf(data: Data, type: SourceColumnType): ChunkColumn {
+function chunkColumnOf(data: Data, type: SourceColumnType): ChunkColumn {
   return type === 'number' ? { type: 'number', values: numbersOf(data) } : labelsOf(data);
+}
+
+/** Several chunk columns of one type as one. */
+function concatParts(parts: ChunkColumn[]): ChunkColumn {
+  if (parts[0].type === 'number') {
+    const values = new Float64Array(parts.reduce((n, p) => n + (p as { values: Float64Array }).values.length, 0));
+    let at = 0;
+    for (const p of parts as { values: Float64Array }[]) {
+      values.set(p.values, at);
+      at += p.values.length;
+    }
+    return { type: 'number', values };
+  }
+  const dictionary = new LabelDictionary();
+  const codes = new Int32Array(parts.reduce((n, p) => n + (p as { codes: Int32Array }).codes.length, 0));
+  let at = 0;
+  for (const p of parts as { codes: Int32Array; dictionary: readonly string[] }[]) {
+    const remap = p.dictionary.map((label) => dictionary.code(label));
+    for (let i = 0; i < p.codes.length; i++) codes[at + i] = p.codes[i] < 0 ? -1 : remap[p.codes[i]];
+    at += p.codes.length;
+  }
+  return { type: 'label', codes, dictionary: dictionary.labels };
+}
+
+/** The named columns of a record batch as chunk columns (a column split into several Data by its writer is joined). */
+export function chunkColumnsOf(batch: RecordBatch, columns: readonly SourceColumn[]): Record<string, ChunkColumn> {
+  const out: Record<string, ChunkColumn> = Object.create(null);
+  for (const column of columns) {
+    const index = batch.schema.fields.findIndex((f) => f.name === column.name);
+    const parts = batch.getChildAt(index)!.data.map((d) => chunkColumnOf(d, column.type));
+    out[column.name] = parts.length === 1 ? parts[0] : concatParts(parts);
+  }
+  return out;
+}
+
+/** The columns of an Arrow schema that can be read, with their types (others are left out); duplicate names rejected. */
+export function sourceColumnsOf(fields: readonly Field[], path: string): SourceColumn[] {
+  rejectDuplicateNames(path, fields.map((f) => f.name));
+  const columns: SourceColumn[] = [];
+  for (const field of fields) {
+    const type = arrowColumnType(field);
+    if (type) columns.push({ name: field.name, type });
+  }
+  return columns;
 }

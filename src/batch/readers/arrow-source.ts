@@ -7,8 +7,8 @@
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { RecordBatchReader } from 'apache-arrow';
-import { InputFileError, rejectDuplicateNames, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
-import { arrowColumnType, chunkColumnOf } from './arrow-columns.js';
+import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { chunkColumnsOf, sourceColumnsOf } from './arrow-columns.js';
 
 /** A file stream that counts the bytes passing through, for progress. */
 function countingStream(path: string): { stream: NodeJS.ReadableStream; bytes: () => number; close: () => void } {
@@ -49,17 +49,10 @@ class ArrowSource implements TableSource {
   async *chunks(wanted: readonly string[]): AsyncIterable<TableChunk> {
     const { reader, input } = await openReader(this.path);
     try {
-      const picks = wanted.map((name) => ({ name, index: reader.schema.fields.findIndex((f) => f.name === name), type: this.columns.find((c) => c.name === name)?.type }));
-      for (const p of picks) if (p.index < 0 || !p.type) throw new InputFileError(this.path, undefined, p.name, 'no such column');
+      const picks = requireColumns(this, wanted);
       let firstRow = 0;
       for await (const batch of reader) {
-        const columns: Record<string, ChunkColumn> = {};
-        for (const p of picks) {
-          const vector = batch.getChildAt(p.index)!;
-          // a batch column is one Data; concatenate if a writer split it
-          const parts = vector.data.map((d) => chunkColumnOf(d, p.type!));
-          columns[p.name] = parts.length === 1 ? parts[0] : concatParts(parts);
-        }
+        const columns = chunkColumnsOf(batch, picks);
         yield { firstRow, rows: batch.numRows, columns, bytesRead: input.bytes() };
         firstRow += batch.numRows;
       }
@@ -72,47 +65,11 @@ class ArrowSource implements TableSource {
   }
 }
 
-/** Several chunk columns of one type as one. */
-export function concatParts(parts: ChunkColumn[]): ChunkColumn {
-  if (parts[0].type === 'number') {
-    const values = new Float64Array(parts.reduce((n, p) => n + (p as { values: Float64Array }).values.length, 0));
-    let at = 0;
-    for (const p of parts as { values: Float64Array }[]) {
-      values.set(p.values, at);
-      at += p.values.length;
-    }
-    return { type: 'number', values };
-  }
-  const dictionary: string[] = [];
-  const index = new Map<string, number>();
-  const codes = new Int32Array(parts.reduce((n, p) => n + (p as { codes: Int32Array }).codes.length, 0));
-  let at = 0;
-  for (const p of parts as { codes: Int32Array; dictionary: readonly string[] }[]) {
-    const remap = p.dictionary.map((s) => {
-      let code = index.get(s);
-      if (code === undefined) {
-        code = dictionary.length;
-        dictionary.push(s);
-        index.set(s, code);
-      }
-      return code;
-    });
-    for (let i = 0; i < p.codes.length; i++) codes[at + i] = p.codes[i] < 0 ? -1 : remap[p.codes[i]];
-    at += p.codes.length;
-  }
-  return { type: 'label', codes, dictionary };
-}
-
 /** Opens an Arrow IPC file (or stream) and reads its schema. */
 export async function openArrow(path: string): Promise<TableSource> {
   const byteSize = statSync(path).size;
   const { reader, input } = await openReader(path);
   input.close();
-  const columns: SourceColumn[] = [];
-  rejectDuplicateNames(path, reader.schema.fields.map((f) => f.name));
-  for (const field of reader.schema.fields) {
-    const type = arrowColumnType(field);
-    if (type) columns.push({ name: field.name, type });
-  }
+  const columns = sourceColumnsOf(reader.schema.fields, path);
   return new ArrowSource(path, columns, byteSize);
 }

@@ -7,7 +7,8 @@
  */
 import { createReadStream, statSync } from 'node:fs';
 import { parse, type Parser } from 'csv-parse';
-import { InputFileError, rejectDuplicateNames, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { LabelDictionary } from '../label-dictionary.js';
+import { InputFileError, rejectDuplicateNames, requireColumns, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 
 /** Data rows looked at to decide each column's type. */
 const SNIFF_ROWS = 1000;
@@ -46,30 +47,29 @@ class CsvSource implements TableSource {
   ) {}
 
   async *chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set()): AsyncIterable<TableChunk> {
-    const picks = wanted.map((name) => {
-      const index = this.columns.findIndex((c) => c.name === name);
-      if (index < 0) throw new InputFileError(this.path, undefined, name, 'no such column in the header');
-      const column = this.columns[index];
-      return { name, index, type: column.guessed && asLabels.has(name) ? ('label' as const) : column.type };
-    });
+    const picks = requireColumns(this, wanted).map((column) => ({
+      name: column.name,
+      index: this.columns.indexOf(column),
+      type: column.guessed && asLabels.has(column.name) ? ('label' as const) : column.type,
+    }));
     const { parser, close } = parserFor(this.path);
     let firstRow = 0;
     let rows = 0;
     let numbers = picks.map(() => new Float64Array(CHUNK_ROWS));
-    let labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: [] as string[], index: new Map<string, number>() }));
+    let labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: new LabelDictionary() }));
     const emit = (): TableChunk => {
-      const columns: Record<string, ChunkColumn> = {};
+      const columns: Record<string, ChunkColumn> = Object.create(null);
       picks.forEach((p, k) => {
         columns[p.name] =
           p.type === 'number'
             ? { type: 'number', values: numbers[k].subarray(0, rows) }
-            : { type: 'label', codes: labels[k].codes.subarray(0, rows), dictionary: labels[k].dictionary };
+            : { type: 'label', codes: labels[k].codes.subarray(0, rows), dictionary: labels[k].dictionary.labels };
       });
       const chunk = { firstRow, rows, columns, bytesRead: parser.info.bytes };
       firstRow += rows;
       rows = 0;
       numbers = picks.map(() => new Float64Array(CHUNK_ROWS));
-      labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: [], index: new Map() }));
+      labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: new LabelDictionary() }));
       return chunk;
     };
     try {
@@ -88,17 +88,7 @@ class CsvSource implements TableSource {
             }
             numbers[k][rows] = v;
           } else {
-            const l = labels[k];
-            if (MISSING.has(field)) l.codes[rows] = -1;
-            else {
-              let code = l.index.get(field);
-              if (code === undefined) {
-                code = l.dictionary.length;
-                l.dictionary.push(field);
-                l.index.set(field, code);
-              }
-              l.codes[rows] = code;
-            }
+            labels[k].codes[rows] = MISSING.has(field) ? -1 : labels[k].dictionary.code(field);
           }
         }
         if (++rows === CHUNK_ROWS) yield emit();

@@ -8,9 +8,8 @@
 import { openAsBlob, statSync } from 'node:fs';
 import { tableFromIPC, type Schema } from 'apache-arrow';
 import { ParquetFile } from 'parquet-wasm';
-import { InputFileError, rejectDuplicateNames, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
-import { arrowColumnType, chunkColumnOf } from './arrow-columns.js';
-import { concatParts } from './arrow-source.js';
+import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { chunkColumnsOf, sourceColumnsOf } from './arrow-columns.js';
 
 /** Rows per decoded batch inside a row group (row groups are usually larger; one batch is one chunk). */
 const BATCH_ROWS = 1 << 20;
@@ -27,7 +26,7 @@ class ParquetSource implements TableSource {
   ) {}
 
   async *chunks(wanted: readonly string[]): AsyncIterable<TableChunk> {
-    for (const name of wanted) if (!this.columns.some((c) => c.name === name)) throw new InputFileError(this.path, undefined, name, 'no such column');
+    const picks = requireColumns(this, wanted);
     const file = await ParquetFile.fromFile(await openAsBlob(this.path));
     let firstRow = 0;
     try {
@@ -40,13 +39,7 @@ class ParquetSource implements TableSource {
           throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} cannot be decoded: ${(error as Error).message ?? error}`);
         }
         for (const batch of table.batches) {
-          const columns: Record<string, ChunkColumn> = {};
-          for (const name of wanted) {
-            const index = batch.schema.fields.findIndex((f) => f.name === name);
-            const type = this.columns.find((c) => c.name === name)!.type;
-            const parts = batch.getChildAt(index)!.data.map((d) => chunkColumnOf(d, type));
-            columns[name] = parts.length === 1 ? parts[0] : concatParts(parts);
-          }
+          const columns = chunkColumnsOf(batch, picks);
           firstRow += batch.numRows;
           yield { firstRow: firstRow - batch.numRows, rows: batch.numRows, columns, bytesRead: Math.round((this.byteSize * (group + 1)) / this.rowGroups) };
         }
@@ -69,12 +62,7 @@ export async function openParquet(path: string): Promise<TableSource> {
   try {
     const schema: Schema = tableFromIPC(file.schema().intoIPCStream()).schema;
     const metadata = file.metadata();
-    const columns: SourceColumn[] = [];
-    rejectDuplicateNames(path, schema.fields.map((f) => f.name));
-  for (const field of schema.fields) {
-      const type = arrowColumnType(field);
-      if (type) columns.push({ name: field.name, type });
-    }
+    const columns = sourceColumnsOf(schema.fields, path);
     return new ParquetSource(path, columns, byteSize, metadata.fileMetadata().numRows(), metadata.numRowGroups());
   } finally {
     file.free();
