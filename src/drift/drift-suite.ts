@@ -263,34 +263,40 @@ function distanceOf(d: EcdfDistances, j: number): PairDistances {
 
 const FRESH: ScratchLease = { take: (n) => new Float64Array(n), release: () => {} };
 
-/** Runs the suite synchronously on the active backend; sorted columns go to the lease's buffer. */
-export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): DatasetDriftResult {
+/** The plan of a run, with the columns that need no kernel (labels, empty) already evaluated. */
+function startRun(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig) {
   const { jobs, ready } = plan(profile, current);
   const evaluated: Evaluated[] = new Array(profile.columns.length);
   for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, prepare(profile, index, sample, config), undefined, config);
+  return { jobs, evaluated };
+}
+
+/** Evaluates a sorted job's columns with the distances its kernel call measured. */
+function finishJob(profile: ReferenceProfile, prepared: ReturnType<typeof afterSort>, d: EcdfDistances | undefined, config: SuiteConfig, evaluated: Evaluated[]): void {
+  const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));
+  for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, byIndex.get(index), config);
+}
+
+/** Runs the suite synchronously on the active backend; sorted columns go to the lease's buffer. */
+export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): DatasetDriftResult {
+  const { jobs, evaluated } = startRun(profile, current, config);
   for (const job of jobs) {
     const out = scratch.take(job.rows * job.count);
     const prepared = afterSort(profile, job, backend.sortColumns(job.data, job.rows, job.cols, job.first, job.count, out), config);
     const { aStart, aCount, bStart, bCount } = prepared.request;
-    const d = prepared.pairs.length > 0 ? backend.ecdfDistances(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined;
-    const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));
-    for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, byIndex.get(index), config);
+    finishJob(profile, prepared, prepared.pairs.length > 0 ? backend.ecdfDistances(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined, config, evaluated);
   }
   return summarise(profile, evaluated, config, timestamp);
 }
 
 /** runSuite with the kernels' asynchronous forms, yielding to the event loop between steps. */
 export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
-  const { jobs, ready } = plan(profile, current);
-  const evaluated: Evaluated[] = new Array(profile.columns.length);
-  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, prepare(profile, index, sample, config), undefined, config);
+  const { jobs, evaluated } = startRun(profile, current, config);
   for (const job of jobs) {
     const out = scratch.take(job.rows * job.count);
     const prepared = afterSort(profile, job, await backend.sortColumnsAsync(job.data, job.rows, job.cols, job.first, job.count, out), config);
     const { aStart, aCount, bStart, bCount } = prepared.request;
-    const d = prepared.pairs.length > 0 ? await backend.ecdfDistancesAsync(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined;
-    const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));
-    for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, byIndex.get(index), config);
+    finishJob(profile, prepared, prepared.pairs.length > 0 ? await backend.ecdfDistancesAsync(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined, config, evaluated);
   }
   return summarise(profile, evaluated, config, timestamp);
 }

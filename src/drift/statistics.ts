@@ -13,7 +13,7 @@
 import { columnStats } from '../stats/column-stats.js';
 import { chiSquareSf, normalTwoSidedP } from './gamma.js';
 import { ksPValue } from './ks-p-value.js';
-import { alignCategories, runLengths, type CategoricalSample } from './samples.js';
+import { alignCategories, categoriesOfNumbers, type CategoricalSample } from './samples.js';
 
 /** A test's statistic, and its p-value for the hypothesis tests. */
 export interface TestResult {
@@ -103,12 +103,7 @@ export function numericShares(reference: Float64Array, referenceDistinct: number
       cur: histogramOfSorted(current, edges).map((c) => c / current.length),
     };
   }
-  const r = runLengths(reference);
-  const c = runLengths(current);
-  return categoricalShares(
-    { categories: r.values, counts: r.counts, n: reference.length, total: reference.length },
-    { categories: c.values, counts: c.counts, n: current.length, total: current.length },
-  );
+  return categoricalShares(categoriesOfNumbers({ sorted: reference, total: reference.length }), categoriesOfNumbers({ sorted: current, total: current.length }));
 }
 
 /** Shares of a categorical pair over the union of categories. */

@@ -140,7 +140,16 @@ export class ModelMonitor extends EventEmitter {
    * in counters.rejected and throws a RangeError; nothing is stored.
    */
   recordLatency(latencyMs: number): void {
+    this.checkLatency(latencyMs);
+    this.storeLatency(latencyMs);
+  }
+
+  private checkLatency(latencyMs: number): void {
     if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs < Infinity)) this.reject('a finite number >= 0', 'latencyMs', latencyMs);
+  }
+
+  /** Stores a checked latency: ring buffers, outcome window, sketch, counters, the latency alert. */
+  private storeLatency(latencyMs: number): void {
     this.latency.push(latencyMs);
     this.timestamps.push(this.now());
     this.outcomes.record(false);
@@ -155,11 +164,11 @@ export class ModelMonitor extends EventEmitter {
    */
   recordPerformance(accuracy: number, latencyMs: number): void {
     if (typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1)) this.reject('a number in [0, 1]', 'accuracy', accuracy);
-    if (typeof latencyMs !== 'number' || !(latencyMs >= 0 && latencyMs < Infinity)) this.reject('a finite number >= 0', 'latencyMs', latencyMs);
+    this.checkLatency(latencyMs);
     this.accuracy.push(accuracy);
     this.counters.accuracyRecords++;
     this.setAccuracyAlert(accuracy < this.accuracyThreshold);
-    this.recordLatency(latencyMs);
+    this.storeLatency(latencyMs);
   }
 
   /**
