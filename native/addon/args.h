@@ -7,6 +7,7 @@
 
 #include <cmath>
 #include <cstddef>
+#include <limits>
 #include <string>
 
 namespace mlwatch_addon {
@@ -70,6 +71,39 @@ inline size_t count_arg(const Napi::CallbackInfo& info, size_t index, const char
 // A non-negative integer (an index, or a count that may be zero).
 inline size_t index_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   return integer_arg(info, index, name, 0, "a non-negative integer");
+}
+
+// A row-major float32 or float64 matrix (arguments data, rows, cols at 0, 1, 2), its length
+// checked against rows * cols without overflow.
+struct MatrixArgs {
+  Napi::TypedArray data;
+  size_t rows;
+  size_t cols;
+  bool is_f32;
+  const void* pointer;
+};
+
+inline MatrixArgs matrix_args(const Napi::CallbackInfo& info) {
+  MatrixArgs m{float_array_arg(info, 0, "data"), count_arg(info, 1, "rows"), count_arg(info, 2, "cols"), false, nullptr};
+  const size_t length = m.data.ElementLength();
+  if (m.rows > std::numeric_limits<size_t>::max() / m.cols || m.rows * m.cols != length) {
+    throw Napi::RangeError::New(info.Env(), "Expected data.length == rows * cols (" + std::to_string(m.rows) + " * " +
+                                                std::to_string(m.cols) + ") but received data.length " +
+                                                std::to_string(length));
+  }
+  m.is_f32 = m.data.TypedArrayType() == napi_float32_array;
+  m.pointer = m.is_f32 ? static_cast<const void*>(m.data.As<Napi::Float32Array>().Data())
+                       : static_cast<const void*>(m.data.As<Napi::Float64Array>().Data());
+  return m;
+}
+
+// Calls f with the matrix's values as const float* or const double*.
+template <class F>
+void with_values(const MatrixArgs& m, F f) {
+  if (m.is_f32)
+    f(static_cast<const float*>(m.pointer));
+  else
+    f(static_cast<const double*>(m.pointer));
 }
 
 }  // namespace mlwatch_addon

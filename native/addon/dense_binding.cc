@@ -9,6 +9,7 @@
 
 #include "addon/args.h"
 #include "addon/bindings.h"
+#include "addon/promise_worker.h"
 #include "kernels/dense.h"
 
 namespace mlwatch_addon {
@@ -54,28 +55,19 @@ DenseArgs dense_args(const Napi::CallbackInfo& info) {
 }
 
 // Runs one dense layer on a libuv worker thread; holds references to every array it touches.
-class DenseWorker : public Napi::AsyncWorker {
+class DenseWorker : public PromiseWorker {
  public:
   DenseWorker(Napi::Env env, DenseArgs a)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), rows_(a.rows), n_in_(a.n_in),
+      : PromiseWorker(env), rows_(a.rows), n_in_(a.n_in),
         n_out_(a.n_out), act_(a.act), x_(a.x.Data()), w_(a.w.Data()), b_(a.b.Data()), out_(a.out.Data()) {
     for (const Napi::Float32Array& arr : {a.x, a.w, a.b, a.out}) refs_.push_back(Napi::Persistent(arr.As<Napi::Object>()));
   }
-  Napi::Promise promise() { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    try {
-      mlwatch::dense_forward(x_, rows_, n_in_, w_, b_, n_out_, act_, out_);
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnOK() override { deferred_.Resolve(Env().Undefined()); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void Run() override { mlwatch::dense_forward(x_, rows_, n_in_, w_, b_, n_out_, act_, out_); }
+  Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
 
  private:
-  Napi::Promise::Deferred deferred_;
   std::vector<Napi::ObjectReference> refs_;
   size_t rows_, n_in_, n_out_;
   mlwatch::Activation act_;
@@ -93,10 +85,7 @@ Napi::Value DenseForward(const Napi::CallbackInfo& info) {
 
 Napi::Value DenseForwardAsync(const Napi::CallbackInfo& info) {
   DenseArgs a = dense_args(info);
-  auto* worker = new DenseWorker(info.Env(), a);
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  return queue(new DenseWorker(info.Env(), a));
 }
 
 Napi::Value ArgmaxRows(const Napi::CallbackInfo& info) {

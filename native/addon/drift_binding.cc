@@ -12,6 +12,7 @@
 
 #include "addon/args.h"
 #include "addon/bindings.h"
+#include "addon/promise_worker.h"
 #include "kernels/ecdf_distances.h"
 #include "kernels/sort_columns.h"
 
@@ -39,36 +40,25 @@ void advise_huge_pages(void* data, size_t bytes) {
 }
 
 struct SortArgs {
-  Napi::TypedArray data;
-  size_t rows, cols, first_col, col_count;
-  bool is_f32;
-  const void* pointer;
+  MatrixArgs m;
+  size_t first_col, col_count;
 };
 
 SortArgs sort_args(const Napi::CallbackInfo& info) {
-  SortArgs s{float_array_arg(info, 0, "data"), count_arg(info, 1, "rows"), count_arg(info, 2, "cols"),
-             index_arg(info, 3, "firstCol"), count_arg(info, 4, "colCount"), false, nullptr};
-  const size_t length = s.data.ElementLength();
-  if (s.rows > std::numeric_limits<size_t>::max() / s.cols || s.rows * s.cols != length)
-    throw Napi::RangeError::New(info.Env(), "Expected data.length == rows * cols (" + std::to_string(s.rows) + " * " +
-                                                std::to_string(s.cols) + ") but received data.length " +
-                                                std::to_string(length));
-  if (s.first_col >= s.cols || s.col_count > s.cols - s.first_col)
-    throw Napi::RangeError::New(info.Env(), "Expected firstCol + colCount <= cols (" + std::to_string(s.cols) +
+  SortArgs s{matrix_args(info), index_arg(info, 3, "firstCol"), count_arg(info, 4, "colCount")};
+  if (s.first_col >= s.m.cols || s.col_count > s.m.cols - s.first_col)
+    throw Napi::RangeError::New(info.Env(), "Expected firstCol + colCount <= cols (" + std::to_string(s.m.cols) +
                                                 ") but received firstCol " + std::to_string(s.first_col) +
                                                 ", colCount " + std::to_string(s.col_count));
-  if (s.rows > std::numeric_limits<size_t>::max() / 8 / s.col_count)
+  if (s.m.rows > std::numeric_limits<size_t>::max() / 8 / s.col_count)
     throw Napi::RangeError::New(info.Env(), "Expected rows * colCount to fit in memory but received too many values");
-  s.is_f32 = s.data.TypedArrayType() == napi_float32_array;
-  s.pointer = s.is_f32 ? static_cast<const void*>(s.data.As<Napi::Float32Array>().Data())
-                       : static_cast<const void*>(s.data.As<Napi::Float64Array>().Data());
   return s;
 }
 
 // The optional 6th argument: a caller's Float64Array of at least rows * colCount values to
 // write into, else a new one (advised to use huge pages).
 Napi::Float64Array sort_output(const Napi::CallbackInfo& info, const SortArgs& s) {
-  const size_t needed = s.rows * s.col_count;
+  const size_t needed = s.m.rows * s.col_count;
   if (info.Length() > 5 && !info[5].IsUndefined()) {
     Napi::Float64Array out = float64_array_arg(info, 5, "out");
     if (out.ElementLength() < needed)
@@ -82,12 +72,7 @@ Napi::Float64Array sort_output(const Napi::CallbackInfo& info, const SortArgs& s
 }
 
 void run_sort(const SortArgs& s, double* values, double* counts) {
-  if (s.is_f32)
-    mlwatch::sort_columns(static_cast<const float*>(s.pointer), s.rows, s.cols, s.first_col, s.col_count, values,
-                          counts);
-  else
-    mlwatch::sort_columns(static_cast<const double*>(s.pointer), s.rows, s.cols, s.first_col, s.col_count, values,
-                          counts);
+  with_values(s.m, [&](auto data) { mlwatch::sort_columns(data, s.m.rows, s.m.cols, s.first_col, s.col_count, values, counts); });
 }
 
 Napi::Object sorted_object(Napi::Env env, Napi::Value values, Napi::Value counts) {
@@ -109,11 +94,10 @@ Napi::Object pair_object(Napi::Env env, const char* a_name, const std::vector<do
   return result;
 }
 
-class SortColumnsWorker : public Napi::AsyncWorker {
+class SortColumnsWorker : public PromiseWorker {
  public:
-  SortColumnsWorker(Napi::Env env, const SortArgs& s, Napi::Float64Array values)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), args_(s) {
-    data_ref_ = Napi::Persistent(s.data.As<Napi::Object>());
+  SortColumnsWorker(Napi::Env env, const SortArgs& s, Napi::Float64Array values) : PromiseWorker(env), args_(s) {
+    data_ref_ = Napi::Persistent(s.m.data.As<Napi::Object>());
     // The result arrays are made here, on the JS thread; the worker only writes into them.
     Napi::Float64Array counts = Napi::Float64Array::New(env, s.col_count);
     values_ptr_ = values.Data();
@@ -121,21 +105,12 @@ class SortColumnsWorker : public Napi::AsyncWorker {
     values_ref_ = Napi::Persistent(values.As<Napi::Object>());
     counts_ref_ = Napi::Persistent(counts.As<Napi::Object>());
   }
-  Napi::Promise promise() { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    try {
-      run_sort(args_, values_ptr_, counts_ptr_);
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnOK() override { deferred_.Resolve(sorted_object(Env(), values_ref_.Value(), counts_ref_.Value())); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void Run() override { run_sort(args_, values_ptr_, counts_ptr_); }
+  Napi::Value Result(Napi::Env env) override { return sorted_object(env, values_ref_.Value(), counts_ref_.Value()); }
 
  private:
-  Napi::Promise::Deferred deferred_;
   Napi::ObjectReference data_ref_;  // keeps the caller's matrix alive while the worker reads it
   Napi::ObjectReference values_ref_, counts_ref_;
   SortArgs args_;
@@ -175,29 +150,20 @@ std::vector<mlwatch::SamplePair> pair_args(const Napi::CallbackInfo& info) {
   return out;
 }
 
-class EcdfDistancesWorker : public Napi::AsyncWorker {
+class EcdfDistancesWorker : public PromiseWorker {
  public:
   EcdfDistancesWorker(Napi::Env env, const Napi::CallbackInfo& info, std::vector<mlwatch::SamplePair> pairs)
-      : Napi::AsyncWorker(env), deferred_(Napi::Promise::Deferred::New(env)), pairs_(std::move(pairs)),
+      : PromiseWorker(env), pairs_(std::move(pairs)),
         ks_(pairs_.size()), wasserstein_(pairs_.size()) {
     a_ref_ = Napi::Persistent(info[0].As<Napi::Object>());
     b_ref_ = Napi::Persistent(info[3].As<Napi::Object>());
   }
-  Napi::Promise promise() { return deferred_.Promise(); }
 
  protected:
-  void Execute() override {
-    try {
-      mlwatch::ecdf_distances(pairs_.data(), pairs_.size(), ks_.data(), wasserstein_.data());
-    } catch (const std::exception& e) {
-      SetError(e.what());
-    }
-  }
-  void OnOK() override { deferred_.Resolve(pair_object(Env(), "ks", ks_, "wasserstein", wasserstein_)); }
-  void OnError(const Napi::Error& e) override { deferred_.Reject(e.Value()); }
+  void Run() override { mlwatch::ecdf_distances(pairs_.data(), pairs_.size(), ks_.data(), wasserstein_.data()); }
+  Napi::Value Result(Napi::Env env) override { return pair_object(env, "ks", ks_, "wasserstein", wasserstein_); }
 
  private:
-  Napi::Promise::Deferred deferred_;
   Napi::ObjectReference a_ref_, b_ref_;  // the samples stay alive while the worker reads them
   std::vector<mlwatch::SamplePair> pairs_;
   std::vector<double> ks_, wasserstein_;
@@ -215,10 +181,7 @@ Napi::Value SortColumns(const Napi::CallbackInfo& info) {
 
 Napi::Value SortColumnsAsync(const Napi::CallbackInfo& info) {
   SortArgs s = sort_args(info);
-  auto* worker = new SortColumnsWorker(info.Env(), s, sort_output(info, s));
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  return queue(new SortColumnsWorker(info.Env(), s, sort_output(info, s)));
 }
 
 Napi::Value EcdfDistances(const Napi::CallbackInfo& info) {
@@ -229,10 +192,7 @@ Napi::Value EcdfDistances(const Napi::CallbackInfo& info) {
 }
 
 Napi::Value EcdfDistancesAsync(const Napi::CallbackInfo& info) {
-  auto* worker = new EcdfDistancesWorker(info.Env(), info, pair_args(info));
-  Napi::Promise promise = worker->promise();
-  worker->Queue();
-  return promise;
+  return queue(new EcdfDistancesWorker(info.Env(), info, pair_args(info)));
 }
 
 }  // namespace mlwatch_addon
