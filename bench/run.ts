@@ -11,6 +11,7 @@ import { benchDrift } from './drift.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchMonitor } from './monitor.bench.js';
 import { benchQuantiles } from './quantiles.bench.js';
+import { benchReaders } from './readers.bench.js';
 
 // memory runs first: it reports how much the process grew, which earlier families' garbage would blur.
 const families: Record<string, () => void | Promise<void>> = {
@@ -21,6 +22,7 @@ const families: Record<string, () => void | Promise<void>> = {
   dense: () => benchDense(),
   drift: () => benchDrift(),
   batch: () => benchBatch(),
+  readers: () => benchReaders(),
 };
 // opt-in: writes a file of several GB and runs for minutes
 const optIn: Record<string, () => void | Promise<void>> = { 'batch-large': () => benchBatchLarge() };
