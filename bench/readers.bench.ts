@@ -4,11 +4,9 @@
  * (NaN for missing, timestamps as epoch ms) and label codes with a dictionary.
  *   mlwatch   openTable (parquet-wasm, the reader the batch job uses)
  *   hyparquet parquetRead per row group (+ hyparquet-compressors for ZSTD), pure JavaScript
- *   DuckDB    @duckdb/node-api, streamed query, chunk.getColumns() (its documented value API)
  * Three runs each, alternated; the ratio is against the mlwatch reader.
  * Run: npm run bench -- readers
  */
-import { DuckDBInstance } from '@duckdb/node-api';
 import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparquet';
 import { compressors } from 'hyparquet-compressors';
 import { fileURLToPath } from 'node:url';
@@ -60,27 +58,10 @@ async function hyparquetRows(): Promise<number> {
   return rows;
 }
 
-async function duckdbRows(): Promise<number> {
-  const db = await DuckDBInstance.create(':memory:');
-  const connection = await db.connect();
-  const result = await connection.stream(`SELECT epoch_ms(date)::DOUBLE, delay::DOUBLE, distance::DOUBLE, origin, destination FROM '${FILE}'`);
-  const dictionaries = LABELS.map(() => new LabelDictionary());
-  let rows = 0;
-  for (let chunk = await result.fetchChunk(); chunk && chunk.rowCount > 0; chunk = await result.fetchChunk()) {
-    const columns = chunk.getColumns();
-    for (let c = 0; c < 3; c++) toFloat64(columns[c] as unknown[]);
-    for (let k = 0; k < 2; k++) toCodes(columns[3 + k] as unknown[], dictionaries[k]);
-    rows += chunk.rowCount;
-  }
-  connection.closeSync();
-  return rows;
-}
-
 export async function benchReaders(): Promise<void> {
   const candidates: [string, () => Promise<number>][] = [
     ['mlwatch openTable (parquet-wasm)', mlwatchRows],
     ['hyparquet', hyparquetRows],
-    ['DuckDB @duckdb/node-api', duckdbRows],
   ];
   const times = new Map<string, number[]>(candidates.map(([name]) => [name, []]));
   for (let run = 0; run < 3; run++) {
