@@ -4,6 +4,7 @@
       "target_name": "mlwatch",
       "sources": [
         "native/addon/column_stats_binding.cc",
+        "native/addon/cuda_device_binding.cc",
         "native/addon/dense_binding.cc",
         "native/addon/drift_binding.cc",
         "native/addon/info_binding.cc",
@@ -24,7 +25,7 @@
         "<!(node -p \"require('node-addon-api').include_dir\")",
         "native"
       ],
-      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_DISABLE_DEPRECATED"],
+      "defines": ["NAPI_VERSION=8", "NAPI_CPP_EXCEPTIONS", "NODE_ADDON_API_CPP_EXCEPTIONS_ALL", "NODE_ADDON_API_DISABLE_DEPRECATED"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions"],
       "cflags_cc": ["-std=c++17", "-O3"],

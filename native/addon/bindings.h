@@ -1,21 +1,22 @@
-// Every function the addon exports; module.cc registers them under these names.
+// Every group of exported functions registers itself here: each Add* sets the CPU form on `cpu`
+// (the addon's top level) and the CUDA form, where there is one, on `cuda` (exports.cuda).
 #pragma once
 
 #include <napi.h>
 
 namespace mlwatch_addon {
 
-Napi::Value ColumnStats(const Napi::CallbackInfo& info);
-Napi::Value ColumnStatsAsync(const Napi::CallbackInfo& info);
-Napi::Value Quantiles(const Napi::CallbackInfo& info);
-Napi::Value SketchBins(const Napi::CallbackInfo& info);
-Napi::Value DenseForward(const Napi::CallbackInfo& info);
-Napi::Value DenseForwardAsync(const Napi::CallbackInfo& info);
-Napi::Value ArgmaxRows(const Napi::CallbackInfo& info);
-Napi::Value SortColumns(const Napi::CallbackInfo& info);
-Napi::Value SortColumnsAsync(const Napi::CallbackInfo& info);
-Napi::Value EcdfDistances(const Napi::CallbackInfo& info);
-Napi::Value EcdfDistancesAsync(const Napi::CallbackInfo& info);
+void AddColumnStats(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
+void AddQuantiles(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
+void AddSketchBins(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
+void AddDense(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
+void AddDrift(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
+void AddCudaDevice(Napi::Env env, Napi::Object cuda);
 Napi::Value Info(const Napi::CallbackInfo& info);
+
+// Sets name on target to a function that calls f.
+inline void add(Napi::Env env, Napi::Object target, const char* name, Napi::Function::Callback f) {
+  target.Set(name, Napi::Function::New(env, f, name));
+}
 
 }  // namespace mlwatch_addon

@@ -1,4 +1,4 @@
-// columnStats(data, rows, cols) and columnStatsAsync(data, rows, cols).
+// columnStats(data, rows, cols) and columnStatsAsync(data, rows, cols), CPU and CUDA.
 // The matrix is borrowed zero-copy; the async form keeps a reference to it until done.
 #include <napi.h>
 
@@ -7,8 +7,8 @@
 
 #include "addon/args.h"
 #include "addon/bindings.h"
+#include "addon/kernel_sets.h"
 #include "addon/promise_worker.h"
-#include "kernels/column_stats.h"
 
 namespace mlwatch_addon {
 
@@ -34,10 +34,12 @@ struct StatsBuffers {
   size_t cols;
 };
 
+template <class K>
 void run_column_stats(const MatrixArgs& m, StatsBuffers& buffers) {
-  with_values(m, [&](auto values) { mlwatch::column_stats(values, m.rows, m.cols, buffers.out()); });
+  with_values(m, [&](auto values) { K::column_stats(values, m.rows, m.cols, buffers.out()); });
 }
 
+template <class K>
 class ColumnStatsWorker : public PromiseWorker {
  public:
   ColumnStatsWorker(Napi::Env env, const MatrixArgs& m) : PromiseWorker(env), m_(m), buffers_(m.cols) {
@@ -45,7 +47,7 @@ class ColumnStatsWorker : public PromiseWorker {
   }
 
  protected:
-  void Run() override { run_column_stats(m_, buffers_); }
+  void Run() override { run_column_stats<K>(m_, buffers_); }
   Napi::Value Result(Napi::Env env) override { return buffers_.to_js(env); }
 
  private:
@@ -54,18 +56,27 @@ class ColumnStatsWorker : public PromiseWorker {
   StatsBuffers buffers_;
 };
 
-}  // namespace
-
+template <class K>
 Napi::Value ColumnStats(const Napi::CallbackInfo& info) {
   MatrixArgs m = matrix_args(info);
   StatsBuffers buffers(m.cols);
-  run_column_stats(m, buffers);
+  run_column_stats<K>(m, buffers);
   return buffers.to_js(info.Env());
 }
 
+template <class K>
 Napi::Value ColumnStatsAsync(const Napi::CallbackInfo& info) {
   MatrixArgs m = matrix_args(info);
-  return queue(new ColumnStatsWorker(info.Env(), m));
+  return queue(new ColumnStatsWorker<K>(info.Env(), m));
+}
+
+}  // namespace
+
+void AddColumnStats(Napi::Env env, Napi::Object cpu, Napi::Object cuda) {
+  add(env, cpu, "columnStats", ColumnStats<CpuKernels>);
+  add(env, cpu, "columnStatsAsync", ColumnStatsAsync<CpuKernels>);
+  add(env, cuda, "columnStats", ColumnStats<CudaKernels>);
+  add(env, cuda, "columnStatsAsync", ColumnStatsAsync<CudaKernels>);
 }
 
 }  // namespace mlwatch_addon

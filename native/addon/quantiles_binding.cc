@@ -1,15 +1,18 @@
-// quantiles(values, q) -> Float64Array, NumPy 'linear' method; the caller's values are
-// copied inside the kernel and never modified.
+// quantiles(values, q) -> Float64Array, NumPy 'linear' method, CPU and CUDA; the caller's
+// values are only read.
 #include <napi.h>
 
 #include <cmath>
 
 #include "addon/args.h"
 #include "addon/bindings.h"
-#include "kernels/quantiles.h"
+#include "addon/kernel_sets.h"
 
 namespace mlwatch_addon {
 
+namespace {
+
+template <class K>
 Napi::Value Quantiles(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::TypedArray values = float_array_arg(info, 0, "values");
@@ -25,10 +28,17 @@ Napi::Value Quantiles(const Napi::CallbackInfo& info) {
   }
   Napi::Float64Array out = Napi::Float64Array::New(env, nq);
   if (values.TypedArrayType() == napi_float32_array)
-    mlwatch::quantiles(values.As<Napi::Float32Array>().Data(), n, q.Data(), nq, out.Data());
+    K::quantiles(values.As<Napi::Float32Array>().Data(), n, q.Data(), nq, out.Data());
   else
-    mlwatch::quantiles(values.As<Napi::Float64Array>().Data(), n, q.Data(), nq, out.Data());
+    K::quantiles(values.As<Napi::Float64Array>().Data(), n, q.Data(), nq, out.Data());
   return out;
+}
+
+}  // namespace
+
+void AddQuantiles(Napi::Env env, Napi::Object cpu, Napi::Object cuda) {
+  add(env, cpu, "quantiles", Quantiles<CpuKernels>);
+  add(env, cuda, "quantiles", Quantiles<CudaKernels>);
 }
 
 }  // namespace mlwatch_addon

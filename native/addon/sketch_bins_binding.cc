@@ -6,10 +6,14 @@
 
 #include "addon/args.h"
 #include "addon/bindings.h"
+#include "addon/kernel_sets.h"
 #include "kernels/sketch_bins.h"
 
 namespace mlwatch_addon {
 
+namespace {
+
+template <class K>
 Napi::Value SketchBins(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   Napi::TypedArray values = float_array_arg(info, 0, "values");
@@ -20,8 +24,8 @@ Napi::Value SketchBins(const Napi::CallbackInfo& info) {
     throw Napi::RangeError::New(env, "Expected positive finite numbers for multiplier and minIndexable");
   const size_t n = values.ElementLength();
   mlwatch::SketchBins bins = values.TypedArrayType() == napi_float32_array
-                                 ? mlwatch::sketch_bins(values.As<Napi::Float32Array>().Data(), n, multiplier, min_indexable)
-                                 : mlwatch::sketch_bins(values.As<Napi::Float64Array>().Data(), n, multiplier, min_indexable);
+                                 ? K::sketch_bins(values.As<Napi::Float32Array>().Data(), n, multiplier, min_indexable)
+                                 : K::sketch_bins(values.As<Napi::Float64Array>().Data(), n, multiplier, min_indexable);
   Napi::Object out = Napi::Object::New(env);
   Napi::Float64Array counts = Napi::Float64Array::New(env, bins.counts.size());
   std::copy(bins.counts.begin(), bins.counts.end(), counts.Data());
@@ -35,6 +39,13 @@ Napi::Value SketchBins(const Napi::CallbackInfo& info) {
   out.Set("invalidCount", bins.invalid_count);
   out.Set("firstInvalid", static_cast<double>(bins.first_invalid));
   return out;
+}
+
+}  // namespace
+
+void AddSketchBins(Napi::Env env, Napi::Object cpu, Napi::Object cuda) {
+  add(env, cpu, "sketchBins", SketchBins<CpuKernels>);
+  add(env, cuda, "sketchBins", SketchBins<CudaKernels>);
 }
 
 }  // namespace mlwatch_addon

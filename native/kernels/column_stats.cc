@@ -37,6 +37,12 @@ constexpr size_t kBlockBytes = 64 * 1024;   // a block of rows stays in L2 betwe
 constexpr size_t kTaskElements = 1 << 18;   // smallest amount of work worth a task
 constexpr size_t kMaxTasks = 64;
 
+// Rows per block: a block of rows stays in L2 between the two passes.
+template <typename T>
+size_t shift_rows(size_t cols) {
+  return std::max<size_t>(4, kBlockBytes / (cols * sizeof(T)));
+}
+
 // Running statistics of one row range: (n, mean, M2) per column plus NaN count and extremes.
 struct Partial {
   explicit Partial(size_t cols)
@@ -310,35 +316,16 @@ void stats_of_range(const T* data, size_t r0, size_t r1, size_t cols, size_t blo
   }
 }
 
-// The shift K per column: the mean of the non-NaN values in the first rows, 0 if none is finite.
-template <typename T>
-std::vector<double> first_block_means(const T* data, size_t rows, size_t cols) {
-  std::vector<double> sum(cols, 0.0), cnt(cols, 0.0);
-  for (size_t r = 0; r < rows; ++r) {
-    for (size_t c = 0; c < cols; ++c) {
-      const double x = static_cast<double>(data[r * cols + c]);
-      if (x == x) {
-        sum[c] += x;
-        cnt[c] += 1.0;
-      }
-    }
-  }
-  for (size_t c = 0; c < cols; ++c) {
-    const double k = cnt[c] > 0 ? sum[c] / cnt[c] : 0.0;
-    sum[c] = std::isfinite(k) ? k : 0.0;
-  }
-  return sum;
-}
-
 template <typename T>
 void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStatsOut& out) {
   if (cols == 0) return;
-  const size_t block_rows = std::max<size_t>(4, kBlockBytes / (cols * sizeof(T)));
+  const size_t block_rows = shift_rows<T>(cols);
   const size_t elements = rows * cols;
   size_t tasks = std::min(kMaxTasks, std::max<size_t>(1, elements / kTaskElements));
   tasks = std::min(tasks, std::max<size_t>(1, rows / block_rows));
   const size_t rows_per_task = (rows + tasks - 1) / tasks;
-  const std::vector<double> shift = first_block_means(data, std::min(rows, block_rows), cols);
+  std::vector<double> shift(cols);
+  column_shifts(data, rows, cols, shift.data());
 
   std::vector<Partial> partials;
   partials.reserve(tasks);
@@ -372,6 +359,35 @@ void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStat
 }
 
 }  // namespace
+
+// The mean of the non-NaN values in the first block of rows.
+template <typename T>
+static void column_shifts_impl(const T* data, size_t rows, size_t cols, double* shift) {
+  const size_t first = std::min(rows, shift_rows<T>(cols));
+  std::vector<double> cnt(cols, 0.0);
+  std::fill(shift, shift + cols, 0.0);
+  for (size_t r = 0; r < first; ++r) {
+    for (size_t c = 0; c < cols; ++c) {
+      const double x = static_cast<double>(data[r * cols + c]);
+      if (x == x) {
+        shift[c] += x;
+        cnt[c] += 1.0;
+      }
+    }
+  }
+  for (size_t c = 0; c < cols; ++c) {
+    const double k = cnt[c] > 0 ? shift[c] / cnt[c] : 0.0;
+    shift[c] = std::isfinite(k) ? k : 0.0;
+  }
+}
+
+void column_shifts(const float* data, size_t rows, size_t cols, double* shift) {
+  column_shifts_impl(data, rows, cols, shift);
+}
+
+void column_shifts(const double* data, size_t rows, size_t cols, double* shift) {
+  column_shifts_impl(data, rows, cols, shift);
+}
 
 void column_stats(const float* data, size_t rows, size_t cols, const ColumnStatsOut& out) {
   column_stats_impl(data, rows, cols, out);

@@ -46,15 +46,6 @@ void select_ranks(T* v, size_t lo, size_t hi, const size_t* ranks, size_t nr) {
   }
 }
 
-// NumPy's _lerp: a + (b - a) * g, or b - (b - a) * (1 - g) when g >= 0.5. The difference
-// is taken in the input's precision, as NumPy does for float32 arrays.
-template <typename T>
-double numpy_lerp(T a, T b, double g) {
-  const T diff = static_cast<T>(b - a);
-  if (g >= 0.5) return static_cast<double>(b) - static_cast<double>(diff) * (1.0 - g);
-  return static_cast<double>(a) + static_cast<double>(diff) * g;
-}
-
 constexpr size_t kBracketMinN = 1 << 17;   // below this, copy + select is as fast
 constexpr size_t kTaskElements = 1 << 18;  // elements per task of the bracketing pass
 
@@ -182,23 +173,16 @@ void quantiles_impl(const T* values, size_t n, const double* q, size_t nq, doubl
     std::fill(out, out + nq, nan);
     return;
   }
-  // NumPy's 'linear' method: h = (n - 1) q, interpolate between ranks floor(h) and floor(h) + 1.
-  const double last = static_cast<double>(n - 1);
+  // NumPy's 'linear' method: interpolate between ranks floor((n - 1) q) and the next one.
   std::vector<size_t> lo(nq), hi(nq);
   std::vector<double> gamma(nq);
   std::vector<size_t> ranks;
   ranks.reserve(2 * nq);
   for (size_t i = 0; i < nq; ++i) {
-    const double h = last * q[i];
-    if (h >= last) {
-      lo[i] = hi[i] = n - 1;
-      gamma[i] = h - last;
-    } else {
-      const double f = std::floor(h < 0 ? 0 : h);
-      lo[i] = static_cast<size_t>(f);
-      hi[i] = lo[i] + 1;
-      gamma[i] = h - f;
-    }
+    const LinearRanks r = linear_ranks(n, q[i]);
+    lo[i] = r.lo;
+    hi[i] = r.hi;
+    gamma[i] = r.gamma;
     ranks.push_back(lo[i]);
     ranks.push_back(hi[i]);
   }
@@ -225,6 +209,15 @@ void quantiles_impl(const T* values, size_t n, const double* q, size_t nq, doubl
 }
 
 }  // namespace
+
+LinearRanks linear_ranks(size_t n, double q) {
+  const double last = static_cast<double>(n - 1);
+  const double h = last * q;
+  if (h >= last) return {n - 1, n - 1, h - last};
+  const double f = std::floor(h < 0 ? 0 : h);
+  const size_t lo = static_cast<size_t>(f);
+  return {lo, lo + 1, h - f};
+}
 
 void quantiles(const float* values, size_t n, const double* q, size_t nq, double* out) {
   quantiles_impl(values, n, q, nq, out);

@@ -14,4 +14,21 @@ namespace mlwatch {
 void quantiles(const float* values, size_t n, const double* q, size_t nq, double* out);
 void quantiles(const double* values, size_t n, const double* q, size_t nq, double* out);
 
+// The ranks a quantile interpolates between and the weight of the upper one (shared with the
+// CUDA kernel): h = (n - 1) q, lo = floor(h), hi = lo + 1, both n - 1 when h >= n - 1.
+struct LinearRanks {
+  size_t lo, hi;
+  double gamma;
+};
+LinearRanks linear_ranks(size_t n, double q);
+
+// NumPy's _lerp: a + (b - a) * g, or b - (b - a) * (1 - g) when g >= 0.5. The difference
+// is taken in the input's precision, as NumPy does for float32 arrays.
+template <typename T>
+double numpy_lerp(T a, T b, double g) {
+  const T diff = static_cast<T>(b - a);
+  if (g >= 0.5) return static_cast<double>(b) - static_cast<double>(diff) * (1.0 - g);
+  return static_cast<double>(a) + static_cast<double>(diff) * g;
+}
+
 }  // namespace mlwatch

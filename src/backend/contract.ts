@@ -1,7 +1,9 @@
 /**
  * The Backend contract: every kernel's signature and semantics. The JS backend (./js) is the
- * readable reference; the native backend must give the same answers within floating-point
- * rounding (relative 1e-12 for statistics, bit-identical for quantiles).
+ * readable reference; the native backends (cpu, cuda) must give the same answers within
+ * floating-point rounding (relative 1e-12 for statistics; bit-identical for quantiles, sorted
+ * columns and the KS statistic; Wasserstein within 1e-12 relative; dense layers within 1e-5 of
+ * the output's scale, float32 accumulation in a different order).
  *
  * Kernels receive arguments that the public functions have already validated; the native
  * addon validates them again.
@@ -66,6 +68,30 @@ export interface EcdfDistances {
   wasserstein: Float64Array;
 }
 
+/** Sorted reference samples kept by a backend for repeated comparisons; see Backend.holdSamples. */
+export interface HeldSamples {
+  /** The samples, as given (the backend may also keep a copy where it computes: device memory on cuda). */
+  readonly values: Float64Array;
+}
+
+/** What sortAndMeasure returns: the columns' counts and the pairs' distances. */
+export interface MeasuredColumns extends EcdfDistances {
+  /** Number of finite values of each sorted column. */
+  counts: Float64Array;
+  /** The sorted columns (as sortColumns lays them out) when `out` was given, else null. */
+  values: Float64Array | null;
+}
+
+/** One dense layer's arrays, as DenseModel keeps them. */
+export interface DenseLayerArrays {
+  readonly inputSize: number;
+  readonly outputSize: number;
+  /** inputSize x outputSize, row-major. */
+  readonly weights: Float32Array;
+  readonly bias: Float32Array;
+  readonly activation: ActivationName;
+}
+
 export interface Backend {
   readonly name: BackendName;
   /**
@@ -117,4 +143,29 @@ export interface Backend {
   ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances>;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
+  /**
+   * Keeps sorted reference samples for sortAndMeasure. The values must not change while held (a
+   * ReferenceProfile's packed samples never do); the cuda backend copies them to the device once,
+   * and frees that copy when the returned object is garbage-collected.
+   */
+  holdSamples(values: Float64Array): HeldSamples;
+  /**
+   * sortColumns of columns [firstCol, firstCol + colCount), then the KS and Wasserstein distances
+   * of pairs: pair j compares the held window [aStart[j], aStart[j] + aCount[j]) with sorted column
+   * column[j] (0-based within the range); ks/wasserstein are NaN where a side is empty. The sorted
+   * columns are written to `out` (at least rows * colCount values) only when it is given: a caller
+   * that needs only the distances saves that copy (on cuda the sorted columns never leave the device).
+   */
+  sortAndMeasure(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, reference: HeldSamples, aStart: Float64Array, aCount: Float64Array, column: Float64Array, out?: Float64Array): MeasuredColumns;
+  /** sortAndMeasure without blocking the event loop (`out` must not be touched until it resolves). */
+  sortAndMeasureAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, reference: HeldSamples, aStart: Float64Array, aCount: Float64Array, column: Float64Array, out?: Float64Array): Promise<MeasuredColumns>;
+  /**
+   * Every layer of a dense model over rows x layers[0].inputSize values (float64 input is rounded
+   * to float32 first), into out (rows x the last layer's outputSize). Host backends run the layers
+   * batchRows rows at a time with intermediate results in two batch-sized buffers; cuda keeps
+   * them on the device and sizes its own chunks.
+   */
+  denseStackForward(x: FloatArray, rows: number, layers: readonly DenseLayerArrays[], out: Float32Array, batchRows: number): void;
+  /** denseStackForward without blocking the event loop (`out` must not be touched until it resolves). */
+  denseStackForwardAsync(x: FloatArray, rows: number, layers: readonly DenseLayerArrays[], out: Float32Array, batchRows: number): Promise<void>;
 }

@@ -8,10 +8,11 @@ import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ACTIVATIONS, type Backend, type ColumnStats, type EcdfDistances, type SketchBins, type SortedColumns } from './contract.js';
+import { composedKernels } from './composed.js';
 import type { FloatArray } from '../matrix.js';
 
-/** The functions the addon exports (native/addon/module.cc). */
-export interface NativeAddon {
+/** The kernels the addon exports twice: the CPU ones at its top level, the CUDA ones under `cuda`. */
+export interface NativeKernels {
   columnStats(data: FloatArray, rows: number, cols: number): ColumnStats;
   columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats>;
   quantiles(values: FloatArray, q: Float64Array): Float64Array;
@@ -23,7 +24,34 @@ export interface NativeAddon {
   sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): Promise<SortedColumns>;
   ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances;
   ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances>;
+}
+
+/** An opaque handle to samples held in device memory (freed when it is garbage-collected). */
+export type DeviceSamplesHandle = { readonly __deviceSamples: unique symbol };
+
+/** What the CUDA kernels measure in one sortAndMeasure call. */
+export interface NativeMeasured extends EcdfDistances {
+  counts: Float64Array;
+}
+
+/** The CUDA kernels (native/cuda through native/addon): the shared ones and the device-only ones. */
+export interface CudaKernels extends NativeKernels {
+  holdSamples(values: Float64Array): DeviceSamplesHandle;
+  sortAndMeasure(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, held: DeviceSamplesHandle, aStart: Float64Array, aCount: Float64Array, column: Float64Array, out?: Float64Array): NativeMeasured;
+  sortAndMeasureAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, held: DeviceSamplesHandle, aStart: Float64Array, aCount: Float64Array, column: Float64Array, out?: Float64Array): Promise<NativeMeasured>;
+  /** shape: [nIn, nOut, activation code] per layer. */
+  denseStackForward(x: FloatArray, rows: number, weights: Float32Array[], biases: Float32Array[], shape: Float64Array, out: Float32Array): Float32Array;
+  denseStackForwardAsync(x: FloatArray, rows: number, weights: Float32Array[], biases: Float32Array[], shape: Float64Array, out: Float32Array): Promise<void>;
+  /** Free and total device memory in bytes (0 without a device). */
+  memoryInfo(): { free: number; total: number };
+  /** Host-to-device rates (GB/s) for `bytes` of ordinary host memory: plain, pinned, staged, registered; and device-to-host staged. */
+  measureTransfers(bytes: number): { pageable: number; pinned: number; staged: number; registered: number; deviceToHostStaged: number };
+}
+
+/** The functions the addon exports (native/addon/module.cc). */
+export interface NativeAddon extends NativeKernels {
   info(): NativeInfo;
+  cuda: CudaKernels;
 }
 
 /** What the addon reports about its build and the machine. */
@@ -82,20 +110,25 @@ export function loadNative(): NativeLoad {
   return cached;
 }
 
+/** The kernels every native backend shares, adapted to the contract. */
+export function nativeSimpleKernels(k: NativeKernels): Omit<Backend, 'name' | 'holdSamples' | 'sortAndMeasure' | 'sortAndMeasureAsync' | 'denseStackForward' | 'denseStackForwardAsync'> {
+  return {
+    columnStats: (data, rows, cols) => k.columnStats(data, rows, cols),
+    columnStatsAsync: (data, rows, cols) => k.columnStatsAsync(data, rows, cols),
+    quantiles: (values, q) => k.quantiles(values, q),
+    sketchBins: (values, multiplier, minIndexable) => k.sketchBins(values, multiplier, minIndexable),
+    denseForward: (x, rows, nIn, w, b, nOut, activation, out) => void k.denseForward(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
+    denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) => k.denseForwardAsync(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
+    argmaxRows: (p, rows, cols, labels, confidence) => k.argmaxRows(p, rows, cols, labels, confidence),
+    sortColumns: (data, rows, cols, firstCol, colCount, out) => k.sortColumns(data, rows, cols, firstCol, colCount, out),
+    sortColumnsAsync: (data, rows, cols, firstCol, colCount, out) => k.sortColumnsAsync(data, rows, cols, firstCol, colCount, out),
+    ecdfDistances: (a, aStart, aCount, b, bStart, bCount) => k.ecdfDistances(a, aStart, aCount, b, bStart, bCount),
+    ecdfDistancesAsync: (a, aStart, aCount, b, bStart, bCount) => k.ecdfDistancesAsync(a, aStart, aCount, b, bStart, bCount),
+  };
+}
+
 /** The `cpu` backend over a loaded addon. */
 export function nativeCpuBackend(addon: NativeAddon): Backend {
-  return {
-    name: 'cpu',
-    columnStats: (data, rows, cols) => addon.columnStats(data, rows, cols),
-    columnStatsAsync: (data, rows, cols) => addon.columnStatsAsync(data, rows, cols),
-    quantiles: (values, q) => addon.quantiles(values, q),
-    sketchBins: (values, multiplier, minIndexable) => addon.sketchBins(values, multiplier, minIndexable),
-    denseForward: (x, rows, nIn, w, b, nOut, activation, out) => void addon.denseForward(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
-    denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) => addon.denseForwardAsync(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
-    argmaxRows: (p, rows, cols, labels, confidence) => addon.argmaxRows(p, rows, cols, labels, confidence),
-    sortColumns: (data, rows, cols, firstCol, colCount, out) => addon.sortColumns(data, rows, cols, firstCol, colCount, out),
-    sortColumnsAsync: (data, rows, cols, firstCol, colCount, out) => addon.sortColumnsAsync(data, rows, cols, firstCol, colCount, out),
-    ecdfDistances: (a, aStart, aCount, b, bStart, bCount) => addon.ecdfDistances(a, aStart, aCount, b, bStart, bCount),
-    ecdfDistancesAsync: (a, aStart, aCount, b, bStart, bCount) => addon.ecdfDistancesAsync(a, aStart, aCount, b, bStart, bCount),
-  };
+  const simple = nativeSimpleKernels(addon);
+  return { name: 'cpu', ...simple, ...composedKernels(simple) };
 }

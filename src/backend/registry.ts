@@ -1,9 +1,11 @@
 /**
  * Backend selection: which backends exist on this machine, which one is active, and why the
  * others are not available. Start-up choice: MLWATCH_BACKEND=js|cpu|cuda, else the fastest
- * available (cpu, then js).
+ * available (cuda, then cpu, then js; cuda sends each call that cannot win on the device to cpu).
  */
 import type { Backend, BackendName } from './contract.js';
+import { nativeCudaBackend } from './cuda.js';
+import { DEVICE_ROUTES, routeMode, type Route, type RoutedKernel, type RouteMode } from './cuda-routing.js';
 import { jsBackend } from './js/index.js';
 import { loadNative, nativeCpuBackend, type NativeInfo } from './native.js';
 
@@ -26,7 +28,16 @@ export interface BackendInfo {
   active: BackendName;
   backends: Record<BackendName, BackendStatus>;
   native: { loaded: boolean; path: string | null; error: string | null };
-  cuda: { compiled: boolean; deviceCount: number; devices: string[]; error: string | null };
+  cuda: {
+    compiled: boolean;
+    deviceCount: number;
+    devices: string[];
+    error: string | null;
+    /** Free and total device memory in bytes (0 without a device). */
+    memory: { free: number; total: number };
+    /** Where the cuda backend runs each kernel: on the device from `from` units of work, else on cpu (MLWATCH_CUDA_ROUTE overrides). */
+    routing: { mode: RouteMode; kernels: Record<RoutedKernel, Route> };
+  };
 }
 
 interface Entry {
@@ -53,15 +64,17 @@ function discover(): Record<BackendName, Entry> {
         status: { name: 'cpu', available: true, reason: null, simd: info!.simd, threads: info!.threads },
       }
     : { backend: null, status: { name: 'cpu', available: false, reason: native.error, simd: null, threads: 0 } };
-  let cudaReason: string;
-  if (!info) cudaReason = 'the native addon is not loaded';
+  let cudaReason: string | null = null;
+  if (!info || !native.addon) cudaReason = 'the native addon is not loaded';
   else if (!info.cuda.compiled) cudaReason = info.cuda.error ?? 'the addon was built without CUDA';
   else if (info.cuda.deviceCount === 0) cudaReason = `compiled, no device: ${info.cuda.error ?? 'no CUDA device'}`;
-  else cudaReason = `compiled, ${info.cuda.deviceCount} device(s), but the CUDA kernels are not implemented yet`;
-  const cuda: Entry = {
-    backend: null,
-    status: { name: 'cuda', available: false, reason: cudaReason, simd: null, threads: 0 },
-  };
+  const cuda: Entry =
+    cudaReason === null
+      ? {
+          backend: nativeCudaBackend(native.addon!.cuda, cpu.backend!),
+          status: { name: 'cuda', available: true, reason: null, simd: info!.simd, threads: info!.threads },
+        }
+      : { backend: null, status: { name: 'cuda', available: false, reason: cudaReason, simd: null, threads: 0 } };
   entries = { js, cpu, cuda };
   return entries;
 }
@@ -93,7 +106,7 @@ export function getBackend(): Backend {
   const fromEnv = process.env.MLWATCH_BACKEND;
   if (fromEnv) return (active = requireAvailable(fromEnv, 'MLWATCH_BACKEND'));
   const all = discover();
-  active = (all.cpu.backend ?? all.js.backend)!;
+  active = (all.cuda.backend ?? all.cpu.backend ?? all.js.backend)!;
   return active;
 }
 
@@ -121,6 +134,8 @@ export function backendInfo(): BackendInfo {
       deviceCount: info?.cuda.deviceCount ?? 0,
       devices: info?.cuda.devices ?? [],
       error: info?.cuda.error ?? null,
+      memory: all.cuda.backend ? native.addon!.cuda.memoryInfo() : { free: 0, total: 0 },
+      routing: { mode: routeMode(), kernels: { ...DEVICE_ROUTES } },
     },
   };
 }

@@ -24,8 +24,15 @@ export const SMALL_REFERENCE_ROWS = 1000;
 /** Numbers with more distinct values than this (both samples together) are tested as numbers. */
 export const MIN_NUMERICAL_DISTINCT = 5;
 
-/** The current data of one column, prepared. */
-export type CurrentSample = { kind: 'numeric'; sample: NumericSample } | { kind: 'categorical'; sample: CategoricalSample };
+/**
+ * The current data of one column, prepared. 'counted' is a numerical column measured where it was
+ * sorted (the cuda backend keeps sorted columns on the device): only its count of finite values
+ * and the ECDF distances came back, which is all that ks and wasserstein read.
+ */
+export type CurrentSample =
+  | { kind: 'numeric'; sample: NumericSample }
+  | { kind: 'categorical'; sample: CategoricalSample }
+  | { kind: 'counted'; count: number; total: number };
 
 /** Distinct values of two sorted arrays together, counting no further than limit + 1. */
 function unionDistinct(a: Float64Array, b: Float64Array, limit: number): number {
@@ -43,7 +50,20 @@ function unionDistinct(a: Float64Array, b: Float64Array, limit: number): number 
 
 /** Current values as categories (numbers: their distinct values). */
 function currentCategories(current: CurrentSample): CategoricalSample {
+  if (current.kind === 'counted') throw new Error('a counted sample has no values to count as categories');
   return current.kind === 'categorical' ? current.sample : categoriesOfNumbers(current.sample);
+}
+
+/**
+ * The test a column gets whatever the current values are, when that is decided by the reference
+ * alone: ks or wasserstein named, or the automatic choice for a numerical column with more than
+ * MIN_NUMERICAL_DISTINCT distinct reference values. Undefined when the current values are needed.
+ */
+export function testWithoutValues(column: ColumnProfile, configured: DriftTestName | 'auto'): 'ks' | 'wasserstein' | undefined {
+  if (column.kind !== 'numerical') return undefined;
+  if (configured === 'ks' || configured === 'wasserstein') return configured;
+  if (configured !== 'auto' || column.distinct <= MIN_NUMERICAL_DISTINCT) return undefined;
+  return autoTestRule(column.count, true, () => 0) as 'ks' | 'wasserstein';
 }
 
 /** The reference values as categories. */
@@ -54,6 +74,7 @@ function referenceCategories(profile: ReferenceProfile, column: ColumnProfile): 
 
 /** True when the column is tested as numbers: a numerical column with > 5 distinct values in both samples together. */
 export function testedAsNumbers(profile: ReferenceProfile, column: ColumnProfile, current: CurrentSample): boolean {
+  if (column.kind === 'numerical' && current.kind === 'counted') return column.distinct > MIN_NUMERICAL_DISTINCT;
   if (column.kind !== 'numerical' || current.kind !== 'numeric') return false;
   if (column.distinct > MIN_NUMERICAL_DISTINCT) return true;
   return unionDistinct(profile.sorted(column), current.sample.sorted, MIN_NUMERICAL_DISTINCT) > MIN_NUMERICAL_DISTINCT;
@@ -99,10 +120,9 @@ export function evaluateColumn(
 ): TestResult {
   if (test === 'ks' || test === 'wasserstein' || test === 'meanShift') {
     const c = column as NumericalColumnProfile;
-    const cur = (current as { sample: NumericSample }).sample.sorted;
-    if (test === 'ks') return ksResult(distances!.ks, c.count, cur.length);
+    if (test === 'ks') return ksResult(distances!.ks, c.count, current.kind === 'counted' ? current.count : (current as { sample: NumericSample }).sample.sorted.length);
     if (test === 'wasserstein') return wassersteinResult(distances!.wasserstein, c.std);
-    return meanShiftResult(c.mean, c.std, meanAndStd(cur).mean);
+    return meanShiftResult(c.mean, c.std, meanAndStd((current as { sample: NumericSample }).sample.sorted).mean);
   }
   if (test === 'psi' || test === 'jensenshannon') {
     const shares =

@@ -1,15 +1,17 @@
 /**
  * One detect() run: the current data is prepared in jobs (a group of matrix columns sorted by
- * one kernel call, bounded to GROUP_BYTES of sorted output; a table column on its own), the KS
- * and Wasserstein distances of each job's columns come from one batched kernel call, the other
- * tests read the sorted columns or category counts, and the results are summarised.
+ * one kernel call, bounded to GROUP_BYTES of sorted output; a table column on its own). Each job
+ * is one sortAndMeasure call: the columns are sorted and their KS and Wasserstein distances to the
+ * held reference measured together; the sorted columns come back only when a test other than ks
+ * or wasserstein may read them (on cuda they otherwise never leave the device). The other tests
+ * read the sorted columns or category counts, and the results are summarised.
  */
-import type { Backend, EcdfDistances, SortedColumns } from '../backend/contract.js';
+import type { Backend, HeldSamples, MeasuredColumns } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError } from '../errors.js';
 import { validateMatrix, type FeatureMatrix, type FloatArray } from '../matrix.js';
 import { isFeatureMatrix, isLabelColumn, validateTable, type ColumnTable } from './column-table.js';
-import { autoTest, evaluateColumn, type CurrentSample, type PairDistances } from './column-drift.js';
+import { autoTest, evaluateColumn, testWithoutValues, type CurrentSample, type PairDistances } from './column-drift.js';
 import { isDrift, P_VALUE_TESTS, type Correction, type DriftTestName } from './drift-options.js';
 import { correctedThresholds } from './multiple-testing.js';
 import type { ColumnProfile, ReferenceProfile } from './reference-profile.js';
@@ -133,7 +135,12 @@ function referenceCount(c: ColumnProfile): number {
 }
 
 function currentCount(s: CurrentSample): number {
+  if (s.kind === 'counted') return s.count;
   return s.kind === 'numeric' ? s.sample.sorted.length : s.sample.n;
+}
+
+function currentTotal(s: CurrentSample): number {
+  return s.kind === 'counted' ? s.total : s.sample.total;
 }
 
 /** A column's current sample and the test it gets (none when a side has no values), chosen once. */
@@ -148,23 +155,36 @@ function prepare(profile: ReferenceProfile, index: number, sample: CurrentSample
   return { sample, test: configured === 'auto' ? autoTest(profile, profile.columns[index], sample) : configured };
 }
 
-/** A job's columns as samples, and the pairs its batched distance call must measure. */
-function afterSort(profile: ReferenceProfile, job: SortJob, sorted: SortedColumns, config: SuiteConfig) {
-  const samples = new Map<number, PreparedColumn>();
-  const pairs: { index: number; k: number }[] = [];
-  for (const { index, k } of job.members) {
-    const start = k * job.rows;
-    const prepared = prepare(profile, index, { kind: 'numeric', sample: { sorted: sorted.values.subarray(start, start + sorted.counts[k]), total: job.rows } }, config);
-    samples.set(index, prepared);
-    if (prepared.test === 'ks' || prepared.test === 'wasserstein') pairs.push({ index, k });
-  }
-  const request = {
+/** What a job's sortAndMeasure call asks: every numerical column is paired with its reference window. */
+function measureRequest(profile: ReferenceProfile, job: SortJob, config: SuiteConfig) {
+  const pairs = job.members.filter(({ index }) => profile.columns[index].kind === 'numerical');
+  // The sorted values are needed on the host unless every column's test is known to be ks or wasserstein.
+  const needValues = job.members.some(({ index }) => testWithoutValues(profile.columns[index], config.columns[index].test) === undefined);
+  return {
+    pairs,
+    needValues,
     aStart: Float64Array.from(pairs, (p) => (profile.columns[p.index] as { start: number }).start),
     aCount: Float64Array.from(pairs, (p) => (profile.columns[p.index] as { count: number }).count),
-    bStart: Float64Array.from(pairs, (p) => p.k * job.rows),
-    bCount: Float64Array.from(pairs, (p) => sorted.counts[p.k]),
+    column: Float64Array.from(pairs, (p) => p.k),
   };
-  return { samples, pairs, request, values: sorted.values };
+}
+
+/** A job's columns as samples with the distances measured for them. */
+function afterMeasure(profile: ReferenceProfile, job: SortJob, request: ReturnType<typeof measureRequest>, measured: MeasuredColumns, config: SuiteConfig) {
+  const distances = new Map(request.pairs.map((p, j): [number, PairDistances] => [p.index, { ks: measured.ks[j], wasserstein: measured.wasserstein[j] }]));
+  const samples = new Map<number, PreparedColumn>();
+  for (const { index, k } of job.members) {
+    const count = measured.counts[k];
+    if (measured.values) {
+      const start = k * job.rows;
+      samples.set(index, prepare(profile, index, { kind: 'numeric', sample: { sorted: measured.values.subarray(start, start + count), total: job.rows } }, config));
+    } else {
+      const sample: CurrentSample = { kind: 'counted', count, total: job.rows };
+      const test = count === 0 || referenceCount(profile.columns[index]) === 0 ? undefined : testWithoutValues(profile.columns[index], config.columns[index].test);
+      samples.set(index, { sample, test });
+    }
+  }
+  return { samples, distances };
 }
 
 /** One column's test result before the summary (multiple-testing correction, drift flags). */
@@ -210,7 +230,7 @@ export function evaluated(
 function evaluate(profile: ReferenceProfile, index: number, { sample, test }: PreparedColumn, distances: PairDistances | undefined, config: SuiteConfig): Evaluated {
   const column = profile.columns[index];
   const sizes = {
-    total: sample.sample.total,
+    total: currentTotal(sample),
     usable: currentCount(sample),
     referenceTotal: column.kind === 'numerical' ? column.total : column.sample.total,
     referenceUsable: referenceCount(column),
@@ -257,11 +277,18 @@ export function summarise(profile: { columns: readonly { name: string; kind: 'nu
   return { timestamp, columns, driftedColumns, driftShare, datasetDrift: testedCount > 0 && driftShare >= config.driftShare };
 }
 
-function distanceOf(d: EcdfDistances, j: number): PairDistances {
-  return { ks: d.ks[j], wasserstein: d.wasserstein[j] };
-}
-
 const FRESH: ScratchLease = { take: (n) => new Float64Array(n), release: () => {} };
+
+/** The reference samples each backend holds for a profile (on cuda: resident in device memory). */
+const heldReferences = new WeakMap<ReferenceProfile, Map<Backend, HeldSamples>>();
+
+function heldReference(profile: ReferenceProfile, backend: Backend): HeldSamples {
+  let byBackend = heldReferences.get(profile);
+  if (!byBackend) heldReferences.set(profile, (byBackend = new Map()));
+  let held = byBackend.get(backend);
+  if (!held) byBackend.set(backend, (held = backend.holdSamples(profile.packed)));
+  return held;
+}
 
 /** The plan of a run, with the columns that need no kernel (labels, empty) already evaluated. */
 function startRun(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig) {
@@ -271,20 +298,20 @@ function startRun(profile: ReferenceProfile, current: FeatureMatrix | ColumnTabl
   return { jobs, evaluated };
 }
 
-/** Evaluates a sorted job's columns with the distances its kernel call measured. */
-function finishJob(profile: ReferenceProfile, prepared: ReturnType<typeof afterSort>, d: EcdfDistances | undefined, config: SuiteConfig, evaluated: Evaluated[]): void {
-  const byIndex = new Map(prepared.pairs.map((p, j) => [p.index, distanceOf(d!, j)]));
-  for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, byIndex.get(index), config);
+/** Evaluates a measured job's columns. */
+function finishJob(profile: ReferenceProfile, prepared: ReturnType<typeof afterMeasure>, config: SuiteConfig, evaluated: Evaluated[]): void {
+  for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, prepared.distances.get(index), config);
 }
 
-/** Runs the suite synchronously on the active backend; sorted columns go to the lease's buffer. */
+/** Runs the suite synchronously on the active backend; sorted columns go to the lease's buffer when needed. */
 export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): DatasetDriftResult {
   const { jobs, evaluated } = startRun(profile, current, config);
+  const held = heldReference(profile, backend);
   for (const job of jobs) {
-    const out = scratch.take(job.rows * job.count);
-    const prepared = afterSort(profile, job, backend.sortColumns(job.data, job.rows, job.cols, job.first, job.count, out), config);
-    const { aStart, aCount, bStart, bCount } = prepared.request;
-    finishJob(profile, prepared, prepared.pairs.length > 0 ? backend.ecdfDistances(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined, config, evaluated);
+    const r = measureRequest(profile, job, config);
+    const out = r.needValues ? scratch.take(job.rows * job.count) : undefined;
+    const measured = backend.sortAndMeasure(job.data, job.rows, job.cols, job.first, job.count, held, r.aStart, r.aCount, r.column, out);
+    finishJob(profile, afterMeasure(profile, job, r, measured, config), config, evaluated);
   }
   return summarise(profile, evaluated, config, timestamp);
 }
@@ -292,11 +319,12 @@ export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | Col
 /** runSuite with the kernels' asynchronous forms, yielding to the event loop between steps. */
 export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
   const { jobs, evaluated } = startRun(profile, current, config);
+  const held = heldReference(profile, backend);
   for (const job of jobs) {
-    const out = scratch.take(job.rows * job.count);
-    const prepared = afterSort(profile, job, await backend.sortColumnsAsync(job.data, job.rows, job.cols, job.first, job.count, out), config);
-    const { aStart, aCount, bStart, bCount } = prepared.request;
-    finishJob(profile, prepared, prepared.pairs.length > 0 ? await backend.ecdfDistancesAsync(profile.packed, aStart, aCount, prepared.values, bStart, bCount) : undefined, config, evaluated);
+    const r = measureRequest(profile, job, config);
+    const out = r.needValues ? scratch.take(job.rows * job.count) : undefined;
+    const measured = await backend.sortAndMeasureAsync(job.data, job.rows, job.cols, job.first, job.count, held, r.aStart, r.aCount, r.column, out);
+    finishJob(profile, afterMeasure(profile, job, r, measured, config), config, evaluated);
   }
   return summarise(profile, evaluated, config, timestamp);
 }

@@ -18,7 +18,7 @@ export interface DenseLayer {
 }
 
 export interface DenseModelOptions {
-  /** Rows per batch: memory for intermediate results is batchRows x (widest layer) floats, twice. Default 8192. */
+  /** Rows per batch on the host backends (js, cpu): memory for intermediate results is batchRows x (widest layer) floats, twice. Default 8192. The cuda backend keeps intermediate results on the device and sizes its own chunks. */
   batchRows?: number;
 }
 
@@ -46,13 +46,6 @@ export interface TfjsModelLike {
     getConfig(): { activation?: unknown; [key: string]: unknown };
     getWeights(): { shape: number[]; dataSync(): ArrayLike<number> }[];
   }[];
-}
-
-/** Per-call scratch: two intermediate buffers and, for float64 input, a float32 copy of a batch. */
-interface BatchBuffers {
-  a: Float32Array;
-  b: Float32Array;
-  input: Float32Array | null;
 }
 
 export class DenseModel {
@@ -108,8 +101,7 @@ export class DenseModel {
   predict(X: FeatureMatrix, out?: Float32Array): FeatureMatrix {
     const m = this.checkInput(X);
     const output = this.checkOut(out, m.rows * this.outputSize, 'out');
-    const buffers = this.batchBuffers(m.rows);
-    for (let r0 = 0; r0 < m.rows; r0 += this.batchRows) this.runBatch(m, r0, Math.min(m.rows, r0 + this.batchRows), buffers, output);
+    getBackend().denseStackForward(m.data, m.rows, this.layers, output, this.batchRows);
     return { data: output, rows: m.rows, cols: this.outputSize };
   }
 
@@ -121,12 +113,7 @@ export class DenseModel {
   async predictAsync(X: FeatureMatrix, out?: Float32Array): Promise<FeatureMatrix> {
     const m = this.checkInput(X);
     const output = this.checkOut(out, m.rows * this.outputSize, 'out');
-    const buffers = this.batchBuffers(m.rows);
-    for (let r0 = 0; r0 < m.rows; r0 += this.batchRows) {
-      const steps = this.batchSteps(m, r0, Math.min(m.rows, r0 + this.batchRows), buffers, output);
-      const backend = getBackend();
-      for (const s of steps) await backend.denseForwardAsync(s.x, s.rows, s.layer.inputSize, s.layer.weights, s.layer.bias, s.layer.outputSize, s.layer.activation, s.out);
-    }
+    await getBackend().denseStackForwardAsync(m.data, m.rows, this.layers, output, this.batchRows);
     return { data: output, rows: m.rows, cols: this.outputSize };
   }
 
@@ -176,42 +163,6 @@ export class DenseModel {
     if (!(out instanceof Float32Array)) throw typeError('a Float32Array', name, out);
     if (out.length !== length) throw rangeError(`a Float32Array of ${length} values (rows x outputSize)`, name, `length ${out.length}`);
     return out;
-  }
-
-  private batchBuffers(rows: number): BatchBuffers {
-    const batch = Math.min(rows, this.batchRows);
-    const widest = Math.max(...this.layers.map((l) => l.outputSize));
-    return { a: new Float32Array(batch * widest), b: new Float32Array(batch * widest), input: null };
-  }
-
-  /** Runs rows [r0, r1) through every layer; the last layer writes straight into the output. */
-  private runBatch(m: FeatureMatrix, r0: number, r1: number, buffers: BatchBuffers, output: Float32Array): void {
-    const backend = getBackend();
-    for (const s of this.batchSteps(m, r0, r1, buffers, output)) {
-      backend.denseForward(s.x, s.rows, s.layer.inputSize, s.layer.weights, s.layer.bias, s.layer.outputSize, s.layer.activation, s.out);
-    }
-  }
-
-  /** The layer calls for rows [r0, r1): each reads the previous one's output buffer. */
-  private batchSteps(m: FeatureMatrix, r0: number, r1: number, buffers: BatchBuffers, output: Float32Array): { layer: Readonly<DenseLayer>; x: Float32Array; out: Float32Array; rows: number }[] {
-    const rows = r1 - r0;
-    let x: Float32Array;
-    if (m.data instanceof Float32Array) x = m.data.subarray(r0 * m.cols, r1 * m.cols);
-    else {
-      buffers.input ??= new Float32Array(Math.min(m.rows, this.batchRows) * m.cols);
-      x = buffers.input.subarray(0, rows * m.cols);
-      x.set(m.data.subarray(r0 * m.cols, r1 * m.cols));
-    }
-    let spare = buffers.a;
-    let other = buffers.b;
-    return this.layers.map((layer, i) => {
-      const last = i === this.layers.length - 1;
-      const out = last ? output.subarray(r0 * layer.outputSize, r1 * layer.outputSize) : spare.subarray(0, rows * layer.outputSize);
-      const step = { layer, x, out, rows };
-      x = out;
-      [spare, other] = [other, spare];
-      return step;
-    });
   }
 }
 

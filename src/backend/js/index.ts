@@ -1,5 +1,6 @@
 /** The pure-TypeScript backend: always available, the reference for every other backend. */
 import type { Backend } from '../contract.js';
+import { composedKernels } from '../composed.js';
 import { columnStats, columnStatsAsync } from './column-stats.js';
 import { ecdfDistances, ecdfDistancesAsync } from './ecdf-distances.js';
 import { argmaxRows, denseForward, denseForwardAsync } from './dense.js';
@@ -7,8 +8,18 @@ import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 
+const simple = {
+  sortColumns,
+  sortColumnsAsync,
+  ecdfDistances,
+  ecdfDistancesAsync,
+  denseForward,
+  denseForwardAsync,
+};
+
 export const jsBackend: Backend = {
   name: 'js',
+  ...composedKernels(simple),
   columnStats,
   columnStatsAsync,
   quantiles,
