@@ -4,28 +4,22 @@
  */
 import { arch, cpus, totalmem } from 'node:os';
 import { backendInfo } from '../src/index.js';
-import { benchBatch, benchBatchLarge } from './batch.bench.js';
-import { benchColumnStats } from './column-stats.bench.js';
-import { benchDense } from './dense.bench.js';
-import { benchDrift } from './drift.bench.js';
-import { benchMemory } from './memory.bench.js';
-import { benchMonitor } from './monitor.bench.js';
-import { benchQuantiles } from './quantiles.bench.js';
-import { benchReaders } from './readers.bench.js';
 
 // memory runs first: it reports how much the process grew, which earlier families' garbage would blur.
+// Each family is imported when it runs, so a machine needs only the peers of the families it runs.
 const families: Record<string, () => void | Promise<void>> = {
-  memory: () => benchMemory(),
-  'column-stats': () => benchColumnStats(),
-  quantiles: () => benchQuantiles(),
-  monitor: () => benchMonitor(),
-  dense: () => benchDense(),
-  drift: () => benchDrift(),
-  batch: () => benchBatch(),
-  readers: () => benchReaders(),
+  memory: async () => (await import('./memory.bench.js')).benchMemory(),
+  'column-stats': async () => (await import('./column-stats.bench.js')).benchColumnStats(),
+  quantiles: async () => (await import('./quantiles.bench.js')).benchQuantiles(),
+  monitor: async () => (await import('./monitor.bench.js')).benchMonitor(),
+  dense: async () => (await import('./dense.bench.js')).benchDense(),
+  drift: async () => (await import('./drift.bench.js')).benchDrift(),
+  batch: async () => (await import('./batch.bench.js')).benchBatch(),
+  readers: async () => (await import('./readers.bench.js')).benchReaders(),
+  gpu: async () => (await import('./gpu.bench.js')).benchGpu(),
 };
 // opt-in: writes a file of several GB and runs for minutes
-const optIn: Record<string, () => void | Promise<void>> = { 'batch-large': () => benchBatchLarge() };
+const optIn: Record<string, () => void | Promise<void>> = { 'batch-large': async () => (await import('./batch.bench.js')).benchBatchLarge() };
 
 const asked = process.argv.slice(2);
 const all = { ...families, ...optIn };

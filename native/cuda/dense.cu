@@ -83,9 +83,10 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN), MIN_BLOCKS)
             ra[p][0] = q.x, ra[p][1] = q.y, ra[p][2] = q.z, ra[p][3] = q.w;
           }
         } else {
+          const int lim = k - gk;
 #pragma unroll
           for (int j = 0; j < 4; ++j)
-            if (gk + j < k) ra[p][j] = src[j];
+            if (j < lim) ra[p][j] = src[j];
         }
       }
     }
@@ -103,9 +104,10 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN), MIN_BLOCKS)
             rb[p][0] = q.x, rb[p][1] = q.y, rb[p][2] = q.z, rb[p][3] = q.w;
           }
         } else {
+          const int lim = n - gn;
 #pragma unroll
           for (int j = 0; j < 4; ++j)
-            if (gn + j < n) rb[p][j] = src[j];
+            if (j < lim) rb[p][j] = src[j];
         }
       }
     }
@@ -169,7 +171,7 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN), MIN_BLOCKS)
     __syncthreads();
   }
 
-  // Bias first (one load per column), then the activation row by row as the outputs are stored.
+  // Bias (one load per column) and activation in place, then the stores.
 #pragma unroll
   for (int gj = 0; gj < TN / 4; ++gj)
 #pragma unroll
@@ -177,7 +179,7 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN), MIN_BLOCKS)
       const int gc = n0 + gj * 4 * kThreadsN + tx * 4 + j;
       const float bj = gc < n ? bias[gc] : 0.0f;
 #pragma unroll
-      for (int i = 0; i < TM; ++i) acc[i][gj * 4 + j] += bj;
+      for (int i = 0; i < TM; ++i) acc[i][gj * 4 + j] = activate<ACT>(acc[i][gj * 4 + j] + bj);
     }
 #pragma unroll
   for (int gi = 0; gi < TM / 4; ++gi)
@@ -193,12 +195,11 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN), MIN_BLOCKS)
         if (VEC_B) {
           if (gc < n)  // n % 4 == 0 and gc % 4 == 0: all four are inside
             *reinterpret_cast<float4*>(crow + gc) =
-                make_float4(activate<ACT>(v[gj * 4]), activate<ACT>(v[gj * 4 + 1]), activate<ACT>(v[gj * 4 + 2]),
-                            activate<ACT>(v[gj * 4 + 3]));
+                make_float4(v[gj * 4], v[gj * 4 + 1], v[gj * 4 + 2], v[gj * 4 + 3]);
         } else {
 #pragma unroll
           for (int j = 0; j < 4; ++j)
-            if (gc + j < n) crow[gc + j] = activate<ACT>(v[gj * 4 + j]);
+            if (gc + j < n) crow[gc + j] = v[gj * 4 + j];
         }
       }
     }
@@ -347,11 +348,11 @@ void layer_forward(const char* call, const float* a, size_t m, size_t k, const f
   if (n > 64)
     launch_gemm_tiles<128, 128, 8, 8, 8, 2>(call, a, mi, ki, w, b, ni, fused, c, stream);
   else if (n > 32)
-    launch_gemm_tiles<128, 64, 8, 8, 4, 2>(call, a, mi, ki, w, b, ni, fused, c, stream);
+    launch_gemm_tiles<128, 64, 16, 8, 8, 3>(call, a, mi, ki, w, b, ni, fused, c, stream);
   else if (n > 16)
-    launch_gemm_tiles<128, 32, 8, 8, 4, 4>(call, a, mi, ki, w, b, ni, fused, c, stream);
+    launch_gemm_tiles<128, 32, 8, 8, 8, 1>(call, a, mi, ki, w, b, ni, fused, c, stream);
   else
-    launch_gemm_tiles<128, 16, 8, 4, 4, 4>(call, a, mi, ki, w, b, ni, fused, c, stream);
+    launch_gemm_tiles<128, 16, 8, 8, 4, 8>(call, a, mi, ki, w, b, ni, fused, c, stream);
   if (act == Activation::Softmax) {
     constexpr unsigned kRowsPerBlock = 8;
     softmax_rows<<<static_cast<unsigned>((m + kRowsPerBlock - 1) / kRowsPerBlock), kRowsPerBlock * 32, 0, stream>>>(

@@ -3,14 +3,13 @@
  * finite values; the ECDFs evaluated at every pooled value).
  */
 import { describe, expect, it } from 'vitest';
-import { backendsUnderTest } from '../helpers/backends.js';
-import { jsBackend } from '../../src/backend/js/index.js';
-import { loadNative, nativeCpuBackend } from '../../src/backend/native.js';
+import { backendsUnderTest, backendObjects } from '../helpers/backends.js';
+import { loadNative } from '../../src/backend/native.js';
 import type { Backend } from '../../src/backend/contract.js';
 import { lcgValues } from '../fixtures/lcg.js';
 
 const { addon } = loadNative();
-const backends: Backend[] = backendsUnderTest.filter((b) => b !== 'cuda').map((b) => (b === 'js' ? jsBackend : nativeCpuBackend(addon!)));
+const backends: Backend[] = backendObjects(backendsUnderTest);
 
 function matrix(rows: number, cols: number, dtype: 'float32' | 'float64', ties: boolean): Float32Array | Float64Array {
   const data = lcgValues(rows * cols, { seed: rows + cols, scale: 200, offset: 0, nanEvery: 50 }, dtype);
@@ -96,6 +95,41 @@ describe.each(backends.map((b) => [b.name, b] as const))('drift kernels on the %
     const again = await backend.ecdfDistancesAsync(a, Float64Array.of(0), Float64Array.of(a.length), b, Float64Array.of(0), Float64Array.of(b.length));
     expect(again.ks[0]).toBe(d.ks[0]);
     expect(again.wasserstein[0]).toBe(d.wasserstein[0]);
+  });
+});
+
+describe.each(backends.map((b) => [b.name, b] as const))('sortAndMeasure on the %s backend', (_name, backend) => {
+  it.each([
+    [2500, 6, 'float32', false],
+    [4000, 3, 'float64', true],
+  ] as const)('%i x %i %s (ties %s): the sorted columns and the distances to a held reference, with and without values', async (rows, cols, dtype, ties) => {
+    const refData = matrix(rows + 111, cols, dtype, ties);
+    const current = matrix(rows, cols, dtype, !ties);
+    const refSorted = Array.from({ length: cols }, (_, c) => reference(refData, rows + 111, cols, c));
+    const packed = Float64Array.from(refSorted.flat());
+    const starts = refSorted.map((_, c) => refSorted.slice(0, c).reduce((n, r) => n + r.length, 0));
+    const held = backend.holdSamples(packed);
+    const column = Float64Array.of(0, 2, cols - 1);
+    const aStart = Float64Array.from(column, (c) => starts[c]);
+    const aCount = Float64Array.from(column, (c) => refSorted[c].length);
+    const out = new Float64Array(rows * cols);
+    for (const measured of [
+      backend.sortAndMeasure(current, rows, cols, 0, cols, held, aStart, aCount, column, out),
+      await backend.sortAndMeasureAsync(current, rows, cols, 0, cols, held, aStart, aCount, column, out),
+      backend.sortAndMeasure(current, rows, cols, 0, cols, held, aStart, aCount, column),
+    ]) {
+      for (let c = 0; c < cols; c++) expect(measured.counts[c]).toBe(reference(current, rows, cols, c).length);
+      if (measured.values) {
+        expect(measured.values).toBe(out);
+        const want = reference(current, rows, cols, 1);
+        expect(Array.from(out.subarray(rows, rows + want.length)).every((v, i) => v === want[i])).toBe(true);
+      }
+      Array.from(column).forEach((c, j) => {
+        const want = ecdfReference(refSorted[c], reference(current, rows, cols, c));
+        expect(measured.ks[j]).toBe(want.ks);
+        expect(Math.abs(measured.wasserstein[j] - want.w)).toBeLessThanOrEqual(1e-12 * Math.max(1, want.w));
+      });
+    }
   });
 });
 

@@ -2,9 +2,17 @@
  * Every kernel and class test runs once per backend available on this machine. On CI the
  * native `cpu` backend must be among them (a missing addon there is a failure, not a skip).
  */
-import { availableBackends, type BackendName } from '../../src/index.js';
+import { availableBackends, getBackend, useBackend, type Backend, type BackendName } from '../../src/index.js';
 
 export const backendsUnderTest: BackendName[] = availableBackends();
+
+/** The backend objects of the named backends (the active backend is left as it was). */
+export function backendObjects(names: readonly BackendName[]): Backend[] {
+  const active = getBackend().name;
+  const out = names.map((name) => useBackend(name));
+  useBackend(active);
+  return out;
+}
 
 /** Relative closeness with an absolute floor, treating NaN == NaN and equal infinities as equal. */
 export function close(actual: number, expected: number, rel: number, abs = 0): boolean {

@@ -209,18 +209,22 @@ static void test_errors(std::mt19937& gen) {
   test_dense(1000, 64, 10, mlwatch::Activation::Softmax, gen);
 }
 
-int main() {
+// --small: the small cases only (for compute-sanitizer), one multi-chunk stack included.
+int main(int argc, char** argv) {
   const mlwatch::CudaProbe& probe = mlwatch::cuda_probe();
   if (probe.device_count == 0) {
     std::printf("SKIP: no CUDA device (%s)\n", probe.error.c_str());
     return 77;
   }
+  const bool small = argc > 1 && std::string(argv[1]) == "--small";
   std::printf("device: %s\n", probe.names.empty() ? "?" : probe.names[0].c_str());
   std::mt19937 gen(20240611u);
   using A = mlwatch::Activation;
   const A acts[] = {A::Linear, A::Relu, A::Sigmoid, A::Tanh, A::Softmax};
+  std::vector<size_t> row_counts = {1, 7, 1000};
+  if (!small) row_counts.push_back(70001);
 
-  for (size_t rows : {size_t{1}, size_t{7}, size_t{1000}, size_t{70001}})
+  for (size_t rows : row_counts)
     for (size_t n_in : {size_t{1}, size_t{3}, size_t{64}, size_t{257}})
       for (size_t n_out : {size_t{1}, size_t{10}, size_t{64}, size_t{129}})
         for (A act : acts) test_dense(rows, n_in, n_out, act, gen);
@@ -228,18 +232,19 @@ int main() {
   for (size_t n_out : {size_t{2}, size_t{15}, size_t{16}, size_t{17}, size_t{31}, size_t{32}, size_t{33}, size_t{63},
                        size_t{65}, size_t{127}, size_t{128}, size_t{256}, size_t{1000}})
     for (size_t n_in : {size_t{4}, size_t{9}, size_t{128}})
-      test_dense(301, n_in, n_out, A::Tanh, gen);
-  test_dense(2000, 2000, 300, A::Linear, gen);
-
-  test_stack<float>(100003, {256, 128, 64, 10}, {A::Relu, A::Relu, A::Softmax}, gen, "float");
-  test_stack<double>(100003, {256, 128, 64, 10}, {A::Relu, A::Relu, A::Softmax}, gen, "double");
-  // Three chunks and more: both streams' buffers reused.
+      for (A act : {A::Sigmoid, A::Tanh}) test_dense(301, n_in, n_out, act, gen);
+  if (!small) {
+    test_dense(2000, 2000, 300, A::Linear, gen);
+    test_stack<float>(100003, {256, 128, 64, 10}, {A::Relu, A::Relu, A::Softmax}, gen, "float");
+    test_stack<double>(100003, {256, 128, 64, 10}, {A::Relu, A::Relu, A::Softmax}, gen, "double");
+    test_stack<double>(70001, {257, 129}, {A::Softmax}, gen, "double");
+  }
+  // Three chunks: both streams' buffers reused.
   test_stack<double>(300007, {64, 128, 3}, {A::Tanh, A::Sigmoid}, gen, "double");
   test_stack<float>(1000, {5, 33, 17, 129, 2}, {A::Linear, A::Sigmoid, A::Tanh, A::Softmax}, gen, "float");
   test_stack<float>(7, {3, 1}, {A::Relu}, gen, "float");
-  test_stack<double>(70001, {257, 129}, {A::Softmax}, gen, "double");
 
-  for (size_t rows : {size_t{1}, size_t{7}, size_t{1000}, size_t{70001}})
+  for (size_t rows : row_counts)
     for (size_t cols : {size_t{1}, size_t{2}, size_t{3}, size_t{10}, size_t{32}, size_t{33}, size_t{64}, size_t{129},
                         size_t{1000}})
       test_argmax(rows, cols, gen);
