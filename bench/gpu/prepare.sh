@@ -8,7 +8,6 @@ npx cmake-js compile --CDMLWATCH_CUDA=ON >/dev/null
 npm run build >/dev/null
 cmake -S . -B build/cuda-tests -DMLWATCH_ADDON=OFF -DMLWATCH_KERNEL_TESTS=ON -DMLWATCH_CUDA=ON -DCMAKE_BUILD_TYPE=Release >/dev/null
 cmake --build build/cuda-tests -j "$(nproc)" >/dev/null
-bash ../shared/device/pack.sh vitest tsx benchmark @tensorflow/tfjs
-mkdir -p .device/tests
-cp build/cuda-tests/cuda_kernel_test build/cuda-tests/cuda_dense_test build/cuda-tests/kernel_test .device/tests/
-du -sh .device
+bash ../shared/device/pack.sh vitest tsx benchmark
+(cd build/cuda-tests && tar -cf - cuda_kernel_test cuda_dense_test kernel_test) | xz -T2 -6 > .device/tests.tar.xz
+du -ch .device/*.xz | tail -1

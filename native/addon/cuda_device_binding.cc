@@ -1,6 +1,7 @@
 // cuda.memoryInfo() -> { free, total } (bytes; 0 without a device) and
 // cuda.measureTransfers(bytes) -> { pageable, pinned, staged, registered, deviceToHostStaged }
-// (GB/s): the host-to-device rates the benchmark suite reports.
+// (GB/s): the host-to-device rates the benchmark suite reports; cuda.denseKernelRate(rows, nIn,
+// nOut, activation) -> GFLOP/s of the GEMM kernels alone on device data.
 #include <napi.h>
 
 #include "addon/args.h"
@@ -32,11 +33,19 @@ Napi::Value MeasureTransfers(const Napi::CallbackInfo& info) {
   return o;
 }
 
+Napi::Value DenseKernelRate(const Napi::CallbackInfo& info) {
+  const size_t rows = count_arg(info, 0, "rows"), n_in = count_arg(info, 1, "nIn"), n_out = count_arg(info, 2, "nOut");
+  const size_t act = index_arg(info, 3, "activation");
+  if (act > 4) throw Napi::RangeError::New(info.Env(), "Expected an activation code 0..4 for activation");
+  return Napi::Number::New(info.Env(), mlwatch::cuda::dense_kernel_rate(rows, n_in, n_out, static_cast<mlwatch::Activation>(act)));
+}
+
 }  // namespace
 
 void AddCudaDevice(Napi::Env env, Napi::Object cuda) {
   add(env, cuda, "memoryInfo", MemoryInfo);
   add(env, cuda, "measureTransfers", MeasureTransfers);
+  add(env, cuda, "denseKernelRate", DenseKernelRate);
 }
 
 }  // namespace mlwatch_addon

@@ -104,6 +104,10 @@ struct TransferRates {
 };
 TransferRates measure_transfers(size_t bytes);
 
+// The GEMM + bias + activation kernels alone on device-resident data (rows x n_in @ n_in x
+// n_out): GFLOP/s, the median of 10 timed launches. For the benchmark suite.
+double dense_kernel_rate(size_t rows, size_t n_in, size_t n_out, Activation act);
+
 // Free and total device memory in bytes (0, 0 without a device); never throws.
 void memory_info(size_t* free_bytes, size_t* total_bytes);
 

@@ -51,6 +51,7 @@ void sort_and_measure(const double*, size_t, size_t, size_t, size_t, const HeldS
   not_compiled("sortAndMeasure");
 }
 TransferRates measure_transfers(size_t) { not_compiled("measureTransfers"); }
+double dense_kernel_rate(size_t, size_t, size_t, Activation) { not_compiled("denseKernelRate"); }
 void memory_info(size_t* free_bytes, size_t* total_bytes) { *free_bytes = *total_bytes = 0; }
 
 }  // namespace cuda

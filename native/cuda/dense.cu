@@ -205,27 +205,42 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN), MIN_BLOCKS)
     }
 }
 
-// One warp per row, as softmax_row in dense.cc: subtract the row maximum, exp, sum in double,
-// multiply by float(1 / sum).
+// Softmax of rows as softmax_row in dense.cc: subtract the row maximum (NaN skipped, as
+// std::max(mx, v) does), exp, sum in double, multiply by float(1 / sum). G lanes per row (G a
+// power of two, at least the row's width up to 32), so that a warp's loads of narrow rows are
+// contiguous. Lanes past the last row still take part in the shuffles.
+template <int G>
 __global__ void softmax_rows(float* __restrict__ y, int rows, int n) {
-  const int lane = static_cast<int>(threadIdx.x & 31u);
-  const size_t row = static_cast<size_t>(blockIdx.x) * (blockDim.x / 32) + threadIdx.x / 32;
-  if (row >= static_cast<size_t>(rows)) return;
-  float* r = y + row * static_cast<size_t>(n);
+  const int lane = static_cast<int>(threadIdx.x & 31u), g = lane % G;
+  const size_t warp = (static_cast<size_t>(blockIdx.x) * blockDim.x + threadIdx.x) / 32;
+  const size_t row = warp * (32 / G) + static_cast<size_t>(lane / G);
+  const bool valid = row < static_cast<size_t>(rows);
+  float* r = y + (valid ? row : 0) * static_cast<size_t>(n);
   float mx = -INFINITY;
-  for (int j = lane; j < n; j += 32) mx = fmaxf(mx, r[j]);  // NaN skipped, as std::max(mx, v) does
+  if (valid)
+    for (int j = g; j < n; j += G) mx = fmaxf(mx, r[j]);
 #pragma unroll
-  for (int o = 16; o > 0; o >>= 1) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, o));
+  for (int o = G / 2; o > 0; o >>= 1) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, o));
   double sum = 0.0;
-  for (int j = lane; j < n; j += 32) {
-    const float e = expf(r[j] - mx);
-    r[j] = e;
-    sum += e;
-  }
+  if (valid)
+    for (int j = g; j < n; j += G) {
+      const float e = expf(r[j] - mx);
+      r[j] = e;
+      sum += e;
+    }
 #pragma unroll
-  for (int o = 16; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
+  for (int o = G / 2; o > 0; o >>= 1) sum += __shfl_xor_sync(0xffffffffu, sum, o);
   const float inv = static_cast<float>(1.0 / sum);
-  for (int j = lane; j < n; j += 32) r[j] *= inv;
+  if (valid)
+    for (int j = g; j < n; j += G) r[j] *= inv;
+}
+
+template <int G>
+void launch_softmax(const char* call, float* y, size_t rows, int n, cudaStream_t stream) {
+  constexpr size_t kRowsPerBlock = 8 * (32 / G);  // 256 threads
+  softmax_rows<G><<<static_cast<unsigned>((rows + kRowsPerBlock - 1) / kRowsPerBlock), 256, 0, stream>>>(
+      y, static_cast<int>(rows), n);
+  check_launch(call, "softmax_rows");
 }
 
 // The CPU loop's comparison: a larger value wins, the first on ties; a NaN never wins unless it
@@ -339,13 +354,14 @@ void launch_gemm_tiles(const char* call, const float* a, int m, int k, const flo
 }
 
 // One layer on device memory: c (m x n) = act(a (m x k) . w + b). The tile width follows n, so
-// that narrow outputs (10 classes, say) do not spend most of the work on padding.
+// that narrow outputs (10 classes, say) do not spend most of the work on padding; above 64 the
+// 64-wide tile takes widths that 128-wide tiles would pad more (129 .. 192, say).
 void layer_forward(const char* call, const float* a, size_t m, size_t k, const float* w, const float* b, size_t n,
                    Activation act, float* c, cudaStream_t stream) {
   if (m == 0 || n == 0) return;
   const int mi = static_cast<int>(m), ki = static_cast<int>(k), ni = static_cast<int>(n);
   const int fused = act == Activation::Softmax ? 0 : static_cast<int>(act);
-  if (n > 64)
+  if (n > 64 && (n + 127) / 128 * 2 <= (n + 63) / 64)
     launch_gemm_tiles<128, 128, 8, 8, 8, 2>(call, a, mi, ki, w, b, ni, fused, c, stream);
   else if (n > 32)
     launch_gemm_tiles<128, 64, 16, 8, 8, 3>(call, a, mi, ki, w, b, ni, fused, c, stream);
@@ -354,10 +370,12 @@ void layer_forward(const char* call, const float* a, size_t m, size_t k, const f
   else
     launch_gemm_tiles<128, 16, 8, 8, 4, 8>(call, a, mi, ki, w, b, ni, fused, c, stream);
   if (act == Activation::Softmax) {
-    constexpr unsigned kRowsPerBlock = 8;
-    softmax_rows<<<static_cast<unsigned>((m + kRowsPerBlock - 1) / kRowsPerBlock), kRowsPerBlock * 32, 0, stream>>>(
-        c, mi, ni);
-    check_launch(call, "softmax_rows");
+    if (n <= 1) launch_softmax<1>(call, c, m, ni, stream);
+    else if (n <= 2) launch_softmax<2>(call, c, m, ni, stream);
+    else if (n <= 4) launch_softmax<4>(call, c, m, ni, stream);
+    else if (n <= 8) launch_softmax<8>(call, c, m, ni, stream);
+    else if (n <= 16) launch_softmax<16>(call, c, m, ni, stream);
+    else launch_softmax<32>(call, c, m, ni, stream);
   }
 }
 
@@ -440,7 +458,50 @@ void stack_forward(Session& s, const Src* x, size_t rows, const LayerView* layer
   s.to_host<float>(buf[prev_stream].out, prev_rows * n_last, out + prev_r0 * n_last, s.stream(prev_stream));
 }
 
+// Values in [-1, 1) from a hash of the index: measurements never run on zeros.
+__global__ void fill_hashed(float* v, size_t n, uint32_t seed) {
+  for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
+    uint32_t h = static_cast<uint32_t>(i) * 2654435761u ^ seed;
+    h ^= h >> 15;
+    h *= 2246822519u;
+    h ^= h >> 13;
+    v[i] = static_cast<float>(h) * (2.0f / 4294967296.0f) - 1.0f;
+  }
+}
+
 }  // namespace
+
+double dense_kernel_rate(size_t rows, size_t n_in, size_t n_out, Activation act) {
+  Session s("denseKernelRate");
+  const char* call = s.call();
+  const cudaStream_t st = s.stream(0);
+  float* x = s.alloc<float>(product(rows, n_in, call, "the input"), "the input");
+  float* w = s.alloc<float>(product(n_in, n_out, call, "the weights"), "the weights");
+  float* b = s.alloc<float>(n_out, "the biases");
+  float* c = s.alloc<float>(product(rows, n_out, call, "the output"), "the output");
+  fill_hashed<<<grid_for(rows * n_in, 256), 256, 0, st>>>(x, rows * n_in, 1u);
+  fill_hashed<<<grid_for(n_in * n_out, 256), 256, 0, st>>>(w, n_in * n_out, 2u);
+  fill_hashed<<<grid_for(n_out, 256), 256, 0, st>>>(b, n_out, 3u);
+  check_launch(call, "fill_hashed");
+  cudaEvent_t start, stop;
+  check(cudaEventCreate(&start), call, "creating an event");
+  check(cudaEventCreate(&stop), call, "creating an event");
+  std::vector<float> ms;
+  for (int rep = 0; rep < 12; ++rep) {
+    check(cudaEventRecord(start, st), call, "recording an event");
+    layer_forward(call, x, rows, n_in, w, b, n_out, act, c, st);
+    check(cudaEventRecord(stop, st), call, "recording an event");
+    check(cudaEventSynchronize(stop), call, "timing the layer");
+    float t = 0;
+    check(cudaEventElapsedTime(&t, start, stop), call, "reading the time");
+    if (rep >= 2) ms.push_back(t);  // two warm-ups
+  }
+  cudaEventDestroy(start);
+  cudaEventDestroy(stop);
+  std::sort(ms.begin(), ms.end());
+  const double median = ms[ms.size() / 2];
+  return 2.0 * static_cast<double>(rows) * static_cast<double>(n_in) * static_cast<double>(n_out) / (median * 1e6);
+}
 
 void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, const float* b, size_t n_out,
                    Activation act, float* out) {

@@ -147,6 +147,8 @@ void* Session::alloc_bytes(size_t bytes, const char* what) {
          status);
   }
   allocations_.push_back(p);
+  // Allocated in stream 0's order: wait for it, so that work on any stream may use it at once.
+  check(cudaStreamSynchronize(stream(0)), call_, "allocating device memory");
   return p;
 }
 

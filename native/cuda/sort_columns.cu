@@ -169,18 +169,16 @@ void sort_on_device(Session& s, const T* data, size_t rows, size_t cols, size_t 
     check(cudaMemcpyAsync(d_offsets, offsets.data(), (width + 1) * sizeof(int64_t), cudaMemcpyHostToDevice, st), call,
           "copying segment offsets");
     s.sync(st, "copying segment offsets");
-    cub::DoubleBuffer<Key> buffers(keys, alt);
+    // Keys in, sorted keys out (into alt), then back: CUB keeps its own second buffer in the scratch.
     size_t temp_bytes = 0;
     const int64_t items = static_cast<int64_t>(rows * width);
     const int64_t segments = static_cast<int64_t>(width);
-    check(cub::DeviceSegmentedSort::SortKeys(nullptr, temp_bytes, buffers, items, segments, d_offsets, d_offsets + 1, st),
+    check(cub::DeviceSegmentedSort::SortKeys(nullptr, temp_bytes, keys, alt, items, segments, d_offsets, d_offsets + 1, st),
           call, "sizing the segmented sort");
     void* temp = s.alloc_bytes(temp_bytes, "segmented sort scratch");
-    check(cub::DeviceSegmentedSort::SortKeys(temp, temp_bytes, buffers, items, segments, d_offsets, d_offsets + 1, st),
+    check(cub::DeviceSegmentedSort::SortKeys(temp, temp_bytes, keys, alt, items, segments, d_offsets, d_offsets + 1, st),
           call, "segmented sort");
-    if (buffers.Current() != keys)
-      check(cudaMemcpyAsync(keys, buffers.Current(), rows * width * sizeof(Key), cudaMemcpyDeviceToDevice, st), call,
-            "moving sorted keys");
+    check(cudaMemcpyAsync(keys, alt, rows * width * sizeof(Key), cudaMemcpyDeviceToDevice, st), call, "moving sorted keys");
   }
   check_launch(call, "the sort");
 

@@ -46,6 +46,8 @@ export interface CudaKernels extends NativeKernels {
   memoryInfo(): { free: number; total: number };
   /** Host-to-device rates (GB/s) for `bytes` of ordinary host memory: plain, pinned, staged, registered; and device-to-host staged. */
   measureTransfers(bytes: number): { pageable: number; pinned: number; staged: number; registered: number; deviceToHostStaged: number };
+  /** GFLOP/s of the GEMM + bias + activation kernels alone on device-resident data. */
+  denseKernelRate(rows: number, nIn: number, nOut: number, activation: number): number;
 }
 
 /** The functions the addon exports (native/addon/module.cc). */

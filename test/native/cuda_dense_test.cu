@@ -228,11 +228,12 @@ int main(int argc, char** argv) {
     for (size_t n_in : {size_t{1}, size_t{3}, size_t{64}, size_t{257}})
       for (size_t n_out : {size_t{1}, size_t{10}, size_t{64}, size_t{129}})
         for (A act : acts) test_dense(rows, n_in, n_out, act, gen);
-  // Every tile configuration's edges: widths around 16, 32, 64 and 128.
-  for (size_t n_out : {size_t{2}, size_t{15}, size_t{16}, size_t{17}, size_t{31}, size_t{32}, size_t{33}, size_t{63},
-                       size_t{65}, size_t{127}, size_t{128}, size_t{256}, size_t{1000}})
+  // Every tile configuration's and softmax group's edges: widths around 4, 8, 16, 32, 64, 128 and 192.
+  for (size_t n_out : {size_t{2}, size_t{3}, size_t{5}, size_t{8}, size_t{15}, size_t{16}, size_t{17}, size_t{31},
+                       size_t{32}, size_t{33}, size_t{63}, size_t{65}, size_t{127}, size_t{128}, size_t{192},
+                       size_t{193}, size_t{256}, size_t{1000}})
     for (size_t n_in : {size_t{4}, size_t{9}, size_t{128}})
-      for (A act : {A::Sigmoid, A::Tanh}) test_dense(301, n_in, n_out, act, gen);
+      for (A act : {A::Sigmoid, A::Tanh, A::Softmax}) test_dense(301, n_in, n_out, act, gen);
   if (!small) {
     test_dense(2000, 2000, 300, A::Linear, gen);
     test_stack<float>(100003, {256, 128, 64, 10}, {A::Relu, A::Relu, A::Softmax}, gen, "float");
