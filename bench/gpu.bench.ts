@@ -52,13 +52,13 @@ function withRoute<T>(route: 'auto' | 'device' | 'cpu', fn: () => T): T {
 /** Times fn on cpu and on the cuda backend (auto route unless told), best of the runs. */
 async function pair(name: string, fn: () => unknown, runs = 5, cudaRoute: 'auto' | 'device' = 'auto'): Promise<Row> {
   useBackend('cpu');
-  const cpu = await timeRuns(`${name} (cpu)`, fn, runs, 3);
+  const cpu = await timeRuns(`${name} (cpu)`, fn, runs, 0.3);
   useBackend('cuda');
   const previous = process.env.MLWATCH_CUDA_ROUTE;
   process.env.MLWATCH_CUDA_ROUTE = cudaRoute;
   let cuda: Timing;
   try {
-    cuda = await timeRuns(`${name} (cuda)`, fn, runs, 3);
+    cuda = await timeRuns(`${name} (cuda)`, fn, runs, 0.3);
   } finally {
     if (previous === undefined) delete process.env.MLWATCH_CUDA_ROUTE;
     else process.env.MLWATCH_CUDA_ROUTE = previous;

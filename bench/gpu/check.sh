@@ -44,9 +44,9 @@ step vitest-auto "$out/vitest.log" timeout 120 bash .device/run.sh node_modules/
 step bench-gpu "$out/bench.log" timeout 200 bash .device/run.sh node_modules/.bin/tsx bench/run.ts gpu
 step cublas "$out/bench.log" timeout 60 sh -c "python3 bench/gpu/cublas_rates.py > '$out/cublas.json'"
 if command -v compute-sanitizer >/dev/null; then
-  step memcheck "$out/tests.log" timeout 150 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool memcheck --error-exitcode 9 "$tests/cuda_kernel_test"
-  step racecheck "$out/tests.log" timeout 150 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool racecheck --error-exitcode 9 "$tests/cuda_kernel_test"
-  step memcheck-dense "$out/tests.log" timeout 90 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool memcheck --error-exitcode 9 "$tests/cuda_dense_test" --small
+  step memcheck "$out/tests.log" timeout 100 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool memcheck --error-exitcode 9 "$tests/cuda_kernel_test"
+  step racecheck "$out/tests.log" timeout 100 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool racecheck --error-exitcode 9 "$tests/cuda_kernel_test"
+  step memcheck-dense "$out/tests.log" timeout 60 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool memcheck --error-exitcode 9 "$tests/cuda_dense_test" --small
 else
   record compute-sanitizer 127 0
   echo "compute-sanitizer: not found"
