@@ -144,9 +144,10 @@ async function dense(): Promise<void> {
   row.cudaGflops = flops / (row.cudaBestMs as number) / 1e6;
   // The same outputs within the contract's tolerance.
   useBackend('cpu');
-  const cpuOut = model.predict({ data: x, rows: 10_000, cols: 256 }).data;
+  const head = x.subarray(0, 10_000 * 256);
+  const cpuOut = model.predict({ data: head, rows: 10_000, cols: 256 }).data;
   useBackend('cuda');
-  const cudaOut = withRoute('device', () => model.predict({ data: x, rows: 10_000, cols: 256 }).data);
+  const cudaOut = withRoute('device', () => model.predict({ data: head, rows: 10_000, cols: 256 }).data);
   let worst = 0;
   for (let i = 0; i < cpuOut.length; i++) worst = Math.max(worst, Math.abs(cpuOut[i] - cudaOut[i]));
   row.maxAbsDiffVsCpu = worst;

@@ -46,7 +46,8 @@ step cublas "$out/bench.log" timeout 60 sh -c "python3 bench/gpu/cublas_rates.py
 if command -v compute-sanitizer >/dev/null; then
   step memcheck "$out/tests.log" timeout 100 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool memcheck --error-exitcode 9 "$tests/cuda_kernel_test"
   step racecheck "$out/tests.log" timeout 100 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool racecheck --error-exitcode 9 "$tests/cuda_kernel_test"
-  step memcheck-dense "$out/tests.log" timeout 60 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool memcheck --error-exitcode 9 "$tests/cuda_dense_test" --small
+  # The dense test provokes an out-of-memory error on purpose: API errors are its subject, not a finding.
+  step memcheck-dense "$out/tests.log" timeout 60 env MLWATCH_CUDA_TEST_SMALL=1 compute-sanitizer --tool memcheck --report-api-errors no --error-exitcode 9 "$tests/cuda_dense_test" --small
 else
   record compute-sanitizer 127 0
   echo "compute-sanitizer: not found"

@@ -25,16 +25,18 @@ export interface Route {
   why: string;
 }
 
+// Crossovers measured on an NVIDIA H200 host (16 cores for the cpu backend), 2026-11-26, with
+// `npm run bench -- gpu`; the run's figures are in bench/gpu/results/2026-11-26-h200/bench.log.
 export const DEVICE_ROUTES: Readonly<Record<RoutedKernel, Route>> = {
-  columnStats: { from: Infinity, unit: 'values', why: 'one read per value: the cpu backend reads host memory faster than the bus copies it to the device' },
-  argmaxRows: { from: Infinity, unit: 'values', why: 'one read per value: copying to the device costs more than the comparison' },
-  sketchBins: { from: Infinity, unit: 'values', why: 'monitoring batches are small; the copy costs more than a logarithm per value' },
-  quantiles: { from: 2_000_000, unit: 'values', why: 'below this the cpu selection beats copying and sorting on the device' },
-  sortColumns: { from: 200_000, unit: 'values', why: 'the sorted float64 columns must come back: below this the cpu radix sort wins' },
-  ecdfDistances: { from: 4_000_000, unit: 'pooled values', why: 'the samples must be copied up: below this the cpu merge walks win' },
-  sortAndMeasure: { from: 200_000, unit: 'values', why: 'the reference stays on the device and only distances come back; below this the cpu sort wins' },
-  denseForward: { from: 500_000_000, unit: 'multiply-adds', why: 'one layer from host memory: input and output cross the bus' },
-  denseStackForward: { from: 200_000_000, unit: 'multiply-adds', why: 'intermediate layers stay on the device; below this the cpu kernels win' },
+  columnStats: { from: Infinity, unit: 'values', why: 'one read per value: the cpu backend reads host memory faster than the bus copies it (the device took 2.1x longer at 2e7 values, 0.3-0.65x at every size measured)' },
+  argmaxRows: { from: Infinity, unit: 'values', why: 'one read per value, like columnStats: the copy to the device costs more than the comparison (not timed separately)' },
+  sketchBins: { from: Infinity, unit: 'values', why: 'monitoring batches are small and read once: the copy costs more than a logarithm per value (not timed separately)' },
+  quantiles: { from: 50_000, unit: 'values', why: 'measured: the device lost at 1e4 values (0.83x) and won from 1e5 (5.6x at 1e5, 3.4x at 1e7)' },
+  sortColumns: { from: 5_000_000, unit: 'values', why: 'the sorted float64 columns must come back over the bus: the device lost up to 2e6 values (0.86x) and won at 2e7 (3.3x)' },
+  ecdfDistances: { from: 10_000, unit: 'pooled values', why: 'measured: the device won from 2e4 pooled values (1.8x; 21x at 8e6)' },
+  sortAndMeasure: { from: 20_000, unit: 'values', why: 'the reference stays on the device and only distances come back: the device lost at 8e3 values (0.67x) and won from 8e4 (1.6x; 16x at 8e6)' },
+  denseForward: { from: 10_000_000, unit: 'multiply-adds', why: 'one layer is a stack of one: the threshold measured for denseStackForward' },
+  denseStackForward: { from: 10_000_000, unit: 'multiply-adds', why: 'measured: the device lost at 5e5 multiply-adds (0.62x), tied at 5e6 and won from 5e7 (1.5x; 2.8x at 5e9)' },
 };
 
 export type RouteMode = 'auto' | 'device' | 'cpu';
