@@ -15,6 +15,7 @@
 
 #include "cuda/cuda_api.h"
 #include "cuda/device.h"
+#include "kernels/chan_merge.h"
 
 namespace mlwatch {
 namespace cuda {
@@ -32,28 +33,6 @@ constexpr int kMergeThreads = 256;
 struct Partials {
   double *n, *mean, *m2, *nans, *min, *max;
 };
-
-// Chan et al.: (na, mean_a, m2_a) += (nb, mean_b, m2_b); the same arithmetic as the CPU kernel.
-__device__ void chan_merge(double& na, double& mean_a, double& m2_a, double nb, double mean_b, double m2_b) {
-  if (nb == 0) return;
-  if (na == 0) {
-    na = nb;
-    mean_a = mean_b;
-    m2_a = m2_b;
-    return;
-  }
-  const double n = na + nb;
-  if (!isfinite(mean_a) || !isfinite(mean_b)) {
-    mean_a = (na * mean_a + nb * mean_b) / n;
-    m2_a = CUDART_NAN;
-    na = n;
-    return;
-  }
-  const double delta = mean_b - mean_a;
-  mean_a += delta * (nb / n);
-  m2_a += m2_b + delta * delta * (na * nb / n);
-  na = n;
-}
 
 template <typename T>
 __global__ void tile_stats(const T* __restrict__ data, size_t chunk_rows, size_t cols, size_t tile_rows,

@@ -45,6 +45,22 @@ __device__ size_t upper_bound(const double* v, size_t n, double x) {
   return lo;
 }
 
+// Max of ks and sum of w over the block's threads, by a fixed tree (deterministic); thread 0 gets them.
+__device__ void block_max_sum(double* s_ks, double* s_w, double& ks, double& w) {
+  s_ks[threadIdx.x] = ks;
+  s_w[threadIdx.x] = w;
+  __syncthreads();
+  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
+    if (threadIdx.x < stride) {
+      s_ks[threadIdx.x] = fmax(s_ks[threadIdx.x], s_ks[threadIdx.x + stride]);
+      s_w[threadIdx.x] += s_w[threadIdx.x + stride];
+    }
+    __syncthreads();
+  }
+  ks = s_ks[0];
+  w = s_w[0];
+}
+
 __global__ void ecdf_blocks(const PairDesc* __restrict__ pairs, double* __restrict__ ks_part,
                             double* __restrict__ w_part) {
   __shared__ double s_ks[kThreads], s_w[kThreads];
@@ -79,19 +95,10 @@ __global__ void ecdf_blocks(const PairDesc* __restrict__ pairs, double* __restri
       w += diff * (next - x);
     }
   }
-  s_ks[threadIdx.x] = ks;
-  s_w[threadIdx.x] = w;
-  __syncthreads();
-  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
-    if (threadIdx.x < stride) {
-      s_ks[threadIdx.x] = fmax(s_ks[threadIdx.x], s_ks[threadIdx.x + stride]);
-      s_w[threadIdx.x] += s_w[threadIdx.x + stride];
-    }
-    __syncthreads();
-  }
+  block_max_sum(s_ks, s_w, ks, w);
   if (threadIdx.x == 0) {
-    ks_part[blockIdx.y * gridDim.x + blockIdx.x] = s_ks[0];
-    w_part[blockIdx.y * gridDim.x + blockIdx.x] = s_w[0];
+    ks_part[blockIdx.y * gridDim.x + blockIdx.x] = ks;
+    w_part[blockIdx.y * gridDim.x + blockIdx.x] = w;
   }
 }
 
@@ -105,20 +112,11 @@ __global__ void ecdf_finish(const PairDesc* __restrict__ pairs, unsigned blocks,
     k = fmax(k, ks_part[blockIdx.x * blocks + b]);
     sum += w_part[blockIdx.x * blocks + b];
   }
-  s_ks[threadIdx.x] = k;
-  s_w[threadIdx.x] = sum;
-  __syncthreads();
-  for (int stride = kThreads / 2; stride > 0; stride /= 2) {
-    if (threadIdx.x < stride) {
-      s_ks[threadIdx.x] = fmax(s_ks[threadIdx.x], s_ks[threadIdx.x + stride]);
-      s_w[threadIdx.x] += s_w[threadIdx.x + stride];
-    }
-    __syncthreads();
-  }
+  block_max_sum(s_ks, s_w, k, sum);
   if (threadIdx.x == 0) {
     const bool empty = p.na == 0 || p.nb == 0;
-    ks[blockIdx.x] = empty ? CUDART_NAN : s_ks[0];
-    w[blockIdx.x] = empty ? CUDART_NAN : s_w[0];
+    ks[blockIdx.x] = empty ? CUDART_NAN : k;
+    w[blockIdx.x] = empty ? CUDART_NAN : sum;
   }
 }
 

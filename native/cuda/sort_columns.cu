@@ -18,6 +18,7 @@
 #include "cuda/cuda_api.h"
 #include "cuda/device.h"
 #include "cuda/device_sort.h"
+#include "kernels/float_keys.h"
 
 namespace mlwatch {
 namespace cuda {
@@ -30,34 +31,12 @@ constexpr size_t kPerColumnSortRows = 16384;
 constexpr int kTile = 32;
 constexpr int kTileRowsPerStep = 8;
 
-template <typename T> struct KeyOf;
-template <> struct KeyOf<float> { using type = uint32_t; };
-template <> struct KeyOf<double> { using type = uint64_t; };
-
 template <typename Key>
 __host__ __device__ constexpr Key dropped_key() { return ~Key{0}; }
 
-// Flips the sign bit of non-negative values and every bit of negative ones (as the CPU kernel).
-template <typename T, typename Key = typename KeyOf<T>::type>
-__device__ Key to_key(T v) {
-  Key bits;
-  memcpy(&bits, &v, sizeof bits);
-  constexpr Key sign = Key{1} << (8 * sizeof(Key) - 1);
-  return (bits & sign) ? ~bits : (bits | sign);
-}
-
-template <typename T, typename Key = typename KeyOf<T>::type>
-__device__ T from_key(Key key) {
-  constexpr Key sign = Key{1} << (8 * sizeof(Key) - 1);
-  const Key bits = (key & sign) ? (key & ~sign) : ~key;
-  T v;
-  memcpy(&v, &bits, sizeof v);
-  return v;
-}
-
 // A 32 x 32 tile of a dense row-major chunk (nr x width) goes through shared memory so that both
 // the reads (along rows) and the writes (along columns) are coalesced.
-template <typename T, typename Key = typename KeyOf<T>::type>
+template <typename T, typename Key = typename FloatKey<T>::type>
 __global__ void gather_keys(const T* __restrict__ chunk, size_t nr, size_t width, size_t rows, size_t r0,
                             bool keep_infinite, Key* __restrict__ keys, unsigned long long* __restrict__ kept) {
   __shared__ Key tile[kTile][kTile + 1];
@@ -85,7 +64,7 @@ __global__ void gather_keys(const T* __restrict__ chunk, size_t nr, size_t width
   }
 }
 
-template <typename T, typename Key = typename KeyOf<T>::type>
+template <typename T, typename Key = typename FloatKey<T>::type>
 __global__ void keys_to_values(const Key* __restrict__ keys, size_t rows, size_t width,
                                const unsigned long long* __restrict__ kept, double* __restrict__ values) {
   const size_t total = rows * width;
@@ -100,7 +79,7 @@ __global__ void keys_to_values(const Key* __restrict__ keys, size_t rows, size_t
 
 template <typename T>
 size_t sortable_columns(Session& s, size_t rows, size_t width, size_t extra_per_column) {
-  using Key = typename KeyOf<T>::type;
+  using Key = typename FloatKey<T>::type;
   // Two key buffers, the float64 output, CUB's scratch (a fraction of the keys), what the caller
   // keeps per column; two staging chunks besides.
   const size_t per_column = rows * (2 * sizeof(Key) + sizeof(double)) + rows * sizeof(Key) / 4 + extra_per_column + 4096;
@@ -117,7 +96,7 @@ size_t sortable_columns(Session& s, size_t rows, size_t width, size_t extra_per_
 template <typename T>
 void sort_on_device(Session& s, const T* data, size_t rows, size_t cols, size_t first, size_t width, Keep keep,
                     double* d_values, double* counts) {
-  using Key = typename KeyOf<T>::type;
+  using Key = typename FloatKey<T>::type;
   const char* call = s.call();
   Session::Scope scope(s);
   Key* keys = s.alloc<Key>(rows * width, "sort keys");

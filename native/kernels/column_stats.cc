@@ -22,6 +22,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/chan_merge.h"
 #include "kernels/cpu_features.h"
 #include "kernels/thread_pool.h"
 
@@ -51,30 +52,6 @@ struct Partial {
         max(cols, -std::numeric_limits<double>::infinity()) {}
   std::vector<double> n, mean, m2, nans, min, max;
 };
-
-// Chan et al.: merge (nb, mean_b, m2_b) into (na, mean_a, m2_a).
-inline void chan_merge(double& na, double& mean_a, double& m2_a, double nb, double mean_b, double m2_b) {
-  if (nb == 0) return;
-  if (na == 0) {
-    na = nb;
-    mean_a = mean_b;
-    m2_a = m2_b;
-    return;
-  }
-  const double n = na + nb;
-  if (!std::isfinite(mean_a) || !std::isfinite(mean_b)) {
-    // An infinite value makes the mean ±Inf (or NaN for +Inf with -Inf) and the spread NaN,
-    // as NumPy gives; the delta form below would turn Inf - Inf into NaN for the mean too.
-    mean_a = (na * mean_a + nb * mean_b) / n;
-    m2_a = std::numeric_limits<double>::quiet_NaN();
-    na = n;
-    return;
-  }
-  const double delta = mean_b - mean_a;
-  mean_a += delta * (nb / n);
-  m2_a += m2_b + delta * delta * (na * nb / n);
-  na = n;
-}
 
 // Scratch for one block: per-column shift, sum, count, extremes, block mean (relative to the
 // shift) and squared deviations.

@@ -11,6 +11,7 @@
 #include <cstring>
 #include <vector>
 
+#include "kernels/float_keys.h"
 #include "kernels/thread_pool.h"
 
 namespace mlwatch {
@@ -22,34 +23,9 @@ constexpr size_t kBuckets = size_t{1} << kDigitBits;
 // Below this many values std::sort beats clearing and scanning the radix histograms.
 constexpr size_t kRadixMinimum = 512;
 
-template <typename Float> struct KeyTraits;
-template <> struct KeyTraits<float> {
-  using Key = uint32_t;
-  static constexpr int kPasses = 3;
-};
-template <> struct KeyTraits<double> {
-  using Key = uint64_t;
-  static constexpr int kPasses = 6;
-};
-
-// Flips the sign bit of non-negative values and every bit of negative ones, so that unsigned
-// order is numeric order (for the finite values kept here).
-template <typename Float, typename Key = typename KeyTraits<Float>::Key>
-inline Key to_key(Float v) {
-  Key bits;
-  std::memcpy(&bits, &v, sizeof bits);
-  constexpr Key sign = Key{1} << (8 * sizeof(Key) - 1);
-  return (bits & sign) ? ~bits : (bits | sign);
-}
-
-template <typename Float, typename Key = typename KeyTraits<Float>::Key>
-inline Float from_key(Key key) {
-  constexpr Key sign = Key{1} << (8 * sizeof(Key) - 1);
-  const Key bits = (key & sign) ? (key & ~sign) : ~key;
-  Float v;
-  std::memcpy(&v, &bits, sizeof v);
-  return v;
-}
+template <typename Float> struct Passes;
+template <> struct Passes<float> { static constexpr int value = 3; };
+template <> struct Passes<double> { static constexpr int value = 6; };
 
 // Sorts keys[0, n) using tmp[0, n) as scratch; the result ends in keys.
 template <typename Key, int kPasses>
@@ -89,7 +65,7 @@ void radix_sort(Key* keys, Key* tmp, size_t n) {
 template <typename Float>
 void sort_columns_impl(const Float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
                        double* counts) {
-  using Key = typename KeyTraits<Float>::Key;
+  using Key = typename FloatKey<Float>::type;
   static_assert(sizeof(Key) <= sizeof(double), "a key must fit in its output slot");
   // A group of columns shares each cache line's read; smaller groups keep every thread busy.
   const size_t line_values = 64 / sizeof(Float);
@@ -113,7 +89,7 @@ void sort_columns_impl(const Float* data, size_t rows, size_t cols, size_t first
     thread_local std::vector<Key> tmp;
     if (tmp.size() < rows) tmp.resize(rows);
     for (size_t k = 0; k < width; ++k) {
-      radix_sort<Key, KeyTraits<Float>::kPasses>(slot[k], tmp.data(), n[k]);
+      radix_sort<Key, Passes<Float>::value>(slot[k], tmp.data(), n[k]);
       // Back to doubles in place, last first: double i covers keys i * sizeof(double) /
       // sizeof(Key) and up, which are never below i, so every key is read before it is overwritten.
       unsigned char* bytes = reinterpret_cast<unsigned char*>(slot[k]);
