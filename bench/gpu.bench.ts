@@ -179,6 +179,10 @@ async function crossovers(): Promise<void> {
     await add('sortColumns', rows * 16, 'values', () => getBackend().sortColumns(data, rows, 16, 0, 16));
     await add('columnStats', rows * 16, 'values', () => getBackend().columnStats(data, rows, 16));
   }
+  for (const rows of [1e5, 1e6]) {
+    const data = lcg(rows * 2, 6, 10);
+    await add('sortColumns (2 columns)', rows * 2, 'values', () => getBackend().sortColumns(data, rows, 2, 0, 2));
+  }
   for (const n of [1e4, 1e5, 1e6, 4e6]) {
     const a = Float64Array.from(lcg(n, 7, 10)).sort();
     const b = Float64Array.from(lcg(n, 8, 10, 0.1)).sort();

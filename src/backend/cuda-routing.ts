@@ -32,9 +32,9 @@ export const DEVICE_ROUTES: Readonly<Record<RoutedKernel, Route>> = {
   argmaxRows: { from: Infinity, unit: 'values', why: 'one read per value, like columnStats: the copy to the device costs more than the comparison (not timed separately)' },
   sketchBins: { from: Infinity, unit: 'values', why: 'monitoring batches are small and read once: the copy costs more than a logarithm per value (not timed separately)' },
   quantiles: { from: 50_000, unit: 'values', why: 'measured: the device lost at 1e4 values (0.83x) and won from 1e5 (5.6x at 1e5, 3.4x at 1e7)' },
-  sortColumns: { from: 5_000_000, unit: 'values', why: 'the sorted float64 columns must come back over the bus: the device lost up to 2e6 values (0.86x) and won at 2e7 (3.3x)' },
+  sortColumns: { from: 400_000, unit: 'values per cpu thread (rows x ceil(columns / threads))', why: 'the cpu backend sorts a column per thread and the sorted float64 columns must come back over the bus: with 16 columns on 16 threads the device lost at 1.25e5 rows (0.86x) and won at 1.25e6 (2.7-3.3x)' },
   ecdfDistances: { from: 10_000, unit: 'pooled values', why: 'measured: the device won from 2e4 pooled values (1.8x; 21x at 8e6)' },
-  sortAndMeasure: { from: 20_000, unit: 'values', why: 'the reference stays on the device and only distances come back: the device lost at 8e3 values (0.67x) and won from 8e4 (1.6x; 16x at 8e6)' },
+  sortAndMeasure: { from: 5_000, unit: 'values per cpu thread (rows x ceil(columns / threads))', why: 'the reference stays on the device and only distances come back: with 8 columns on 16 threads the device lost at 1e3 rows (0.67-0.79x) and won from 1e4 (1.6-2x; 16x at 1e6)' },
   denseForward: { from: 10_000_000, unit: 'multiply-adds', why: 'one layer is a stack of one: the threshold measured for denseStackForward' },
   denseStackForward: { from: 10_000_000, unit: 'multiply-adds', why: 'measured: the device lost at 5e5 multiply-adds (0.62x), tied at 5e6 and won from 5e7 (1.5x; 2.8x at 5e9)' },
 };
@@ -47,6 +47,11 @@ export function routeMode(): RouteMode {
   if (v === undefined || v === '' || v === 'auto') return 'auto';
   if (v === 'device' || v === 'cpu') return v;
   throw new TypeError(`Expected auto, device or cpu for MLWATCH_CUDA_ROUTE but received ${JSON.stringify(v)}`);
+}
+
+/** rows x ceil(columns / threads): the values each cpu thread sorts (it sorts whole columns). */
+export function valuesPerThread(rows: number, columns: number, threads: number): number {
+  return rows * Math.ceil(columns / Math.max(1, threads));
 }
 
 /** True when a call of `kernel` with `work` units runs on the device. */

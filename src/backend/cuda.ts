@@ -6,7 +6,7 @@
  */
 import type { Backend, DenseLayerArrays, HeldSamples } from './contract.js';
 import { ACTIVATIONS } from './contract.js';
-import { onDevice } from './cuda-routing.js';
+import { onDevice, valuesPerThread } from './cuda-routing.js';
 import { nativeSimpleKernels, type CudaKernels, type DeviceSamplesHandle } from './native.js';
 
 function multiplyAdds(rows: number, layers: readonly DenseLayerArrays[]): number {
@@ -21,7 +21,8 @@ function stackArguments(layers: readonly DenseLayerArrays[]) {
   };
 }
 
-export function nativeCudaBackend(k: CudaKernels, cpu: Backend): Backend {
+/** @param cpuThreads threads of the cpu backend: a sort on it runs one column per thread. */
+export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: number): Backend {
   const device = nativeSimpleKernels(k);
   const resident = new WeakMap<HeldSamples, DeviceSamplesHandle>();
   const handleOf = (held: HeldSamples): DeviceSamplesHandle => {
@@ -41,21 +42,21 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend): Backend {
       (onDevice('denseForward', rows * nIn * nOut) ? device : cpu).denseForwardAsync(x, rows, nIn, w, b, nOut, activation, out),
     argmaxRows: (p, rows, cols, labels, confidence) => (onDevice('argmaxRows', rows * cols) ? device : cpu).argmaxRows(p, rows, cols, labels, confidence),
     sortColumns: (data, rows, cols, firstCol, colCount, out) =>
-      (onDevice('sortColumns', rows * colCount) ? device : cpu).sortColumns(data, rows, cols, firstCol, colCount, out),
+      (onDevice('sortColumns', valuesPerThread(rows, colCount, cpuThreads)) ? device : cpu).sortColumns(data, rows, cols, firstCol, colCount, out),
     sortColumnsAsync: (data, rows, cols, firstCol, colCount, out) =>
-      (onDevice('sortColumns', rows * colCount) ? device : cpu).sortColumnsAsync(data, rows, cols, firstCol, colCount, out),
+      (onDevice('sortColumns', valuesPerThread(rows, colCount, cpuThreads)) ? device : cpu).sortColumnsAsync(data, rows, cols, firstCol, colCount, out),
     ecdfDistances: (a, aStart, aCount, b, bStart, bCount) =>
       (onDevice('ecdfDistances', a.length + b.length) ? device : cpu).ecdfDistances(a, aStart, aCount, b, bStart, bCount),
     ecdfDistancesAsync: (a, aStart, aCount, b, bStart, bCount) =>
       (onDevice('ecdfDistances', a.length + b.length) ? device : cpu).ecdfDistancesAsync(a, aStart, aCount, b, bStart, bCount),
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
-      if (!onDevice('sortAndMeasure', rows * colCount)) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);
+      if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);
       const r = k.sortAndMeasure(data, rows, cols, firstCol, colCount, handleOf(reference), aStart, aCount, column, out);
       return { ...r, values: out ?? null };
     },
     async sortAndMeasureAsync(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
-      if (!onDevice('sortAndMeasure', rows * colCount)) return cpu.sortAndMeasureAsync(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);
+      if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasureAsync(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);
       const r = await k.sortAndMeasureAsync(data, rows, cols, firstCol, colCount, handleOf(reference), aStart, aCount, column, out);
       return { ...r, values: out ?? null };
     },

@@ -71,7 +71,7 @@ function discover(): Record<BackendName, Entry> {
   const cuda: Entry =
     cudaReason === null
       ? {
-          backend: nativeCudaBackend(native.addon!.cuda, cpu.backend!),
+          backend: nativeCudaBackend(native.addon!.cuda, cpu.backend!, info!.threads),
           status: { name: 'cuda', available: true, reason: null, simd: info!.simd, threads: info!.threads },
         }
       : { backend: null, status: { name: 'cuda', available: false, reason: cudaReason, simd: null, threads: 0 } };
