@@ -8,6 +8,7 @@ import { nativeCudaBackend } from './cuda.js';
 import { DEVICE_ROUTES, routeMode, type Route, type RoutedKernel, type RouteMode } from './cuda-routing.js';
 import { jsBackend } from './js/index.js';
 import { loadNative, nativeCpuBackend, type NativeInfo } from './native.js';
+import { withPrivateMemory } from './private-memory.js';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['js', 'cpu', 'cuda'];
 
@@ -75,6 +76,8 @@ function discover(): Record<BackendName, Entry> {
           status: { name: 'cuda', available: true, reason: null, simd: info!.simd, threads: info!.threads },
         }
       : { backend: null, status: { name: 'cuda', available: false, reason: cudaReason, simd: null, threads: 0 } };
+  // Every backend's async kernels work on private copies of the caller's memory (private-memory.ts).
+  for (const entry of [js, cpu, cuda]) if (entry.backend) entry.backend = withPrivateMemory(entry.backend);
   entries = { js, cpu, cuda };
   return entries;
 }

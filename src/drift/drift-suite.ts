@@ -7,6 +7,7 @@
  * read the sorted columns or category counts, and the results are summarised.
  */
 import type { Backend, HeldSamples, MeasuredColumns } from '../backend/contract.js';
+import { markPrivate } from '../backend/private-memory.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError } from '../errors.js';
 import { validateMatrix, type FeatureMatrix, type FloatArray } from '../matrix.js';
@@ -277,7 +278,7 @@ export function summarise(profile: { columns: readonly { name: string; kind: 'nu
   return { timestamp, columns, driftedColumns, driftShare, datasetDrift: testedCount > 0 && driftShare >= config.driftShare };
 }
 
-const FRESH: ScratchLease = { take: (n) => new Float64Array(n), release: () => {} };
+const FRESH: ScratchLease = { take: (n) => markPrivate(new Float64Array(n)), release: () => {} };
 
 /** The reference samples each backend holds for a profile (on cuda: resident in device memory). */
 const heldReferences = new WeakMap<ReferenceProfile, Map<Backend, HeldSamples>>();

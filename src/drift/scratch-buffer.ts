@@ -4,6 +4,8 @@
  * often more so than sorting into it. A run that finds the buffer lent out (two detectAsync calls
  * at once) gets fresh arrays instead, so runs never share memory.
  */
+import { markPrivate } from '../backend/private-memory.js';
+
 export interface ScratchLease {
   /** An array of at least n values, valid until the next take() or release(). */
   take(n: number): Float64Array;
@@ -15,11 +17,11 @@ export class ScratchBuffer {
   private lent = false;
 
   acquire(): ScratchLease {
-    if (this.lent) return { take: (n) => new Float64Array(n), release: () => {} };
+    if (this.lent) return { take: (n) => markPrivate(new Float64Array(n)), release: () => {} };
     this.lent = true;
     return {
       take: (n) => {
-        if (!this.buffer || this.buffer.length < n) this.buffer = new Float64Array(n);
+        if (!this.buffer || this.buffer.length < n) this.buffer = markPrivate(new Float64Array(n));
         return this.buffer;
       },
       release: () => {

@@ -3,6 +3,7 @@
  * of rows so that memory stays bounded whatever the row count.
  */
 import { ACTIVATIONS, type ActivationName } from '../backend/contract.js';
+import { handOut, markPrivate } from '../backend/private-memory.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { validateMatrix, type FeatureMatrix } from '../matrix.js';
@@ -102,7 +103,7 @@ export class DenseModel {
     const m = this.checkInput(X);
     const output = this.checkOut(out, m.rows * this.outputSize, 'out');
     getBackend().denseStackForward(m.data, m.rows, this.layers, output, this.batchRows);
-    return { data: output, rows: m.rows, cols: this.outputSize };
+    return { data: handOut(output), rows: m.rows, cols: this.outputSize };
   }
 
   /**
@@ -114,7 +115,7 @@ export class DenseModel {
     const m = this.checkInput(X);
     const output = this.checkOut(out, m.rows * this.outputSize, 'out');
     await getBackend().denseStackForwardAsync(m.data, m.rows, this.layers, output, this.batchRows);
-    return { data: output, rows: m.rows, cols: this.outputSize };
+    return { data: handOut(output), rows: m.rows, cols: this.outputSize };
   }
 
   /** The label (argmax) and confidence of every row. */
@@ -153,13 +154,18 @@ export class DenseModel {
   }
 
   private checkInput(X: FeatureMatrix): FeatureMatrix {
+    this.layers.forEach((l, i) => {
+      if (l.weights.length !== l.inputSize * l.outputSize || l.bias.length !== l.outputSize) {
+        throw rangeError(`layers[${i}] arrays of ${l.inputSize * l.outputSize} weights and ${l.outputSize} biases`, `model.layers[${i}]`, 'arrays detached or resized after the model was built');
+      }
+    });
     const m = validateMatrix(X, 'X');
     if (m.cols !== this.inputSize) throw rangeError(`${this.inputSize} columns (the model's input size)`, 'X.cols', `${m.cols}`);
     return m;
   }
 
   private checkOut(out: Float32Array | undefined, length: number, name: string): Float32Array {
-    if (out === undefined) return new Float32Array(length);
+    if (out === undefined) return markPrivate(new Float32Array(length)); // handed out only when the call is done
     if (!(out instanceof Float32Array)) throw typeError('a Float32Array', name, out);
     if (out.length !== length) throw rangeError(`a Float32Array of ${length} values (rows x outputSize)`, name, `length ${out.length}`);
     return out;
@@ -188,5 +194,6 @@ function validateLayer(layer: DenseLayer, i: number, previous: DenseLayer | unde
   if (!(layer.bias instanceof Float32Array)) throw typeError('a Float32Array', `${name}.bias`, layer.bias);
   if (layer.bias.length !== outputSize) throw rangeError(`${outputSize} biases`, `${name}.bias`, `${layer.bias.length}`);
   if (!ACTIVATIONS.includes(layer.activation)) throw typeError(`one of ${ACTIVATIONS.join(', ')}`, `${name}.activation`, layer.activation);
-  return { inputSize, outputSize, weights: layer.weights, bias: layer.bias, activation: layer.activation };
+  // Private copies: the caller's arrays may later change, be transferred or resized.
+  return { inputSize, outputSize, weights: layer.weights.slice(), bias: layer.bias.slice(), activation: layer.activation };
 }
