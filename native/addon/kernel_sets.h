@@ -30,8 +30,8 @@ struct CpuKernels {
     mlwatch::quantiles(v, n, q, nq, out);
   }
   template <typename T>
-  static mlwatch::SketchBins sketch_bins(const T* v, size_t n, double multiplier, double min_indexable) {
-    return mlwatch::sketch_bins(v, n, multiplier, min_indexable);
+  static mlwatch::SketchBins sketch_bins(const T* v, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
+    return mlwatch::sketch_bins(v, n, multiplier, min_indexable, max_buckets);
   }
   static void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, const float* b, size_t n_out,
                             mlwatch::Activation act, float* out) {
@@ -57,8 +57,8 @@ struct CudaKernels {
     mlwatch::cuda::quantiles(v, n, q, nq, out);
   }
   template <typename T>
-  static mlwatch::SketchBins sketch_bins(const T* v, size_t n, double multiplier, double min_indexable) {
-    return mlwatch::cuda::sketch_bins(v, n, multiplier, min_indexable);
+  static mlwatch::SketchBins sketch_bins(const T* v, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
+    return mlwatch::cuda::sketch_bins(v, n, multiplier, min_indexable, max_buckets);
   }
   static void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, const float* b, size_t n_out,
                             mlwatch::Activation act, float* out) {

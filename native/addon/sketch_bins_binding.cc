@@ -1,4 +1,4 @@
-// sketchBins(values, multiplier, minIndexable) -> { minKey, counts, zeroCount, sum, min, max,
+// sketchBins(values, multiplier, minIndexable, maxBuckets) -> { minKey, counts, zeroCount, sum, min, max,
 // validCount, invalidCount, firstInvalid }: the batch insertion kernel of QuantileSketch.
 #include <napi.h>
 
@@ -22,10 +22,12 @@ Napi::Value SketchBins(const Napi::CallbackInfo& info) {
   const double min_indexable = info[2].As<Napi::Number>().DoubleValue();
   if (!(multiplier > 0 && std::isfinite(multiplier)) || !(min_indexable > 0 && std::isfinite(min_indexable)))
     throw Napi::RangeError::New(env, "Expected positive finite numbers for multiplier and minIndexable");
+  const size_t max_buckets = count_arg(info, 3, "maxBuckets");
+  if (max_buckets > (size_t{1} << 24)) throw Napi::RangeError::New(env, "Expected at most 16777216 for maxBuckets but received " + std::to_string(max_buckets));
   const size_t n = values.ElementLength();
   mlwatch::SketchBins bins = values.TypedArrayType() == napi_float32_array
-                                 ? K::sketch_bins(values.As<Napi::Float32Array>().Data(), n, multiplier, min_indexable)
-                                 : K::sketch_bins(values.As<Napi::Float64Array>().Data(), n, multiplier, min_indexable);
+                                 ? K::sketch_bins(values.As<Napi::Float32Array>().Data(), n, multiplier, min_indexable, max_buckets)
+                                 : K::sketch_bins(values.As<Napi::Float64Array>().Data(), n, multiplier, min_indexable, max_buckets);
   Napi::Object out = Napi::Object::New(env);
   Napi::Float64Array counts = Napi::Float64Array::New(env, bins.counts.size());
   std::copy(bins.counts.begin(), bins.counts.end(), counts.Data());

@@ -55,8 +55,8 @@ void ecdf_distances(const double* a, size_t na, const double* b, size_t nb, cons
 void quantiles(const float* values, size_t n, const double* q, size_t nq, double* out);
 void quantiles(const double* values, size_t n, const double* q, size_t nq, double* out);
 
-SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable);
-SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable);
+SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable, size_t max_buckets);
+SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable, size_t max_buckets);
 
 void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, const float* b, size_t n_out,
                    Activation act, float* out);

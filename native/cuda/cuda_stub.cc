@@ -31,8 +31,8 @@ void ecdf_distances(const double*, size_t, const double*, size_t, const WindowPa
 }
 void quantiles(const float*, size_t, const double*, size_t, double*) { not_compiled("quantiles"); }
 void quantiles(const double*, size_t, const double*, size_t, double*) { not_compiled("quantiles"); }
-SketchBins sketch_bins(const float*, size_t, double, double) { not_compiled("sketchBins"); }
-SketchBins sketch_bins(const double*, size_t, double, double) { not_compiled("sketchBins"); }
+SketchBins sketch_bins(const float*, size_t, double, double, size_t) { not_compiled("sketchBins"); }
+SketchBins sketch_bins(const double*, size_t, double, double, size_t) { not_compiled("sketchBins"); }
 void dense_forward(const float*, size_t, size_t, const float*, const float*, size_t, Activation, float*) {
   not_compiled("denseForward");
 }

@@ -20,8 +20,6 @@ namespace {
 
 constexpr int kThreads = 256;
 constexpr unsigned kMaxBlocks = 1024;
-// A wider key range than this is refused rather than allocated (2^26 buckets = 512 MiB).
-constexpr int64_t kMaxBuckets = int64_t{1} << 26;
 constexpr int32_t kNoKey = INT32_MIN;
 
 struct BlockPartial {
@@ -78,16 +76,17 @@ __global__ void key_pass(const T* __restrict__ values, size_t n, double multipli
   if (threadIdx.x == 0) partials[blockIdx.x] = s[0];
 }
 
-__global__ void count_keys(const int32_t* __restrict__ keys, size_t n, int32_t min_key,
+// Keys below min_key count in the lowest bucket.
+__global__ void count_keys(const int32_t* __restrict__ keys, size_t n, int64_t min_key,
                            unsigned long long* __restrict__ counts) {
   for (size_t i = blockIdx.x * static_cast<size_t>(blockDim.x) + threadIdx.x; i < n; i += static_cast<size_t>(gridDim.x) * blockDim.x) {
     const int32_t k = keys[i];
-    if (k != kNoKey) atomicAdd(&counts[static_cast<int64_t>(k) - min_key], 1ull);
+    if (k != kNoKey) atomicAdd(&counts[max(static_cast<int64_t>(k), min_key) - min_key], 1ull);
   }
 }
 
 template <typename T>
-SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double min_indexable) {
+SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
   SketchBins out;
   if (n == 0) return out;
   Session s("sketchBins");
@@ -121,31 +120,29 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
   out.min = out.valid_count > 0 ? mn : 0.0;
   out.max = out.valid_count > 0 ? mx : 0.0;
   if (lo > hi) return out;
-  const int64_t buckets = static_cast<int64_t>(hi) - lo + 1;
-  if (buckets > kMaxBuckets)
-    throw std::runtime_error("cuda sketchBins: the batch's keys span " + std::to_string(buckets) +
-                             " buckets, more than " + std::to_string(kMaxBuckets) +
-                             " (values from " + std::to_string(mn) + " to " + std::to_string(mx) + ")");
+  // Keys more than max_buckets - 1 below the largest count in the lowest bucket kept.
+  const int64_t low = std::max<int64_t>(lo, static_cast<int64_t>(hi) - static_cast<int64_t>(std::max<size_t>(max_buckets, 1)) + 1);
+  const int64_t buckets = static_cast<int64_t>(hi) - low + 1;
   unsigned long long* d_counts = s.alloc<unsigned long long>(static_cast<size_t>(buckets), "bucket counts");
   check(cudaMemsetAsync(d_counts, 0, static_cast<size_t>(buckets) * sizeof(unsigned long long), st), s.call(),
         "clearing bucket counts");
-  count_keys<<<grid_for(n, kThreads, kMaxBlocks * 4), kThreads, 0, st>>>(d_keys, n, lo, d_counts);
+  count_keys<<<grid_for(n, kThreads, kMaxBlocks * 4), kThreads, 0, st>>>(d_keys, n, low, d_counts);
   check_launch(s.call(), "count_keys");
   std::vector<unsigned long long> counts(static_cast<size_t>(buckets));
   s.to_host(d_counts, counts.size(), counts.data(), st);
-  out.min_key = lo;
+  out.min_key = low;
   out.counts.assign(counts.begin(), counts.end());
   return out;
 }
 
 }  // namespace
 
-SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable) {
-  return sketch_bins_impl(values, n, multiplier, min_indexable);
+SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
+  return sketch_bins_impl(values, n, multiplier, min_indexable, max_buckets);
 }
 
-SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable) {
-  return sketch_bins_impl(values, n, multiplier, min_indexable);
+SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
+  return sketch_bins_impl(values, n, multiplier, min_indexable, max_buckets);
 }
 
 }  // namespace cuda

@@ -12,7 +12,7 @@ namespace mlwatch {
 namespace {
 
 template <typename T>
-SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double min_indexable) {
+SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
   SketchBins out;
   std::vector<int32_t> keys(n);
   int32_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
@@ -43,21 +43,23 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
   out.min = out.valid_count > 0 ? mn : 0.0;
   out.max = out.valid_count > 0 ? mx : 0.0;
   if (lo > hi) return out;
-  out.min_key = lo;
-  out.counts.assign(static_cast<size_t>(static_cast<int64_t>(hi) - lo + 1), 0.0);
+  // Keys more than max_buckets - 1 below the largest count in the lowest bucket kept.
+  const int64_t low = std::max<int64_t>(lo, static_cast<int64_t>(hi) - static_cast<int64_t>(std::max<size_t>(max_buckets, 1)) + 1);
+  out.min_key = low;
+  out.counts.assign(static_cast<size_t>(static_cast<int64_t>(hi) - low + 1), 0.0);
   for (size_t i = 0; i < n; ++i)
-    if (keys[i] != std::numeric_limits<int32_t>::min()) out.counts[static_cast<size_t>(keys[i] - lo)] += 1;
+    if (keys[i] != std::numeric_limits<int32_t>::min()) out.counts[static_cast<size_t>(std::max<int64_t>(keys[i], low) - low)] += 1;
   return out;
 }
 
 }  // namespace
 
-SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable) {
-  return sketch_bins_impl(values, n, multiplier, min_indexable);
+SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
+  return sketch_bins_impl(values, n, multiplier, min_indexable, max_buckets);
 }
 
-SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable) {
-  return sketch_bins_impl(values, n, multiplier, min_indexable);
+SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable, size_t max_buckets) {
+  return sketch_bins_impl(values, n, multiplier, min_indexable, max_buckets);
 }
 
 }  // namespace mlwatch

@@ -2,7 +2,8 @@
 // Semantics (shared with src/backend/js/sketch-bins.ts):
 //   a value x is valid when 0 <= x < +Inf (NaN, negatives and +Inf are invalid and not counted);
 //   x <= min_indexable counts in zero_count; otherwise its key is ceil(log(x) * multiplier);
-//   counts[k - min_key] is the number of values with key k, for min_key .. max_key.
+//   counts[k - min_key] is the number of values with key k, for min_key .. max_key, where min_key is
+//   at least max_key - max_buckets + 1: lower keys count in counts[0] (memory stays bounded).
 #pragma once
 
 #include <cstddef>
@@ -22,7 +23,7 @@ struct SketchBins {
   int64_t first_invalid = -1;  // index of the first invalid value, -1 if none
 };
 
-SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable);
-SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable);
+SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable, size_t max_buckets);
+SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable, size_t max_buckets);
 
 }  // namespace mlwatch

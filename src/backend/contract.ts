@@ -112,9 +112,11 @@ export interface Backend {
    * counts as zero, otherwise its key is ceil(ln(x) * multiplier). Pure: the caller merges the
    * counts only when invalidCount is 0. (Keys come from each platform's log: a value within one
    * ulp of a bucket boundary may fall in the neighbouring bucket on another backend, which stays
-   * inside the sketch's accuracy bound.)
+   * inside the sketch's accuracy bound.) At most maxBuckets counts come back: keys more than
+   * maxBuckets - 1 below the batch's largest are counted in the lowest bucket kept, as the sketch
+   * collapses its own lowest buckets, so memory is bounded whatever the values.
    */
-  sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins;
+  sketchBins(values: FloatArray, multiplier: number, minIndexable: number, maxBuckets: number): SketchBins;
   /**
    * One dense layer over a batch: out = act(x . w + b) with x rows x nIn, w nIn x nOut (row-major),
    * b nOut, out rows x nOut; softmax subtracts each row's maximum first. Float32 in and out.

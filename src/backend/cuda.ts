@@ -35,7 +35,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     columnStats: (data, rows, cols) => (onDevice('columnStats', rows * cols) ? device : cpu).columnStats(data, rows, cols),
     columnStatsAsync: (data, rows, cols) => (onDevice('columnStats', rows * cols) ? device : cpu).columnStatsAsync(data, rows, cols),
     quantiles: (values, q) => (onDevice('quantiles', values.length) ? device : cpu).quantiles(values, q),
-    sketchBins: (values, multiplier, minIndexable) => (onDevice('sketchBins', values.length) ? device : cpu).sketchBins(values, multiplier, minIndexable),
+    sketchBins: (values, multiplier, minIndexable, maxBuckets) => (onDevice('sketchBins', values.length) ? device : cpu).sketchBins(values, multiplier, minIndexable, maxBuckets),
     denseForward: (x, rows, nIn, w, b, nOut, activation, out) =>
       (onDevice('denseForward', rows * nIn * nOut) ? device : cpu).denseForward(x, rows, nIn, w, b, nOut, activation, out),
     denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) =>

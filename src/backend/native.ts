@@ -16,7 +16,7 @@ export interface NativeKernels {
   columnStats(data: FloatArray, rows: number, cols: number): ColumnStats;
   columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats>;
   quantiles(values: FloatArray, q: Float64Array): Float64Array;
-  sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins;
+  sketchBins(values: FloatArray, multiplier: number, minIndexable: number, maxBuckets: number): SketchBins;
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Float32Array;
   denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Promise<void>;
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
@@ -118,7 +118,7 @@ export function nativeSimpleKernels(k: NativeKernels): Omit<Backend, 'name' | 'h
     columnStats: (data, rows, cols) => k.columnStats(data, rows, cols),
     columnStatsAsync: (data, rows, cols) => k.columnStatsAsync(data, rows, cols),
     quantiles: (values, q) => k.quantiles(values, q),
-    sketchBins: (values, multiplier, minIndexable) => k.sketchBins(values, multiplier, minIndexable),
+    sketchBins: (values, multiplier, minIndexable, maxBuckets) => k.sketchBins(values, multiplier, minIndexable, maxBuckets),
     denseForward: (x, rows, nIn, w, b, nOut, activation, out) => void k.denseForward(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
     denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) => k.denseForwardAsync(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
     argmaxRows: (p, rows, cols, labels, confidence) => k.argmaxRows(p, rows, cols, labels, confidence),

@@ -97,7 +97,7 @@ export class QuantileSketch {
   addMany(values: NumericInput): void {
     const data = toFloatArray(values, 'values');
     if (data.length === 0) return;
-    const b = getBackend().sketchBins(data, this.multiplier, MIN_INDEXABLE);
+    const b = getBackend().sketchBins(data, this.multiplier, MIN_INDEXABLE, this.maxBins);
     if (b.invalidCount > 0) {
       throw rangeError('finite numbers >= 0', `values[${b.firstInvalid}]`, `${data[b.firstInvalid]} (${b.invalidCount} invalid value(s); none added)`);
     }

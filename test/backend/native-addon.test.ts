@@ -22,9 +22,11 @@ describe.skipIf(!addon)('native addon argument checks', () => {
     ['q as number[]', () => a.quantiles(new Float64Array(2), [0.5] as never), /Expected a Float64Array for q but received an Array/],
     ['q out of range', () => a.quantiles(new Float64Array(2), new Float64Array([0.5, 2])), /every q in \[0, 1\] but received q\[1\] = 2/],
     ['NaN q', () => a.quantiles(new Float64Array(2), new Float64Array([NaN])), /every q in \[0, 1\]/],
-    ['sketchBins without a typed array', () => a.sketchBins([1, 2] as never, 50, 1e-9), /Float32Array or Float64Array for values but received an Array/],
-    ['sketchBins with a zero multiplier', () => a.sketchBins(new Float64Array(2), 0, 1e-9), /positive finite numbers for multiplier and minIndexable/],
-    ['sketchBins with a string multiplier', () => a.sketchBins(new Float64Array(2), '5' as never, 1e-9), /Expected numbers for multiplier and minIndexable/],
+    ['sketchBins without a typed array', () => a.sketchBins([1, 2] as never, 50, 1e-9, 64), /Float32Array or Float64Array for values but received an Array/],
+    ['sketchBins with a zero multiplier', () => a.sketchBins(new Float64Array(2), 0, 1e-9, 64), /positive finite numbers for multiplier and minIndexable/],
+    ['sketchBins with a string multiplier', () => a.sketchBins(new Float64Array(2), '5' as never, 1e-9, 64), /Expected numbers for multiplier and minIndexable/],
+    ['sketchBins with a fractional maxBuckets', () => a.sketchBins(new Float64Array(2), 50, 1e-9, 2.5), /positive integer for maxBuckets/],
+    ['sketchBins with a huge maxBuckets', () => a.sketchBins(new Float64Array(2), 50, 1e-9, 2 ** 30), /at most 16777216 for maxBuckets/],
   ])('rejects %s with a JS error', (_, call, message) => {
     expect(call).toThrow(message);
   });

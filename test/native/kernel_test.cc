@@ -105,7 +105,7 @@ static void test_sketch_bins() {
   const double multiplier = 1.0 / std::log(1.01 / 0.99);
   std::vector<double> v = {0.0, 1e-12, 0.5, 1.0, 1.0, 250.0, 1e300, -1.0,
                            std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::infinity()};
-  mlwatch::SketchBins b = mlwatch::sketch_bins(v.data(), v.size(), multiplier, 1e-9);
+  mlwatch::SketchBins b = mlwatch::sketch_bins(v.data(), v.size(), multiplier, 1e-9, 1 << 20);
   check(b.invalid_count == 3, "invalid count", b.invalid_count, 3);
   check(b.first_invalid == 7, "first invalid", static_cast<double>(b.first_invalid), 7);
   check(b.valid_count == 7, "valid count", b.valid_count, 7);
@@ -120,8 +120,13 @@ static void test_sketch_bins() {
     check(i >= 0 && static_cast<size_t>(i) < b.counts.size() && b.counts[static_cast<size_t>(i)] >= 1, "key of value", x, 0);
   }
   std::vector<float> none = {-1.0f, std::numeric_limits<float>::quiet_NaN()};
-  mlwatch::SketchBins e = mlwatch::sketch_bins(none.data(), none.size(), multiplier, 1e-9);
+  mlwatch::SketchBins e = mlwatch::sketch_bins(none.data(), none.size(), multiplier, 1e-9, 1 << 20);
   check(e.counts.empty() && e.valid_count == 0 && e.invalid_count == 2, "no valid value", e.valid_count, 0);
+  // Keys ~7e8 apart at 1e-6 accuracy: at most max_buckets counts, the low key in the lowest one.
+  const double fine = 1.0 / std::log((1 + 1e-6) / (1 - 1e-6));
+  std::vector<double> wide = {1e-8, 1e300, 1e300};
+  mlwatch::SketchBins w = mlwatch::sketch_bins(wide.data(), wide.size(), fine, 1e-9, 4096);
+  check(w.counts.size() == 4096 && w.counts.front() == 1 && w.counts.back() == 2, "bounded bucket range", static_cast<double>(w.counts.size()), 4096);
 }
 
 static void test_dense(size_t rows, size_t n_in, size_t n_out, mlwatch::Activation act, unsigned seed) {

@@ -105,6 +105,18 @@ describe('QuantileSketch limits and errors', () => {
     expect(s.quantile(0.99)).toBeGreaterThan(1e5 * 0.99);
   });
 
+  it.each(backendsUnderTest)('a batch spanning 1e-8 to 1e300 at 1e-6 accuracy stays within maxBins on the %s backend, and matches add()', (backend) => {
+    useBackend(backend);
+    const batch = new QuantileSketch({ relativeAccuracy: 1e-6 });
+    batch.addMany([1e-8, 1e300, 5, 1e300]);
+    const one = new QuantileSketch({ relativeAccuracy: 1e-6 });
+    for (const x of [1e-8, 1e300, 5, 1e300]) one.add(x);
+    expect(batch.byteLength).toBeLessThanOrEqual(batch.maxBins * 8);
+    expect(batch.count).toBe(4);
+    expect(Math.abs(batch.quantile(1) - 1e300) / 1e300).toBeLessThanOrEqual(1e-6);
+    expect(Array.from(batch.quantiles([0, 0.3, 0.7, 1]))).toEqual(Array.from(one.quantiles([0, 0.3, 0.7, 1])));
+  });
+
   it('refuses to merge sketches of different accuracy and corrupt bytes', () => {
     const a = new QuantileSketch({ relativeAccuracy: 0.01 });
     const b = new QuantileSketch({ relativeAccuracy: 0.02 });
@@ -126,7 +138,7 @@ describe('sketchBins kernel parity', () => {
   it('gives the same buckets on every backend (200 000 lognormal values)', () => {
     const values = samples('lognormal', 200_000, 99);
     const multiplier = 1 / Math.log(1.01 / 0.99);
-    const results = backendsUnderTest.map((b) => useBackend(b).sketchBins(values, multiplier, 1e-9));
+    const results = backendsUnderTest.map((b) => useBackend(b).sketchBins(values, multiplier, 1e-9, 4096));
     for (const r of results.slice(1)) {
       expect(r.minKey).toBe(results[0].minKey);
       expect(Array.from(r.counts)).toEqual(Array.from(results[0].counts));

@@ -5,7 +5,7 @@
 import type { SketchBins } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
 
-export function sketchBins(values: FloatArray, multiplier: number, minIndexable: number): SketchBins {
+export function sketchBins(values: FloatArray, multiplier: number, minIndexable: number, maxBuckets: number): SketchBins {
   const n = values.length;
   const keys = new Float64Array(n);
   let lo = Infinity;
@@ -39,10 +39,12 @@ export function sketchBins(values: FloatArray, multiplier: number, minIndexable:
     if (key < lo) lo = key;
     if (key > hi) hi = key;
   }
-  const counts = lo <= hi ? new Float64Array(hi - lo + 1) : new Float64Array(0);
-  for (let i = 0; i < n; i++) if (keys[i] === keys[i]) counts[keys[i] - lo]++;
+  // Keys more than maxBuckets - 1 below the largest count in the lowest bucket kept.
+  const low = Math.max(lo, hi - maxBuckets + 1);
+  const counts = lo <= hi ? new Float64Array(hi - low + 1) : new Float64Array(0);
+  for (let i = 0; i < n; i++) if (keys[i] === keys[i]) counts[Math.max(keys[i], low) - low]++;
   return {
-    minKey: lo <= hi ? lo : 0,
+    minKey: lo <= hi ? low : 0,
     counts,
     zeroCount,
     sum,
