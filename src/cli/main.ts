@@ -38,7 +38,7 @@ drift options:
 profile options: --columns, --categorical, --where EXPR, --backend, --memory, --quiet
 
 Exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error (also when no column
-could be tested, e.g. an empty file).
+could be tested, e.g. an empty file), 3 an internal error (MLWATCH_DEBUG=1 prints its stack).
 `;
 
 /** Runs the command line `argv` (without node and script); returns the exit code. */
@@ -78,9 +78,16 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write(`mlwatch: ${e.message}\n`);
       return 2;
     }
-    process.stderr.write(`mlwatch: ${e.stack ?? e.message}\n`);
-    return 2;
+    return internalError(error);
   }
+}
+
+/** An error that is not the input's fault: one line (the stack with MLWATCH_DEBUG=1), exit 3. */
+function internalError(error: unknown): number {
+  const e = error as Error;
+  const detail = process.env.MLWATCH_DEBUG === '1' ? (e?.stack ?? String(error)) : (e?.message ?? String(error));
+  process.stderr.write(`mlwatch: internal error: ${detail}\n`);
+  return 3;
 }
 
 // Run when executed (also through the npm bin link), not when imported by tests.
@@ -90,6 +97,10 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
   // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs
   process.on('SIGINT', () => process.exit(130));
   process.on('SIGTERM', () => process.exit(143));
+  // An error thrown outside the awaited chain (a library failing in a callback) must not exit 1,
+  // which means "dataset drift".
+  process.on('uncaughtException', (error) => process.exit(internalError(error)));
+  process.on('unhandledRejection', (error) => process.exit(internalError(error)));
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

@@ -4,7 +4,7 @@
  * references, info, and one-line errors naming the file, row and column.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -90,6 +90,23 @@ describe('mlwatch drift', () => {
       expect(run.code, args.join(' ')).toBe(2);
       expect(run.stderr.split('\n')[0], args.join(' ')).toMatch(/^mlwatch: \S/);
       expect(run.stderr, args.join(' ')).not.toMatch(/\n\s+at /); // a message, not a stack
+    }
+    // Not regular files, or empty: a named input error (a directory once made the Parquet decoder panic, exit 1)
+    for (const name of ['d.parquet', 'd.arrow', 'd.csv']) mkdirSync(join(dir, name), { recursive: true });
+    for (const name of ['e.parquet', 'e.arrow']) writeFileSync(join(dir, name), '');
+    writeFileSync(join(dir, 'junk.arrow'), 'not an arrow file at all');
+    for (const [name, message] of [
+      ['d.parquet', 'a directory, not a file'],
+      ['d.arrow', 'a directory, not a file'],
+      ['d.csv', 'a directory, not a file'],
+      ['e.parquet', 'an empty file (expected Parquet)'],
+      ['e.arrow', 'an empty file (expected Arrow IPC)'],
+      ['junk.arrow', 'not an Arrow IPC file or stream'],
+    ]) {
+      const run = mlwatch(['drift', '--reference', join(dir, name), '--current', ref]);
+      expect(run.code, name).toBe(2);
+      expect(run.stderr, name).toContain(`mlwatch: ${join(dir, name)}: ${message}`);
+      expect(run.stderr.trim().split('\n'), name).toHaveLength(1);
     }
     const headerOnly = join(dir, 'header-only.csv');
     writeFileSync(headerOnly, 'amount,level,code,city,empty\n');

@@ -2,7 +2,7 @@
  * Opens a table file by its extension: .csv, .arrow / .feather /
  * .ipc / .arrows (Arrow IPC), .parquet / .pq.
  */
-import { existsSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { extname } from 'node:path';
 import { InputFileError, type TableSource } from '../table-source.js';
 import { openArrow } from './arrow-source.js';
@@ -12,17 +12,42 @@ import { openParquet } from './parquet-source.js';
 /** The extensions each reader takes. */
 export const TABLE_EXTENSIONS = { csv: ['.csv'], arrow: ['.arrow', '.arrows', '.feather', '.ipc'], parquet: ['.parquet', '.pq'] } as const;
 
+const READERS: [readonly string[], string, (path: string) => Promise<TableSource>][] = [
+  [TABLE_EXTENSIONS.csv, 'CSV', openCsv],
+  [TABLE_EXTENSIONS.arrow, 'Arrow IPC', openArrow],
+  [TABLE_EXTENSIONS.parquet, 'Parquet', openParquet],
+];
+
 /**
- * Opens `path` with the reader its extension names.
+ * Opens `path` with the reader its extension names. Only regular, non-empty files reach a reader
+ * (a directory once made the Parquet decoder panic), and whatever a reader throws while opening
+ * becomes an InputFileError naming the file.
  *
- * @throws InputFileError when the file is missing, of an unknown kind, or unreadable
+ * @throws InputFileError when the file is missing, not a regular file, empty, of an unknown kind, or unreadable
  */
 export async function openTable(path: string): Promise<TableSource> {
-  if (!existsSync(path)) throw new InputFileError(path, undefined, undefined, 'no such file');
+  let size: number;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new InputFileError(path, undefined, undefined, stat.isDirectory() ? 'a directory, not a file' : 'not a regular file');
+    size = stat.size;
+  } catch (error) {
+    if (error instanceof InputFileError) throw error;
+    const code = (error as { code?: string }).code;
+    throw new InputFileError(path, undefined, undefined, code === 'ENOENT' ? 'no such file' : (error as Error).message);
+  }
   const ext = extname(path).toLowerCase();
-  if ((TABLE_EXTENSIONS.csv as readonly string[]).includes(ext)) return openCsv(path);
-  if ((TABLE_EXTENSIONS.arrow as readonly string[]).includes(ext)) return openArrow(path);
-  if ((TABLE_EXTENSIONS.parquet as readonly string[]).includes(ext)) return openParquet(path);
-  const known = Object.values(TABLE_EXTENSIONS).flat().join(', ');
-  throw new InputFileError(path, undefined, undefined, `unknown file type ${JSON.stringify(ext)} (expected ${known})`);
+  const reader = READERS.find(([extensions]) => extensions.includes(ext));
+  if (!reader) {
+    const known = Object.values(TABLE_EXTENSIONS).flat().join(', ');
+    throw new InputFileError(path, undefined, undefined, `unknown file type ${JSON.stringify(ext)} (expected ${known})`);
+  }
+  const [, kind, open] = reader;
+  if (size === 0) throw new InputFileError(path, undefined, undefined, `an empty file (expected ${kind})`);
+  try {
+    return await open(path);
+  } catch (error) {
+    if (error instanceof InputFileError) throw error;
+    throw new InputFileError(path, undefined, undefined, `cannot be read as ${kind}: ${(error as Error).message ?? String(error)}`);
+  }
 }
