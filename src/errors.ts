@@ -3,6 +3,17 @@
  * its arguments with these before any native code touches memory.
  */
 
+/** True for a typed array whose buffer was transferred away (it reads as empty). */
+export function isDetachedView(value: ArrayBufferView): boolean {
+  if (value.byteLength !== 0) return false;
+  try {
+    new Uint8Array(value.buffer, 0, 0); // throws on a detached buffer only
+    return false;
+  } catch {
+    return true;
+  }
+}
+
 /** A short description of a value for error messages: its type and, for arrays, length. */
 export function describeValue(value: unknown): string {
   if (value === null) return 'null';
@@ -11,6 +22,7 @@ export function describeValue(value: unknown): string {
   if (typeof value === 'string') return `string ${JSON.stringify(value.length > 40 ? value.slice(0, 40) + '…' : value)}`;
   if (Array.isArray(value)) return `Array of length ${value.length}`;
   if (ArrayBuffer.isView(value)) {
+    if (isDetachedView(value)) return `a detached ${value.constructor.name} (its buffer was transferred)`;
     const length = (value as unknown as { length?: number }).length;
     return `${value.constructor.name}${length === undefined ? '' : ` of length ${length}`}`;
   }

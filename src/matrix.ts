@@ -1,7 +1,7 @@
 /**
  * FeatureMatrix: the row-major table of numbers that every kernel reads, and its validation.
  */
-import { rangeError, typeError } from './errors.js';
+import { isDetachedView, rangeError, typeError } from './errors.js';
 
 /** The typed arrays the kernels read without copying. */
 export type FloatArray = Float32Array | Float64Array;
@@ -20,11 +20,14 @@ export interface FeatureMatrix {
   names?: readonly string[];
 }
 
-/** Checks a FeatureMatrix's types and shape; throws TypeError/RangeError naming the problem. */
+/**
+ * Checks a FeatureMatrix's types and shape; throws TypeError/RangeError naming the problem. Returns
+ * a plain copy of the fields as they were read once (a getter cannot answer differently later).
+ */
 export function validateMatrix(m: unknown, name = 'matrix'): FeatureMatrix {
   if (typeof m !== 'object' || m === null) throw typeError('a FeatureMatrix { data, rows, cols }', name, m);
   const { data, rows, cols, names } = m as Partial<FeatureMatrix>;
-  if (!(data instanceof Float32Array) && !(data instanceof Float64Array)) {
+  if (!(data instanceof Float32Array) && !(data instanceof Float64Array) || isDetachedView(data)) {
     throw typeError('a Float32Array or Float64Array', `${name}.data`, data);
   }
   for (const [key, value] of [['rows', rows], ['cols', cols]] as const) {
@@ -40,8 +43,9 @@ export function validateMatrix(m: unknown, name = 'matrix'): FeatureMatrix {
       `length ${data.length}`,
     );
   }
-  if (names !== undefined) validateNames(names, cols!, `${name}.names`);
-  return m as FeatureMatrix;
+  const checked: FeatureMatrix = { data, rows: rows!, cols: cols! };
+  if (names !== undefined) checked.names = [...validateNames(names, cols!, `${name}.names`)];
+  return checked;
 }
 
 /** Checks a list of column names: strings, one per column. */
@@ -59,7 +63,10 @@ export function validateNames(names: unknown, cols: number, name: string): reado
  * number[] is copied into a Float64Array after checking every element is a number.
  */
 export function toFloatArray(values: unknown, name: string): FloatArray {
-  if (values instanceof Float32Array || values instanceof Float64Array) return values;
+  if (values instanceof Float32Array || values instanceof Float64Array) {
+    if (isDetachedView(values)) throw typeError('a Float32Array, Float64Array or number[]', name, values);
+    return values;
+  }
   if (Array.isArray(values)) {
     const out = new Float64Array(values.length);
     for (let i = 0; i < values.length; i++) {

@@ -53,7 +53,7 @@ void tile_portable(const float* x, size_t n_in, size_t nr, const float* panel, c
   for (size_t i = 0; i < nr; ++i)
     for (size_t j = 0; j < kPanel; ++j) {
       const float v = acc[i][j] + bias16[j];
-      acc[i][j] = relu ? std::max(v, 0.0f) : v;
+      acc[i][j] = relu ? (v > 0.0f ? v : 0.0f) : v;  // relu(NaN) = 0, as maxps and the other backends give
     }
 }
 

@@ -120,6 +120,7 @@ export interface Backend {
   /**
    * One dense layer over a batch: out = act(x . w + b) with x rows x nIn, w nIn x nOut (row-major),
    * b nOut, out rows x nOut; softmax subtracts each row's maximum first. Float32 in and out.
+   * IEEE arithmetic throughout (0 x Infinity is NaN: no input is skipped); relu(NaN) is 0.
    */
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): void;
   /** denseForward without blocking the event loop (native: a worker thread; JS: the next macrotask). */

@@ -7,7 +7,7 @@ import { handOut, markPrivate } from '../backend/private-memory.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { validateMatrix, type FeatureMatrix } from '../matrix.js';
-import { accuracyOf } from './accuracy.js';
+import { accuracyOf, checkLabels } from './accuracy.js';
 
 export interface DenseLayer {
   inputSize: number;
@@ -131,7 +131,7 @@ export class DenseModel {
   /** Classifies X and compares with the true labels: accuracy, mean confidence, time. */
   evaluate(X: FeatureMatrix, yTrue: Int32Array | readonly number[]): Evaluation {
     const m = this.checkInput(X);
-    checkLabels(yTrue, m.rows);
+    checkLabels(yTrue, m.rows, this.outputSize);
     const start = performance.now();
     const predictions = this.classify(m);
     return score(predictions, yTrue, performance.now() - start);
@@ -140,7 +140,7 @@ export class DenseModel {
   /** evaluate() with classifyAsync(): the model runs off the event loop. */
   async evaluateAsync(X: FeatureMatrix, yTrue: Int32Array | readonly number[]): Promise<Evaluation> {
     const m = this.checkInput(X);
-    checkLabels(yTrue, m.rows);
+    checkLabels(yTrue, m.rows, this.outputSize);
     const start = performance.now();
     const predictions = await this.classifyAsync(m);
     return score(predictions, yTrue, performance.now() - start);
@@ -170,11 +170,6 @@ export class DenseModel {
     if (out.length !== length) throw rangeError(`a Float32Array of ${length} values (rows x outputSize)`, name, `length ${out.length}`);
     return out;
   }
-}
-
-function checkLabels(yTrue: unknown, rows: number): void {
-  if (!(yTrue instanceof Int32Array) && !Array.isArray(yTrue)) throw typeError('an Int32Array or number[] of labels', 'yTrue', yTrue);
-  if (yTrue.length !== rows) throw rangeError(`${rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
 }
 
 function score({ labels, confidence }: Classification, yTrue: Int32Array | readonly number[], latencyMs: number): Evaluation {

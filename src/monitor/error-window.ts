@@ -1,3 +1,5 @@
+import { requireInteger } from '../errors.js';
+
 /**
  * The outcome (success or error) of the last `capacity` requests, with a running error count:
  * the source of the error_rate alert rule. O(1) per request, one byte per request.
@@ -8,12 +10,15 @@ export class ErrorWindow {
   private filled = 0;
   private errorsInWindow = 0;
 
+  /** @throws RangeError/TypeError unless capacity is an integer in [1, 2^30] */
   constructor(readonly capacity: number) {
+    requireInteger(capacity, 'capacity', 1, 2 ** 30);
     this.outcomes = new Uint8Array(capacity);
   }
 
   /** Records `count` requests with the same outcome. */
   record(isError: boolean, count = 1): void {
+    requireInteger(count, 'count', 0);
     const flag = isError ? 1 : 0;
     for (let i = 0, n = Math.min(count, this.capacity); i < n; i++) {
       if (this.filled === this.capacity) this.errorsInWindow -= this.outcomes[this.next];

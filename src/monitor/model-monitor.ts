@@ -13,9 +13,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { clockOption, type Clock } from '../clock.js';
-import { accuracyOf } from '../inference/accuracy.js';
+import { accuracyOf, checkLabels } from '../inference/accuracy.js';
 import { rangeError, requireInteger, requireNumber, typeError } from '../errors.js';
-import { toFloatArray, type FeatureMatrix, type NumericInput } from '../matrix.js';
+import { toFloatArray, validateMatrix, type FeatureMatrix, type NumericInput } from '../matrix.js';
 import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
 import { QuantileSketch, type QuantileSketchOptions } from '../sketch/quantile-sketch.js';
 import { columnStats } from '../stats/column-stats.js';
@@ -215,7 +215,8 @@ export class ModelMonitor extends EventEmitter {
    */
   observeBatch<C extends { labels: Int32Array }>(model: { classify(X: FeatureMatrix): C }, X: FeatureMatrix, yTrue?: Int32Array | readonly number[]): C {
     if (typeof model !== 'object' || model === null || typeof model.classify !== 'function') throw typeError('a model with classify()', 'model', model);
-    if (yTrue !== undefined && yTrue.length !== X.rows) throw rangeError(`${X.rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
+    const m = validateMatrix(X, 'X');
+    if (yTrue !== undefined) checkLabels(yTrue, m.rows);
     const start = performance.now();
     const predictions = model.classify(X);
     const latencyMs = performance.now() - start;

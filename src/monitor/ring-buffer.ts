@@ -1,3 +1,5 @@
+import { requireInteger } from '../errors.js';
+
 /**
  * A fixed-capacity ring of float64 values: the bounded history behind every monitor. Pushing
  * never allocates; once full, the oldest value is overwritten.
@@ -7,7 +9,9 @@ export class RingBuffer {
   private next = 0;
   private filled = 0;
 
+  /** @throws RangeError/TypeError unless capacity is an integer in [1, 2^30] */
   constructor(readonly capacity: number) {
+    requireInteger(capacity, 'capacity', 1, 2 ** 30);
     this.values = new Float64Array(capacity);
   }
 

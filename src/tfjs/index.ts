@@ -8,7 +8,7 @@ import { rangeError, typeError } from '../errors.js';
 import type { FeatureMatrix } from '../matrix.js';
 import { DenseModel, type DenseModelOptions, type TfjsModelLike } from '../inference/dense-model.js';
 import { getBackend } from '../backend/registry.js';
-import { accuracyOf } from '../inference/accuracy.js';
+import { accuracyOf, checkLabels } from '../inference/accuracy.js';
 import type { ModelMonitor } from '../monitor/model-monitor.js';
 
 export { DenseModel };
@@ -68,7 +68,7 @@ export function monitorModel<T extends TensorLike>(model: PredictingModel<T>, mo
         return output;
       }
       const { data, rows, cols } = toFeatureMatrix({ shape: output.shape, dtype: output.dtype, dataSync: () => values });
-      if (yTrue.length !== rows) throw rangeError(`${rows} labels (one per row)`, 'yTrue', `${yTrue.length}`);
+      checkLabels(yTrue, rows, cols);
       const labels = new Int32Array(rows);
       getBackend().argmaxRows(data as Float32Array, rows, cols, labels, new Float32Array(rows));
       monitor.recordPerformance(accuracyOf(labels, yTrue), latencyMs);

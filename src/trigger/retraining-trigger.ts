@@ -212,6 +212,10 @@ function validatePolicy(p: RetrainingPolicy): RetrainingPolicy {
   requireNumber(p.driftThreshold, 'policy.driftThreshold', 0);
   requireNumber(p.minTimeBetweenRetrainsMs, 'policy.minTimeBetweenRetrainsMs', 0);
   requireNumber(p.maxTimeWithoutRetrainMs, 'policy.maxTimeWithoutRetrainMs', 0);
+  if (p.minTimeBetweenRetrainsMs > p.maxTimeWithoutRetrainMs) {
+    // Such a policy could never honour both: the maximum age would demand retrains the minimum forbids.
+    throw rangeError(`a policy.minTimeBetweenRetrainsMs <= policy.maxTimeWithoutRetrainMs (${p.maxTimeWithoutRetrainMs})`, 'policy.minTimeBetweenRetrainsMs', String(p.minTimeBetweenRetrainsMs));
+  }
   const w = p.driftSeverityWeights;
   if (typeof w !== 'object' || w === null) throw typeError('an object { low, medium, high }', 'policy.driftSeverityWeights', w);
   const weights = {

@@ -11,7 +11,6 @@ export function denseForward(x: Float32Array, rows: number, nIn: number, w: Floa
     const xr = r * nIn;
     for (let k = 0; k < nIn; k++) {
       const xv = x[xr + k];
-      if (xv === 0) continue;
       const wk = k * nOut;
       for (let j = 0; j < nOut; j++) acc[j] += xv * w[wk + j];
     }
