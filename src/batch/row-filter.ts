@@ -1,8 +1,10 @@
 /**
  * Row filters for batch jobs: `column<value`, `<=`, `>`, `>=`, `=`, `!=`. On a numeric column
- * the value is a number or a date (ISO 8601, compared as epoch milliseconds, the unit readers
- * give timestamps in); on a label column it is a string compared by code unit. Several filters
- * all have to hold.
+ * the value is a decimal number (no hex, octal or binary literals, no empty string); on a
+ * timestamp or date column it may also be an ISO 8601 date (compared as epoch milliseconds, the
+ * unit readers give timestamps in); on a label column it is a string compared by code unit.
+ * Anything else is refused rather than guessed (JavaScript's Date.parse reads "<5" as a date in
+ * 2001). Several filters all have to hold.
  */
 import { InputFileError, type ChunkColumn, type SourceColumn, type TableChunk } from './table-source.js';
 
@@ -16,11 +18,13 @@ export interface RowFilter {
 }
 
 const PATTERN = /^\s*([^<>=!\s]+)\s*(<=|>=|!=|=|<|>)\s*(.*?)\s*$/;
+const DECIMAL = /^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$/;
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:?\d{2})?)?$/;
 
 /** Parses `column<op>value`; throws an Error that shows the accepted form. */
 export function parseRowFilter(expression: string): RowFilter {
   const m = PATTERN.exec(expression);
-  if (!m || m[3] === '') throw new RangeError(`Expected a filter like "date<2001-02-01" or "origin=SFO" but received ${JSON.stringify(expression)}`);
+  if (!m || m[3] === '' || /^[<>=!]/.test(m[3])) throw new RangeError(`Expected a filter like "date<2001-02-01" or "origin=SFO" but received ${JSON.stringify(expression)}`);
   return { column: m[1], op: m[2] as FilterOperator, text: m[3] };
 }
 
@@ -61,9 +65,11 @@ export function bindRowFilter(filter: RowFilter, columns: readonly SourceColumn[
       },
     };
   }
-  const asNumber = Number(filter.text);
-  const value = Number.isFinite(asNumber) ? asNumber : Date.parse(filter.text);
-  if (!Number.isFinite(value)) throw new RangeError(`Expected a number or an ISO date in the filter ${filter.column}${filter.op}${filter.text} (${filter.column} holds numbers)`);
+  const value = DECIMAL.test(filter.text) ? Number(filter.text) : column.time && ISO_DATE.test(filter.text) ? Date.parse(filter.text) : NaN;
+  if (!Number.isFinite(value)) {
+    const expected = column.time ? 'a decimal number or an ISO 8601 date' : `a decimal number (${filter.column} holds numbers${ISO_DATE.test(filter.text) ? ', not dates' : ''})`;
+    throw new RangeError(`Expected ${expected} in the filter ${filter.column}${filter.op}${filter.text}`);
+  }
   return {
     column: filter.column,
     test: (chunk, keep) => {

@@ -13,6 +13,8 @@ export interface SourceColumn {
   type: SourceColumnType;
   /** True when the type is a guess: a CSV column without any value in the rows looked at (read it as labels if need be). */
   guessed?: boolean;
+  /** True for timestamps and dates (numbers in epoch milliseconds): filters on them may name dates. */
+  time?: boolean;
 }
 
 /** One chunk's values of a numeric column; NaN marks a missing value. May be a view of the reader's buffer: read, never write. */

@@ -9,7 +9,7 @@ import type { Correction } from '../drift/drift-options.js';
 import { ReferenceProfile } from '../drift/reference-profile.js';
 import { writeFileAtomic } from '../persist/atomic-write.js';
 import { hasSnapshotMagic } from '../persist/snapshot-format.js';
-import { UsageError, parseBytes, parseList, parseTests } from './options.js';
+import { UsageError, parseBytes, parseList, parseShare, parseTests } from './options.js';
 import { ProgressBar } from './progress-bar.js';
 import { reportHtml } from './report-html.js';
 import { reportText } from './report-text.js';
@@ -78,7 +78,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     memoryBytes: values.memory === undefined ? undefined : parseBytes(values.memory, '--memory'),
     tmpDir: values['tmp-dir'],
   };
-  if (values['drift-share'] !== undefined) options.driftShare = Number(values['drift-share']);
+  if (values['drift-share'] !== undefined) options.driftShare = parseShare(values['drift-share'], '--drift-share');
   if (values.correction !== undefined) options.correction = values.correction as Correction;
   const progress = new ProgressBar(process.stderr, !values.quiet && Boolean(process.stderr.isTTY));
   options.onProgress = (p) => progress.update(p);

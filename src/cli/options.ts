@@ -19,6 +19,13 @@ export function parseBytes(text: string, option: string): number {
   return Math.floor(Number(m[1]) * unit);
 }
 
+/** A decimal number in [0, 1] ("0.3", "1"); an empty or other string is a usage error, never 0. */
+export function parseShare(text: string, option: string): number {
+  const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
+  if (!(value >= 0 && value <= 1)) throw new UsageError(`${option}: expected a number in [0, 1], got ${JSON.stringify(text)}`);
+  return value;
+}
+
 /** "a,b , c" as ['a', 'b', 'c'] (empty items dropped). */
 export function parseList(text: string | undefined): string[] | undefined {
   if (text === undefined) return undefined;

@@ -25,7 +25,7 @@ describe('table readers on the flights files', () => {
     const source = await openTable(FLIGHTS_3M);
     expect(source.rowCount).toBe(3_000_000);
     expect(source.columns).toEqual([
-      { name: 'date', type: 'number' },
+      { name: 'date', type: 'number', time: true },
       { name: 'delay', type: 'number' },
       { name: 'distance', type: 'number' },
       { name: 'origin', type: 'label' },

@@ -84,6 +84,12 @@ describe('mlwatch drift', () => {
       ['drift', '--reference', ref, '--current', ref, '--memory', 'lots'],
       ['drift', '--reference', ref, '--current', ref, '--unknown-flag'],
       ['drift', '--reference', ref, '--current', ref, '--drift-share', '2'],
+      ['drift', '--reference', ref, '--current', ref, '--drift-share', ''],
+      ['drift', '--reference', ref, '--current', ref, '--drift-share', '0x1'],
+      ['drift', '--reference', ref, '--current', ref, '--reference-where', 'level<<5'],
+      ['drift', '--reference', ref, '--current', ref, '--reference-where', 'level<0x10'],
+      ['drift', '--reference', ref, '--current', ref, '--reference-where', 'level<2001-02-01'],
+      ['drift', '--reference', ref, '--current', ref, '--reference-where', 'level<'],
       ['frobnicate'],
     ]) {
       const run = mlwatch(args);

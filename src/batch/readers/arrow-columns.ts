@@ -148,7 +148,8 @@ export function sourceColumnsOf(fields: readonly Field[], path: string): SourceC
   const columns: SourceColumn[] = [];
   for (const field of fields) {
     const type = arrowColumnType(field);
-    if (type) columns.push({ name: field.name, type });
+    const time = DataType.isTimestamp(field.type) || DataType.isDate(field.type);
+    if (type) columns.push(time ? { name: field.name, type, time } : { name: field.name, type });
   }
   return columns;
 }
