@@ -2,10 +2,13 @@
  * CSV tables (csv-parse, streaming): a header row, then records; quoted fields, a byte-order
  * mark and CRLF line ends are handled by the parser. A column is read as numbers when every
  * non-missing field of its first rows is a number, else as labels. Missing values: an empty
- * field, NA, N/A, NaN, null, NULL, None. A later field that is not a number in a numeric column
- * is an InputFileError naming the file, row and column.
+ * field, NA, N/A, NaN, null, NULL, None. Numbers are decimal (and ±Infinity): 0x1F, 0b101 and
+ * 0o17 are not numbers. A later field that is not a number in a numeric column is an
+ * InputFileError naming the file, row and column. The file must be UTF-8: invalid bytes are an
+ * InputFileError naming their offset (decoding them to U+FFFD would merge distinct labels).
  */
 import { createReadStream, statSync } from 'node:fs';
+import { Transform } from 'node:stream';
 import { parse, type Parser } from 'csv-parse';
 import { LabelDictionary } from '../label-dictionary.js';
 import { InputFileError, rejectDuplicateNames, requireColumns, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
@@ -15,19 +18,55 @@ const SNIFF_ROWS = 1000;
 const CHUNK_ROWS = 65_536;
 const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
-function parserFor(path: string, toLine?: number): { parser: Parser; close: () => void } {
-  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
-  const parser = parse({ bom: true, skip_empty_lines: true, ...(toLine ? { to_line: toLine } : {}) });
-  stream.on('error', (e) => parser.destroy(e));
-  stream.pipe(parser);
-  return { parser, close: () => stream.destroy() };
+/** Decodes UTF-8 strictly on its way to the parser: an invalid byte sequence is an error naming its offset. */
+function strictUtf8(path: string): Transform {
+  const decoder = new TextDecoder('utf-8', { fatal: true });
+  let offset = 0;
+  const fail = () => new InputFileError(path, undefined, undefined, `invalid UTF-8 in the bytes from offset ${offset} (the file must be UTF-8)`);
+  return new Transform({
+    readableObjectMode: false,
+    transform(chunk: Buffer, _encoding, done) {
+      try {
+        const text = decoder.decode(chunk, { stream: true });
+        offset += chunk.length;
+        done(null, text);
+      } catch {
+        done(fail());
+      }
+    },
+    flush(done) {
+      try {
+        done(null, decoder.decode());
+      } catch {
+        done(fail());
+      }
+    },
+  });
 }
 
-/** A field as a number: NaN when missing, undefined when it is not a number. */
+function parserFor(path: string, toLine?: number): { parser: Parser; close: () => void } {
+  const stream = createReadStream(path, { highWaterMark: 1 << 20 });
+  const utf8 = strictUtf8(path);
+  const parser = parse({ bom: true, skip_empty_lines: true, ...(toLine ? { to_line: toLine } : {}) });
+  stream.on('error', (e) => parser.destroy(e));
+  utf8.on('error', (e) => parser.destroy(e));
+  stream.pipe(utf8).pipe(parser);
+  return {
+    parser,
+    close: () => {
+      stream.destroy();
+      utf8.destroy();
+    },
+  };
+}
+
+const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
+const INFINITE = /^\s*[+-]?Infinity\s*$/;
+
+/** A field as a number: NaN when missing, undefined when it is not a decimal number. */
 function numberOf(field: string): number | undefined {
   if (MISSING.has(field)) return NaN;
-  const v = Number(field);
-  return Number.isNaN(v) || field.trim() === '' ? undefined : v;
+  return DECIMAL.test(field) || INFINITE.test(field) ? Number(field) : undefined;
 }
 
 function wrapParseError(path: string, error: unknown): Error {
