@@ -12,7 +12,7 @@
  *   error_rate      errors / requests over the window (recordError())
  */
 import { EventEmitter } from 'node:events';
-import { type Clock } from '../clock.js';
+import { clockOption, type Clock } from '../clock.js';
 import { rangeError, requireNumber, typeError } from '../errors.js';
 
 /** The alert rules a monitor can evaluate. */
@@ -58,11 +58,19 @@ export interface AlertManager {
 export class AlertManager extends EventEmitter {
   private rules = new Map<RuleName, RuleState>();
 
+  private readonly now: Clock;
+
+  /**
+   * @param figures returns the current figures of the rules named (the monitor's windows)
+   * @param now the clock, epoch milliseconds (default Date.now)
+   */
   constructor(
     private readonly figures: (needed: ReadonlySet<RuleName>) => RuleFigures,
-    private readonly now: Clock,
+    now?: Clock,
   ) {
     super();
+    if (typeof figures !== 'function') throw typeError('a function returning the rules\' figures', 'figures', figures);
+    this.now = clockOption(now, 'now');
   }
 
   /** Replaces the rule set. Rules left out are removed (a firing one resolves silently). */

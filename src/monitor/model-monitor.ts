@@ -118,6 +118,8 @@ export class ModelMonitor extends EventEmitter {
   constructor(modelName: string, options: ModelMonitorOptions = {}) {
     super();
     if (typeof modelName !== 'string' || modelName.length === 0) throw typeError('a non-empty string', 'modelName', modelName);
+    // A lone surrogate has no UTF-8 form: two such names would be one Prometheus label value.
+    if (!(modelName as string & { isWellFormed(): boolean }).isWellFormed()) throw rangeError('a well-formed Unicode string (no lone surrogate)', 'modelName', JSON.stringify(modelName));
     if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
     this.modelName = modelName;
     this.baselineAccuracy = requireNumber(options.baselineAccuracy ?? 0.95, 'options.baselineAccuracy', 0, 1);

@@ -3,6 +3,7 @@
  * the figures already live in the monitors (exact window quantiles, counters, alert states), so
  * a metrics library would only re-copy them; the format itself is a few lines.
  */
+import { rangeError, requireNumber, typeError } from '../errors.js';
 import type { ModelMonitor } from './model-monitor.js';
 
 const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
@@ -14,6 +15,9 @@ const num = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : 
  * counters, and one gauge per alert (1 firing, 0 not). Alert rules are evaluated first.
  */
 export function prometheusText(monitors: Iterable<ModelMonitor>, quantiles: readonly number[] = [0.5, 0.9, 0.99]): string {
+  if (!Array.isArray(quantiles)) throw typeError('an array of quantiles in [0, 1]', 'quantiles', quantiles);
+  quantiles.forEach((q, i) => requireNumber(q, `quantiles[${i}] (a quantile in [0, 1], not a percentile)`, 0, 1));
+  const seen = new Set<string>();
   const families = new Map<string, { help: string; type: string; lines: string[] }>();
   const add = (name: string, help: string, type: string, line: string) => {
     const family = families.get(name) ?? { help, type, lines: [] };
@@ -22,6 +26,8 @@ export function prometheusText(monitors: Iterable<ModelMonitor>, quantiles: read
   };
   for (const m of monitors) {
     const model = `model="${escapeLabel(m.modelName)}"`;
+    if (seen.has(model)) throw rangeError('monitors with distinct model names', 'monitors', `two named ${JSON.stringify(m.modelName)}`);
+    seen.add(model);
     const report = m.checkAlerts();
     const accuracy = m.meanAccuracy();
     if (accuracy !== null) add('mlwatch_accuracy', 'Mean accuracy over the monitor window.', 'gauge', `mlwatch_accuracy{${model}} ${num(accuracy)}`);

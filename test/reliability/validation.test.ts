@@ -4,7 +4,7 @@
  * with fractional sizes, a retraining policy that contradicts itself.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { columnStats, DenseModel, ErrorWindow, getBackend, ModelMonitor, RetrainingTrigger, RingBuffer, useBackend } from '../../src/index.js';
+import { AlertManager, columnStats, DenseModel, ErrorWindow, getBackend, ModelMonitor, MonitorRegistry, RetrainingTrigger, RingBuffer, useBackend } from '../../src/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 
 const initial = getBackend().name;
@@ -93,5 +93,23 @@ describe('building blocks check their sizes', () => {
     expect(() => new RetrainingTrigger('m', { minTimeBetweenRetrainsMs: 10 * 86_400_000, maxTimeWithoutRetrainMs: 86_400_000 })).toThrow(
       /Expected a policy.minTimeBetweenRetrainsMs <= policy.maxTimeWithoutRetrainMs \(86400000\) for policy.minTimeBetweenRetrainsMs but received 864000000/,
     );
+  });
+});
+
+describe('Prometheus output and its inputs', () => {
+  it('refuses a model name with a lone surrogate (no UTF-8 form: two would be one series)', () => {
+    expect(() => new ModelMonitor('a\ud800')).toThrow(/Expected a well-formed Unicode string \(no lone surrogate\) for modelName/);
+  });
+
+  it('names quantiles given as percentiles and a string', () => {
+    const registry = new MonitorRegistry();
+    registry.get('m').recordPerformance(0.9, 12);
+    expect(() => registry.metrics([50, 99])).toThrow(/quantiles\[0\] \(a quantile in \[0, 1\], not a percentile\) but received 50/);
+    expect(() => registry.metrics('0.5' as never)).toThrow(/Expected an array of quantiles in \[0, 1\] for quantiles but received string/);
+    expect(registry.metrics([0.5])).toMatch(/mlwatch_latency_ms\{model="m",quantile="0.5"\} 12/);
+  });
+
+  it('AlertManager checks its arguments', () => {
+    expect(() => new AlertManager(null as never, null as never)).toThrow(/for figures but received null/);
   });
 });
