@@ -382,17 +382,40 @@ export class ModelMonitor extends EventEmitter {
       lastDriftScore: number | null;
       alerts: ReturnType<AlertManager['exportState']>;
     };
+    // Every field is checked: a valid CRC says the bytes are as written, not that they are sane.
+    if (typeof h.options !== 'object' || h.options === null) throw rangeError('options in a ModelMonitor snapshot', 'bytes', String(h.options));
     const sketch = QuantileSketch.deserialize(sections[4]);
     const m = new ModelMonitor(h.modelName, { ...h.options, now: options.now, sketch: { relativeAccuracy: sketch.relativeAccuracy, maxBins: sketch.maxBins } });
-    m.accuracy.pushMany(f64FromSection(sections[0]));
-    m.latency.pushMany(f64FromSection(sections[1]));
-    m.timestamps.pushMany(f64FromSection(sections[2]));
+    const accuracy = f64FromSection(sections[0]);
+    const latency = f64FromSection(sections[1]);
+    const timestamps = f64FromSection(sections[2]);
+    const field = (name: string) => `the snapshot's ${name}`;
+    const within = (values: Float64Array, name: string, ok: (v: number) => boolean, expected: string) => {
+      if (values.length > m.capacity) throw rangeError(`at most ${m.capacity} values (the capacity)`, field(name), `${values.length}`);
+      const bad = values.findIndex((v) => !ok(v));
+      if (bad >= 0) throw rangeError(expected, `${field(name)}[${bad}]`, String(values[bad]));
+    };
+    within(accuracy, 'accuracies', (v) => v >= 0 && v <= 1, 'an accuracy in [0, 1]');
+    within(latency, 'latencies', (v) => v >= 0 && v < Infinity, 'a finite latency >= 0');
+    within(timestamps, 'timestamps', Number.isFinite, 'a finite epoch time');
+    if (timestamps.length !== latency.length) throw rangeError(`one timestamp per latency (${latency.length})`, field('timestamps'), `${timestamps.length}`);
+    if (sections[3].length > m.capacity || sections[3].some((f) => f > 1)) throw rangeError(`at most ${m.capacity} outcome flags of 0 or 1`, field('outcomes'), `${sections[3].length} flags`);
+    const counters = h.counters as unknown as Record<string, unknown>;
+    if (typeof counters !== 'object' || counters === null) throw rangeError('counters', field('counters'), String(counters));
+    for (const key of ['records', 'accuracyRecords', 'errors', 'rejected'] as const) m.counters[key] = requireInteger(counters[key], field(`counters.${key}`));
+    if (h.lastDriftScore !== null && h.lastDriftScore !== undefined) requireNumber(h.lastDriftScore, field('lastDriftScore'));
+    for (const key of ['accuracyAlert', 'latencyAlert'] as const) {
+      if (typeof h[key] !== 'boolean') throw typeError('a boolean', field(key), h[key]);
+    }
+    m.accuracy.pushMany(accuracy);
+    m.latency.pushMany(latency);
+    m.timestamps.pushMany(timestamps);
     for (const flag of sections[3]) m.outcomes.record(flag === 1);
     m.latencySketch.merge(sketch);
-    Object.assign(m.counters, h.counters);
-    m.accuracyAlert = h.accuracyAlert === true;
-    m.latencyAlert = h.latencyAlert === true;
-    m.lastDriftScore = typeof h.lastDriftScore === 'number' ? h.lastDriftScore : null;
+    m.accuracyAlert = h.accuracyAlert;
+    m.latencyAlert = h.latencyAlert;
+    m.lastDriftScore = h.lastDriftScore ?? null;
+    if (typeof h.alerts !== 'object' || h.alerts === null || typeof h.alerts.firingSince !== 'object' || h.alerts.firingSince === null) throw rangeError('alert rules and their states', field('alerts'), String(h.alerts));
     m.alerts.importState(h.alerts);
     return m;
   }

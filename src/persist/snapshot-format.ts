@@ -60,7 +60,14 @@ export function decodeSnapshot(bytes: unknown, kind: SnapshotKind, what: string)
   if (crc32(bytes.subarray(PREFIX)) !== view.getUint32(12, true)) throw rangeError(`an intact ${what} snapshot`, 'bytes', 'a CRC-32 mismatch (damaged data)');
   const jsonLength = view.getUint32(8, true);
   if (PREFIX + jsonLength > bytes.length) throw rangeError(`a ${what} snapshot`, 'bytes', 'a truncated header');
-  const header = JSON.parse(new TextDecoder().decode(bytes.subarray(PREFIX, PREFIX + jsonLength))) as Record<string, unknown>;
+  // The length field sits outside the CRC: a damaged one must give this error, not a SyntaxError.
+  let header: Record<string, unknown>;
+  try {
+    header = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(bytes.subarray(PREFIX, PREFIX + jsonLength))) as Record<string, unknown>;
+  } catch {
+    throw rangeError(`an intact ${what} snapshot`, 'bytes', 'a header that is not JSON (damaged data)');
+  }
+  if (typeof header !== 'object' || header === null || Array.isArray(header)) throw rangeError(`a ${what} snapshot`, 'bytes', 'a header that is not an object');
   const lengths = header.sections;
   if (!Array.isArray(lengths)) throw rangeError(`a ${what} snapshot`, 'bytes', 'a header without sections');
   const sections: Uint8Array[] = [];

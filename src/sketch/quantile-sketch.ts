@@ -15,6 +15,7 @@
 import { getBackend } from '../backend/registry.js';
 import { rangeError, requireInteger, requireNumber, typeError } from '../errors.js';
 import { toFloatArray, type NumericInput } from '../matrix.js';
+import { crc32 } from '../persist/crc32.js';
 
 export interface QuantileSketchOptions {
   /** Relative accuracy alpha in (0, 1). Default 0.01. */
@@ -25,7 +26,8 @@ export interface QuantileSketchOptions {
 
 const MIN_INDEXABLE = 1e-9;
 const MAGIC = 0x53514c4d; // "MLQS" little-endian
-const FORMAT_VERSION = 1;
+const FORMAT_VERSION = 2; // 2 adds the CRC-32 trailer; version 1 bytes are still read
+const CRC_BYTES = 4;
 const HEADER_BYTES = 72;
 
 export class QuantileSketch {
@@ -139,10 +141,10 @@ export class QuantileSketch {
   }
 
   /**
-   * Serialises the sketch (format version 1): a 72-byte little-endian header — u32 magic "MLQS",
+   * Serialises the sketch (format version 2): a 72-byte little-endian header — u32 magic "MLQS",
    * u16 version, u16 reserved, f64 relativeAccuracy, f64 count, f64 zeroCount, f64 sum, f64 min,
    * f64 max, i32 key of the first bucket, u32 bucket count, u32 maxBins, u32 reserved — then the
-   * bucket counts as f64.
+   * bucket counts as f64, then a u32 CRC-32 of everything before it.
    */
   serialize(): Uint8Array {
     let first = 0;
@@ -150,7 +152,7 @@ export class QuantileSketch {
     while (first <= last && this.bins[first] === 0) first++;
     while (last >= first && this.bins[last] === 0) last--;
     const n = last >= first ? last - first + 1 : 0;
-    const bytes = new Uint8Array(HEADER_BYTES + 8 * n);
+    const bytes = new Uint8Array(HEADER_BYTES + 8 * n + CRC_BYTES);
     const view = new DataView(bytes.buffer);
     view.setUint32(0, MAGIC, true);
     view.setUint16(4, FORMAT_VERSION, true);
@@ -164,32 +166,49 @@ export class QuantileSketch {
     view.setUint32(60, n, true);
     view.setUint32(64, this.maxBins, true);
     for (let i = 0; i < n; i++) view.setFloat64(HEADER_BYTES + 8 * i, this.bins[first + i], true);
+    view.setUint32(HEADER_BYTES + 8 * n, crc32(bytes.subarray(0, HEADER_BYTES + 8 * n)), true);
     return bytes;
   }
 
-  /** Rebuilds a sketch from serialize()'s bytes; throws a RangeError on anything malformed. */
+  /**
+   * Rebuilds a sketch from serialize()'s bytes (format 2, or 1 without the checksum); throws a
+   * RangeError on anything malformed: a checksum mismatch, or any field out of its range.
+   */
   static deserialize(bytes: Uint8Array): QuantileSketch {
     if (!(bytes instanceof Uint8Array)) throw typeError('a Uint8Array', 'bytes', bytes);
     if (bytes.length < HEADER_BYTES) throw rangeError(`at least ${HEADER_BYTES} bytes`, 'bytes', `${bytes.length}`);
     const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     if (view.getUint32(0, true) !== MAGIC) throw rangeError('a serialised QuantileSketch (magic MLQS)', 'bytes', 'other data');
     const version = view.getUint16(4, true);
-    if (version !== FORMAT_VERSION) throw rangeError(`format version ${FORMAT_VERSION}`, 'bytes', `version ${version}`);
+    if (version !== 1 && version !== FORMAT_VERSION) throw rangeError(`format version 1 or ${FORMAT_VERSION}`, 'bytes', `version ${version}`);
     const n = view.getUint32(60, true);
-    if (bytes.length !== HEADER_BYTES + 8 * n) throw rangeError(`${HEADER_BYTES + 8 * n} bytes for ${n} buckets`, 'bytes', `${bytes.length}`);
+    const trailer = version === 1 ? 0 : CRC_BYTES;
+    if (bytes.length !== HEADER_BYTES + 8 * n + trailer) throw rangeError(`${HEADER_BYTES + 8 * n + trailer} bytes for ${n} buckets`, 'bytes', `${bytes.length}`);
+    if (trailer && crc32(bytes.subarray(0, HEADER_BYTES + 8 * n)) !== view.getUint32(HEADER_BYTES + 8 * n, true)) {
+      throw rangeError('an intact serialised QuantileSketch', 'bytes', 'a CRC-32 mismatch (damaged data)');
+    }
     const maxBins = view.getUint32(64, true);
     const sketch = new QuantileSketch({ relativeAccuracy: view.getFloat64(8, true), maxBins });
+    if (n > sketch.maxBins) throw rangeError(`at most maxBins (${sketch.maxBins}) buckets`, 'bytes', `${n}`);
     const counts = new Float64Array(n);
     for (let i = 0; i < n; i++) counts[i] = view.getFloat64(HEADER_BYTES + 8 * i, true);
     const total = view.getFloat64(16, true);
     const zero = view.getFloat64(24, true);
+    const [valueSum, min, max] = [view.getFloat64(32, true), view.getFloat64(40, true), view.getFloat64(48, true)];
+    const firstKey = view.getInt32(56, true);
+    if (!Number.isSafeInteger(total) || total < 0) throw rangeError('a count that is an integer >= 0', 'bytes', String(total));
+    if (!Number.isSafeInteger(zero) || zero < 0 || zero > total) throw rangeError(`a zero count in [0, ${total}]`, 'bytes', String(zero));
+    if (total > 0 && !(min >= 0 && min <= max && max < Infinity && valueSum >= 0 && valueSum < Infinity)) {
+      throw rangeError('0 <= min <= max and a finite sum >= 0', 'bytes', `min ${min}, max ${max}, sum ${valueSum}`);
+    }
+    if (firstKey + n - 1 > 2 ** 31 - 1) throw rangeError('bucket keys within 32 bits', 'bytes', `${firstKey} + ${n}`);
     let sum = zero;
     for (const c of counts) {
       if (!(c >= 0) || !Number.isInteger(c)) throw rangeError('non-negative integer bucket counts', 'bytes', String(c));
       sum += c;
     }
     if (sum !== total) throw rangeError(`bucket counts adding up to the count ${total}`, 'bytes', `${sum}`);
-    if (total > 0) sketch.mergeCounts(view.getInt32(56, true), counts, zero, total, view.getFloat64(32, true), view.getFloat64(40, true), view.getFloat64(48, true));
+    if (total > 0) sketch.mergeCounts(firstKey, counts, zero, total, valueSum, min, max);
     return sketch;
   }
 

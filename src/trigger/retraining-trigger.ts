@@ -195,6 +195,17 @@ export class RetrainingTrigger extends EventEmitter {
     const { header } = decodeSnapshot(bytes, SnapshotKind.RetrainingTrigger, 'RetrainingTrigger');
     const h = header as { modelName: string; policy: RetrainingPolicy; lastRetrainAt: number | null; historyCapacity: number; history: RetrainingDecision[] };
     if (!Array.isArray(h.history)) throw rangeError('a decision history', 'bytes', typeof h.history);
+    // A policy is restored whole: a missing field must not silently become the default.
+    if (typeof h.policy !== 'object' || h.policy === null) throw rangeError('a policy', "the snapshot's policy", String(h.policy));
+    for (const key of Object.keys(DEFAULT_RETRAINING_POLICY)) {
+      if (!(key in h.policy)) throw rangeError(`a complete policy (${Object.keys(DEFAULT_RETRAINING_POLICY).join(', ')})`, "the snapshot's policy", `one without ${key}`);
+    }
+    if (h.lastRetrainAt === undefined) throw rangeError('lastRetrainAt (a time or null)', "the snapshot's lastRetrainAt", 'none');
+    h.history.forEach((d, i) => {
+      if (typeof d !== 'object' || d === null || typeof d.shouldRetrain !== 'boolean' || !Number.isFinite(d.timestamp) || !Number.isFinite(d.severityScore) || !Array.isArray(d.triggerReasons)) {
+        throw rangeError('a retraining decision', `the snapshot's history[${i}]`, JSON.stringify(d)?.slice(0, 80) ?? String(d));
+      }
+    });
     const trigger = new RetrainingTrigger(h.modelName, h.policy, { now: options.now, lastRetrainAt: h.lastRetrainAt, historyCapacity: h.historyCapacity });
     trigger.history.push(...h.history.slice(-trigger.historyCapacity));
     return trigger;

@@ -2,6 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend, QuantileSketch, useBackend } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
 import { backendsUnderTest } from '../helpers/backends.js';
+import { crc32 } from '../../src/persist/crc32.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
@@ -128,7 +129,10 @@ describe('QuantileSketch limits and errors', () => {
     wrong[0] ^= 0xff;
     expect(() => QuantileSketch.deserialize(wrong)).toThrow(/magic MLQS/);
     const tampered = bytes.slice();
-    new DataView(tampered.buffer).setFloat64(16, 5, true); // count no longer matches the buckets
+    const view = new DataView(tampered.buffer);
+    view.setFloat64(16, 5, true); // count no longer matches the buckets
+    expect(() => QuantileSketch.deserialize(tampered)).toThrow(/CRC-32 mismatch/);
+    view.setUint32(tampered.length - 4, crc32(tampered.subarray(0, tampered.length - 4)), true); // a checksum that fits the lie
     expect(() => QuantileSketch.deserialize(tampered)).toThrow(/adding up to the count 5/);
     expect(() => new QuantileSketch({ relativeAccuracy: 0 })).toThrow(/options.relativeAccuracy/);
   });
