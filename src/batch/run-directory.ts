@@ -2,7 +2,8 @@
  * Temporary directories for sorted runs, removed when the job ends and also when the process
  * exits early (an interrupted job must not leave gigabytes behind).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
+import { rangeError } from '../errors.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -20,6 +21,13 @@ export function createRunDirectory(parent: string = tmpdir()): string {
     process.on('exit', removeAll);
     hooked = true;
   }
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(parent).isDirectory();
+  } catch {
+    // missing: said below
+  }
+  if (!isDirectory) throw rangeError('an existing directory for sorted runs', 'tmpDir', JSON.stringify(parent));
   const dir = mkdtempSync(join(parent, 'mlwatch-'));
   live.add(dir);
   return dir;

@@ -2,12 +2,13 @@
  * FileStateStore: keeps snapshots as files in a directory, written atomically: the bytes go to
  * a temporary file, which is fsynced and then renamed over the old file, and the directory is
  * fsynced. A crash at any moment leaves either the previous or the new state, never a torn file.
- * One writing process per directory (leftover temporary files are removed on construction).
+ * Leftover temporary files of processes that are gone are removed on construction; those of a
+ * live process (another store on the same directory, writing now) are left alone.
  */
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { rangeError, typeError } from '../errors.js';
-import { writeFileAtomic } from './atomic-write.js';
+import { isStaleTemporary, writeFileAtomic } from './atomic-write.js';
 
 const KEY = /^[A-Za-z0-9][A-Za-z0-9._-]{0,199}$/;
 
@@ -17,7 +18,7 @@ export class FileStateStore {
     if (typeof dir !== 'string' || dir.length === 0) throw typeError('a directory path', 'dir', dir);
     this.dir = dir;
     mkdirSync(dir, { recursive: true });
-    for (const name of readdirSync(dir)) if (name.endsWith('.tmp')) rmSync(join(dir, name), { force: true });
+    for (const name of readdirSync(dir)) if (isStaleTemporary(name)) rmSync(join(dir, name), { force: true });
   }
 
   /** Writes bytes under key, atomically and durably. */

@@ -90,6 +90,8 @@ describe('mlwatch drift', () => {
       ['drift', '--reference', ref, '--current', ref, '--reference-where', 'level<0x10'],
       ['drift', '--reference', ref, '--current', ref, '--reference-where', 'level<2001-02-01'],
       ['drift', '--reference', ref, '--current', ref, '--reference-where', 'level<'],
+      ['drift', '--reference', ref, '--current', ref, '--tmp-dir', ref],
+      ['drift', '--reference', ref, '--current', ref, '--out', dir],
       ['frobnicate'],
     ]) {
       const run = mlwatch(args);

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -89,11 +90,14 @@ describe('RetrainingTrigger snapshots and restarts', () => {
 });
 
 describe('FileStateStore', () => {
-  it('saves, loads and lists keys, and cleans up temporary files', () => {
+  it('saves, loads and lists keys, and cleans up temporary files of processes that are gone', () => {
     const dir = tempDir();
-    writeFileSync(join(dir, '.left-over.123.0.tmp'), 'partial');
+    const gone = spawnSync(process.execPath, ['-e', '0']).pid!; // exited: its pid names no process now
+    writeFileSync(join(dir, `.left-over.${gone}.0.tmp`), 'partial');
+    writeFileSync(join(dir, `.in-flight.${process.ppid}.0.tmp`), 'another writer, alive'); // our parent is alive
     const store = new FileStateStore(dir);
-    expect(readdirSync(dir)).toEqual([]);
+    expect(readdirSync(dir)).toEqual([`.in-flight.${process.ppid}.0.tmp`]);
+    rmSync(join(dir, `.in-flight.${process.ppid}.0.tmp`));
     expect(store.load('a')).toBeUndefined();
     store.save('a', new Uint8Array([1, 2, 3]));
     store.save('a', new Uint8Array([4, 5]));
@@ -102,6 +106,14 @@ describe('FileStateStore', () => {
     expect(store.load('b.v2')!.length).toBe(0);
     expect(store.keys().sort()).toEqual(['a', 'b.v2']);
     expect(readdirSync(dir).sort()).toEqual(['a.state', 'b.v2.state']);
+  });
+
+  it('a save onto a directory fails clearly and leaves no temporary file', () => {
+    const dir = tempDir();
+    mkdirSync(join(dir, 'x.state'));
+    const store = new FileStateStore(dir);
+    expect(() => store.save('x', new Uint8Array([1]))).toThrow(/EISDIR: cannot write a file at .*x.state: it is a directory/);
+    expect(readdirSync(dir)).toEqual(['x.state']);
   });
 
   it('rejects unsafe keys', () => {
