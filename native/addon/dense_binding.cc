@@ -1,5 +1,5 @@
 // denseForward(x, rows, nIn, w, b, nOut, activation, out), its Promise form denseForwardAsync
-// (a libuv worker thread) and argmaxRows(p, rows, cols, labels, confidence), CPU and CUDA; and,
+// (a libuv worker thread) and argmaxRows(p, rows, cols, labels, confidence) (+ Async), CPU and CUDA; and,
 // for CUDA, denseStackForward(x, rows, weights, biases, shape, out) (+ Async): every layer of a
 // model in one call, intermediate results kept on the device. Every array is checked against the
 // shapes before a kernel reads or writes it.
@@ -100,8 +100,14 @@ Napi::Value DenseForwardAsync(const Napi::CallbackInfo& info) {
   return queue(new DenseWorker<K>(info.Env(), a));
 }
 
-template <class K>
-Napi::Value ArgmaxRows(const Napi::CallbackInfo& info) {
+struct ArgmaxArgs {
+  Napi::Float32Array p;
+  Napi::Int32Array labels;
+  Napi::Float32Array confidence;
+  size_t rows, cols;
+};
+
+ArgmaxArgs argmax_args(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const size_t rows = count_arg(info, 1, "rows");
   const size_t cols = count_arg(info, 2, "cols");
@@ -112,8 +118,42 @@ Napi::Value ArgmaxRows(const Napi::CallbackInfo& info) {
   if (labels.ElementLength() != rows)
     throw Napi::RangeError::New(env, "Expected " + std::to_string(rows) + " values for labels but received " + std::to_string(labels.ElementLength()));
   Napi::Float32Array confidence = float32_arg(info, 4, "confidence", rows);
-  K::argmax_rows(p.Data(), rows, cols, labels.Data(), confidence.Data());
-  return env.Undefined();
+  return {p, labels, confidence, rows, cols};
+}
+
+template <class K>
+Napi::Value ArgmaxRows(const Napi::CallbackInfo& info) {
+  ArgmaxArgs a = argmax_args(info);
+  K::argmax_rows(a.p.Data(), a.rows, a.cols, a.labels.Data(), a.confidence.Data());
+  return info.Env().Undefined();
+}
+
+// argmaxRows on a libuv worker thread; holds references to the three arrays.
+template <class K>
+class ArgmaxWorker : public PromiseWorker {
+ public:
+  ArgmaxWorker(Napi::Env env, ArgmaxArgs a)
+      : PromiseWorker(env), p_(a.p.Data()), labels_(a.labels.Data()), confidence_(a.confidence.Data()), rows_(a.rows), cols_(a.cols) {
+    refs_.push_back(Napi::Persistent(a.p.As<Napi::Object>()));
+    refs_.push_back(Napi::Persistent(a.labels.As<Napi::Object>()));
+    refs_.push_back(Napi::Persistent(a.confidence.As<Napi::Object>()));
+  }
+
+ protected:
+  void Run() override { K::argmax_rows(p_, rows_, cols_, labels_, confidence_); }
+  Napi::Value Result(Napi::Env env) override { return env.Undefined(); }
+
+ private:
+  const float* p_;
+  int32_t* labels_;
+  float* confidence_;
+  size_t rows_, cols_;
+  std::vector<Napi::ObjectReference> refs_;
+};
+
+template <class K>
+Napi::Value ArgmaxRowsAsync(const Napi::CallbackInfo& info) {
+  return queue(new ArgmaxWorker<K>(info.Env(), argmax_args(info)));
 }
 
 // denseStackForward(x, rows, weights: Float32Array[], biases: Float32Array[], shape: Float64Array
@@ -209,9 +249,11 @@ void AddDense(Napi::Env env, Napi::Object cpu, Napi::Object cuda) {
   add(env, cpu, "denseForward", DenseForward<CpuKernels>);
   add(env, cpu, "denseForwardAsync", DenseForwardAsync<CpuKernels>);
   add(env, cpu, "argmaxRows", ArgmaxRows<CpuKernels>);
+  add(env, cpu, "argmaxRowsAsync", ArgmaxRowsAsync<CpuKernels>);
   add(env, cuda, "denseForward", DenseForward<CudaKernels>);
   add(env, cuda, "denseForwardAsync", DenseForwardAsync<CudaKernels>);
   add(env, cuda, "argmaxRows", ArgmaxRows<CudaKernels>);
+  add(env, cuda, "argmaxRowsAsync", ArgmaxRowsAsync<CudaKernels>);
   add(env, cuda, "denseStackForward", DenseStackForward);
   add(env, cuda, "denseStackForwardAsync", DenseStackForwardAsync);
 }

@@ -39,7 +39,14 @@ class Pool {
   }
 
   void run(size_t tasks, const std::function<void(size_t)>& task) {
-    std::lock_guard<std::mutex> one_job_at_a_time(job_mutex_);
+    // One job at a time. A call that finds the pool busy (an async job's kernel on a worker
+    // thread, say) runs its tasks on its own thread rather than wait for that whole job: a sync
+    // call from the event loop must not stall behind a long async one.
+    std::unique_lock<std::mutex> one_job_at_a_time(job_mutex_, std::try_to_lock);
+    if (!one_job_at_a_time.owns_lock()) {
+      for (size_t i = 0; i < tasks; ++i) task(i);
+      return;
+    }
     {
       std::lock_guard<std::mutex> lock(mutex_);
       task_ = &task;

@@ -12,8 +12,8 @@ namespace mlwatch {
 int thread_count();
 
 // Runs task(i) for every i in [0, tasks), on the pool and the calling thread, and returns
-// when all are done. The first exception thrown by a task is rethrown here. Calls from
-// several threads at once are serialised.
+// when all are done. The first exception thrown by a task is rethrown here. A call made while
+// the pool runs another call's tasks runs its own on the calling thread alone (never waits).
 void parallel_for(size_t tasks, const std::function<void(size_t)>& task);
 
 }  // namespace mlwatch

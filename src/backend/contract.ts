@@ -146,6 +146,8 @@ export interface Backend {
   ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances>;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
+  /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */
+  argmaxRowsAsync(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): Promise<void>;
   /**
    * Keeps sorted reference samples for sortAndMeasure. The values must not change while held (a
    * ReferenceProfile's packed samples never do); the cuda backend copies them to the device once,

@@ -41,6 +41,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) =>
       (onDevice('denseForward', rows * nIn * nOut) ? device : cpu).denseForwardAsync(x, rows, nIn, w, b, nOut, activation, out),
     argmaxRows: (p, rows, cols, labels, confidence) => (onDevice('argmaxRows', rows * cols) ? device : cpu).argmaxRows(p, rows, cols, labels, confidence),
+    argmaxRowsAsync: (p, rows, cols, labels, confidence) => (onDevice('argmaxRows', rows * cols) ? device : cpu).argmaxRowsAsync(p, rows, cols, labels, confidence),
     sortColumns: (data, rows, cols, firstCol, colCount, out) =>
       (onDevice('sortColumns', valuesPerThread(rows, colCount, cpuThreads)) ? device : cpu).sortColumns(data, rows, cols, firstCol, colCount, out),
     sortColumnsAsync: (data, rows, cols, firstCol, colCount, out) =>

@@ -20,6 +20,7 @@ export interface NativeKernels {
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Float32Array;
   denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Promise<void>;
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
+  argmaxRowsAsync(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): Promise<void>;
   sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): SortedColumns;
   sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): Promise<SortedColumns>;
   ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances;
@@ -122,6 +123,7 @@ export function nativeSimpleKernels(k: NativeKernels): Omit<Backend, 'name' | 'h
     denseForward: (x, rows, nIn, w, b, nOut, activation, out) => void k.denseForward(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
     denseForwardAsync: (x, rows, nIn, w, b, nOut, activation, out) => k.denseForwardAsync(x, rows, nIn, w, b, nOut, ACTIVATIONS.indexOf(activation), out),
     argmaxRows: (p, rows, cols, labels, confidence) => k.argmaxRows(p, rows, cols, labels, confidence),
+    argmaxRowsAsync: (p, rows, cols, labels, confidence) => k.argmaxRowsAsync(p, rows, cols, labels, confidence),
     sortColumns: (data, rows, cols, firstCol, colCount, out) => k.sortColumns(data, rows, cols, firstCol, colCount, out),
     sortColumnsAsync: (data, rows, cols, firstCol, colCount, out) => k.sortColumnsAsync(data, rows, cols, firstCol, colCount, out),
     ecdfDistances: (a, aStart, aCount, b, bStart, bCount) => k.ecdfDistances(a, aStart, aCount, b, bStart, bCount),

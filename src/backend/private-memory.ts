@@ -166,6 +166,14 @@ export function withPrivateMemory(b: Backend): Backend {
         await b.denseForwardAsync(await privateInput(x, 'x', own), rows, nIn, await privateInput(w, 'w', own), await privateInput(bias, 'b', own), nOut, activation, target.array);
         target.finish();
       }),
+    argmaxRowsAsync: (p, rows, cols, labels, confidence) =>
+      borrowing(async (own) => {
+        const outLabels = privateOutput(labels, 'labels', own);
+        const outConfidence = privateOutput(confidence, 'confidence', own);
+        await b.argmaxRowsAsync(await privateInput(p, 'p', own), rows, cols, outLabels.array, outConfidence.array);
+        outLabels.finish();
+        outConfidence.finish();
+      }),
     denseStackForwardAsync: (x, rows, layers, out, batchRows) =>
       borrowing(async (own) => {
         const target = privateOutput(out, 'out', own);

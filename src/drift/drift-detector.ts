@@ -88,13 +88,7 @@ export class DriftDetector extends EventEmitter {
       this.profile = reference;
     } else if (isFeatureMatrix(reference)) {
       const m = validateMatrix(reference, 'baseline');
-      const names =
-        options.featureNames !== undefined
-          ? [...validateNames(options.featureNames, m.cols, 'options.featureNames')]
-          : m.names !== undefined
-            ? [...m.names]
-            : Array.from({ length: m.cols }, (_, i) => `feature_${i}`);
-      this.profile = ReferenceProfile.fromMatrix(m, names, schema);
+      this.profile = ReferenceProfile.fromMatrix(m, matrixNames(m, options), schema);
     } else {
       const names = validateTable(reference, 'reference');
       this.profile = ReferenceProfile.fromTable(reference as ColumnTable, names, schema);
@@ -109,6 +103,19 @@ export class DriftDetector extends EventEmitter {
     this.baselineStd = simple.stats.std;
     this.baselineMin = simple.stats.min;
     this.baselineMax = simple.stats.max;
+  }
+
+  /**
+   * A detector built without blocking the event loop: for a FeatureMatrix reference the profile's
+   * sort and statistics run on the backend's async kernels (a column table or a profile is built
+   * as the constructor does). Same options and errors as the constructor.
+   */
+  static async create(reference: FeatureMatrix | ColumnTable | ReferenceProfile, options: DriftDetectorOptions = {}): Promise<DriftDetector> {
+    if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
+    if (reference instanceof ReferenceProfile || !isFeatureMatrix(reference)) return new DriftDetector(reference, options);
+    const m = validateMatrix(reference, 'baseline');
+    const profile = await ReferenceProfile.fromMatrixAsync(m, matrixNames(m, options), validateSchema(options.schema));
+    return new DriftDetector(profile, options);
   }
 
   /**
@@ -191,6 +198,12 @@ export class DriftDetector extends EventEmitter {
     requireInteger(limit, 'limit', 0);
     return limit === 0 ? [...this.history] : this.history.slice(-limit);
   }
+}
+
+/** A reference matrix's column names: options.featureNames, else its names, else feature_0, feature_1, … */
+function matrixNames(m: FeatureMatrix, options: DriftDetectorOptions): string[] {
+  if (options.featureNames !== undefined) return [...validateNames(options.featureNames, m.cols, 'options.featureNames')];
+  return m.names !== undefined ? [...m.names] : Array.from({ length: m.cols }, (_, i) => `feature_${i}`);
 }
 
 /** Per-column test and threshold from the options, checked against the reference's columns. */

@@ -94,6 +94,27 @@ export class ReferenceProfile {
     return new ReferenceProfile(sorted.values, columns, { names: [...names], rows: m.rows, stats: columnStats(m) });
   }
 
+  /**
+   * fromMatrix without blocking the event loop: the sort and the column statistics run on the
+   * backend's async kernels, and each column's summary is computed in its own event-loop turn.
+   */
+  static async fromMatrixAsync(m: FeatureMatrix, names: readonly string[], schema: DriftSchema | undefined, backend: Backend = getBackend()): Promise<ReferenceProfile> {
+    const sorted = await backend.sortColumnsAsync(m.data, m.rows, m.cols, 0, m.cols);
+    const stats = await backend.columnStatsAsync(m.data, m.rows, m.cols);
+    const columns: ColumnProfile[] = [];
+    for (const [k, name] of names.entries()) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const start = k * m.rows;
+      const count = sorted.counts[k];
+      columns.push(
+        columnKind(name, false, schema) === 'categorical'
+          ? categoricalFromSorted(name, m.rows, sorted.values.subarray(start, start + count))
+          : numericalProfile(name, m.rows, sorted.values, start, count),
+      );
+    }
+    return new ReferenceProfile(sorted.values, columns, { names: [...names], rows: m.rows, stats });
+  }
+
   /** The profile of a column table; numbers are sorted on the backend, labels counted. */
   static fromTable(table: ColumnTable, names: readonly string[], schema: DriftSchema | undefined, backend: Backend = getBackend()): ReferenceProfile {
     const entries = names.map((name) => {

@@ -123,9 +123,13 @@ export class DenseModel {
     return this.classifyOutputs(this.predict(X));
   }
 
-  /** classify() with predictAsync(). */
+  /** classify() with predictAsync() and the argmax off the event loop too. */
   async classifyAsync(X: FeatureMatrix): Promise<Classification> {
-    return this.classifyOutputs(await this.predictAsync(X));
+    const outputs = await this.predictAsync(X);
+    const labels = markPrivate(new Int32Array(outputs.rows));
+    const confidence = markPrivate(new Float32Array(outputs.rows));
+    await getBackend().argmaxRowsAsync(outputs.data as Float32Array, outputs.rows, outputs.cols, labels, confidence);
+    return { labels: handOut(labels), confidence: handOut(confidence) };
   }
 
   /** Classifies X and compares with the true labels: accuracy, mean confidence, time. */

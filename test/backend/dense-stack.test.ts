@@ -76,13 +76,18 @@ describe.each(backendObjects(backendsUnderTest).map((b) => [b.name, b] as const)
     }
   });
 
-  it('argmaxRows picks the first largest value and keeps NaN from winning', () => {
+  it('argmaxRows (and its async form) picks the first largest value and keeps NaN from winning', async () => {
     const p = Float32Array.of(1, 3, 3, NaN, 2, 1, NaN, NaN, 0.5, 0.5, 0.5, 0.5);
     const labels = new Int32Array(3);
     const confidence = new Float32Array(3);
     backend.argmaxRows(p, 3, 4, labels, confidence);
     expect(Array.from(labels)).toEqual([1, 0, 0]);
     expect(Array.from(confidence)).toEqual([3, 2, 0.5]);
+    const later = new Int32Array(3);
+    const laterConfidence = new Float32Array(3);
+    await backend.argmaxRowsAsync(p, 3, 4, later, laterConfidence);
+    expect(Array.from(later)).toEqual([1, 0, 0]);
+    expect(Array.from(laterConfidence)).toEqual([3, 2, 0.5]);
   });
 });
 

@@ -37,6 +37,20 @@ describe.each(backendsUnderTest)('DriftDetector on the %s backend', (backend) =>
     expect(detector.getDriftHistory(1)).toEqual([shifted]);
   });
 
+  it('DriftDetector.create builds the same detector without blocking the event loop', async () => {
+    useBackend(backend);
+    const rng = new SeededRandom(9);
+    const reference = rng.normalMatrix(3000, [0, 1, -0.5], [1, 0.5, 0.8]);
+    const current = rng.normalMatrix(2000, [0.3, 1, -0.5], [1, 0.5, 0.8]);
+    const sync = new DriftDetector(reference, { featureNames: ['a', 'b', 'c'], now: () => 1 });
+    const built = await DriftDetector.create(reference, { featureNames: ['a', 'b', 'c'], now: () => 1 });
+    expect(Array.from(built.profile.packed)).toEqual(Array.from(sync.profile.packed));
+    expect(built.profile.columns).toEqual(sync.profile.columns);
+    expect(Array.from(built.baselineMean)).toEqual(Array.from(sync.baselineMean));
+    expect(await built.detectAsync(current)).toEqual(sync.detect(current));
+    await expect(DriftDetector.create({ data: new Float64Array(3), rows: 2, cols: 2 })).rejects.toThrow(/rows \* cols/);
+  });
+
   it('computes the score |mean_new - mean_base| / (std_base + 1e-8) per feature', () => {
     useBackend(backend);
     // baseline column a: [0, 2, 4, 6] mean 3, std sqrt(5); column b constant 1 (std 0)

@@ -47,7 +47,23 @@ export async function denseForwardAsync(x: Float32Array, rows: number, nIn: numb
 }
 
 export function argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void {
-  for (let r = 0; r < rows; r++) {
+  argmaxOfRows(p, 0, rows, cols, labels, confidence);
+}
+
+/** Values per slice of argmaxRowsAsync: a few milliseconds of work between event-loop turns. */
+const SLICE_VALUES = 1 << 20;
+
+/** argmaxRows in slices of rows, yielding to the event loop between slices. */
+export async function argmaxRowsAsync(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): Promise<void> {
+  const step = Math.max(1, Math.floor(SLICE_VALUES / cols));
+  for (let r0 = 0; r0 < rows; r0 += step) {
+    await new Promise((resolve) => setImmediate(resolve));
+    argmaxOfRows(p, r0, Math.min(rows, r0 + step), cols, labels, confidence);
+  }
+}
+
+function argmaxOfRows(p: Float32Array, r0: number, r1: number, cols: number, labels: Int32Array, confidence: Float32Array): void {
+  for (let r = r0; r < r1; r++) {
     const o = r * cols;
     let best = 0;
     let value = p[o];

@@ -3,7 +3,7 @@ import type { Backend } from '../contract.js';
 import { composedKernels } from '../composed.js';
 import { columnStats, columnStatsAsync } from './column-stats.js';
 import { ecdfDistances, ecdfDistancesAsync } from './ecdf-distances.js';
-import { argmaxRows, denseForward, denseForwardAsync } from './dense.js';
+import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './dense.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
@@ -27,6 +27,7 @@ export const jsBackend: Backend = {
   denseForward,
   denseForwardAsync,
   argmaxRows,
+  argmaxRowsAsync,
   sortColumns,
   sortColumnsAsync,
   ecdfDistances,
