@@ -19,13 +19,17 @@ const families: Record<string, () => void | Promise<void>> = {
   gpu: async () => (await import('./gpu.bench.js')).benchGpu(),
 };
 // opt-in: writes a file of several GB and runs for minutes
-const optIn: Record<string, () => void | Promise<void>> = { 'batch-large': async () => (await import('./batch.bench.js')).benchBatchLarge() };
+const optIn: Record<string, () => void | Promise<void>> = {
+  'batch-large': async () => (await import('./batch.bench.js')).benchBatchLarge(),
+  // minutes on the js backend: 1 GiB matrices through every async API
+  stalls: async () => (await import('./stalls.bench.js')).benchStalls(),
+};
 
 const asked = process.argv.slice(2);
 const all = { ...families, ...optIn };
 const unknown = asked.filter((name) => !(name in all));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large only when named)`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large and stalls only when named)`);
   process.exit(2);
 }
 const info = backendInfo();
