@@ -4,7 +4,7 @@
  * still reading or writing it would touch freed memory (a crash), and a kernel in JavaScript slices
  * would read a zero-length array (a wrong answer). So every async kernel works on private memory:
  *
- * - inputs are copied, 32 MiB per event-loop turn (a copy of 1 GiB never blocks the loop for long);
+ * - inputs are copied, 8 MiB per event-loop turn (a copy of 1 GiB never blocks the loop for long);
  *   a buffer detached or resized before its copy is complete rejects the call, naming the argument;
  * - outputs the caller passed are written into a private array and copied back at the end, if the
  *   caller's array is still whole (else the call rejects, and the caller's memory is not touched);
@@ -19,7 +19,7 @@ import type { Backend, DenseLayerArrays } from './contract.js';
 
 type Typed = Float32Array | Float64Array | Int32Array;
 
-const SLICE_BYTES = 32 * 1024 * 1024;
+const SLICE_BYTES = 8 * 1024 * 1024; // with first-touch page faults, ~10 ms of copying per turn
 const POOL_BYTES = 1024 * 1024 * 1024;
 const privateArrays = new WeakSet<ArrayBufferLike>();
 
@@ -111,6 +111,14 @@ async function privateLayers(layers: readonly DenseLayerArrays[], borrowed: Type
     copies.push({ ...l, weights: await privateInput(l.weights, `layers[${i}].weights`, borrowed), bias: await privateInput(l.bias, `layers[${i}].bias`, borrowed) });
   }
   return copies;
+}
+
+/**
+ * Runs fn with a private copy of `a` (copied once, for several async kernel calls on it, such as
+ * the column groups of one detectAsync), and returns the copy to the pool afterwards.
+ */
+export function withPrivateCopy<T extends Typed, R>(a: T, name: string, fn: (copy: T) => Promise<R>): Promise<R> {
+  return borrowing(async (own) => fn(await privateInput(a, name, own)));
 }
 
 /** Runs an async kernel with a list for the private copies it borrows, and returns them after. */

@@ -20,7 +20,9 @@ export type ColumnKind = 'numerical' | 'categorical';
 
 /** True when a column holds labels (strings or null) rather than numbers (an all-null column is labels). */
 export function isLabelColumn(values: unknown): values is readonly string[] {
-  return Array.isArray(values) && values.some((v) => typeof v !== 'number');
+  if (!Array.isArray(values)) return false;
+  // A string makes labels; numbers with null (missing) stay numbers; only null makes labels.
+  return values.some((v) => typeof v === 'string') || (values.length > 0 && values.every((v) => v === null || v === undefined));
 }
 
 /** Checks a table's types and lengths; returns its column names in insertion order. */

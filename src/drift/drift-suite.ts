@@ -7,7 +7,7 @@
  * read the sorted columns or category counts, and the results are summarised.
  */
 import type { Backend, HeldSamples, MeasuredColumns } from '../backend/contract.js';
-import { markPrivate } from '../backend/private-memory.js';
+import { markPrivate, withPrivateCopy } from '../backend/private-memory.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError } from '../errors.js';
 import { validateMatrix, type FeatureMatrix, type FloatArray } from '../matrix.js';
@@ -320,6 +320,18 @@ export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | Col
 /** runSuite with the kernels' asynchronous forms, yielding to the event loop between steps. */
 export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
   const { jobs, evaluated } = startRun(profile, current, config);
+  // The jobs of a matrix share its data: one private copy for all of them, not one per job.
+  const shared = jobs.length > 1 && jobs.every((j) => j.data === jobs[0].data) ? jobs[0].data : null;
+  if (shared) {
+    return withPrivateCopy(shared, 'current.data', async (copy) => {
+      for (const job of jobs) job.data = copy;
+      return measureJobsAsync(profile, jobs, evaluated, config, timestamp, scratch, backend);
+    });
+  }
+  return measureJobsAsync(profile, jobs, evaluated, config, timestamp, scratch, backend);
+}
+
+async function measureJobsAsync(profile: ReferenceProfile, jobs: SortJob[], evaluated: Evaluated[], config: SuiteConfig, timestamp: number, scratch: ScratchLease, backend: Backend): Promise<DatasetDriftResult> {
   const held = heldReference(profile, backend);
   for (const job of jobs) {
     const r = measureRequest(profile, job, config);

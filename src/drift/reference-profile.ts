@@ -19,7 +19,8 @@ import { writeFileAtomic } from '../persist/atomic-write.js';
 import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
 import { columnStats } from '../stats/column-stats.js';
 import { columnKind, isLabelColumn, type ColumnTable, type DriftSchema } from './column-table.js';
-import { categoriesOfLabels, categoriesOfNumbers, distinctCount, numericSample, numericValues, type CategoricalSample, type Category } from './samples.js';
+import { categoriesOfLabels, categoriesOfNumbers, distinctCount, distinctCountAsync, numericSample, numericValues, type CategoricalSample, type Category } from './samples.js';
+import { handOut, markPrivate } from '../backend/private-memory.js';
 import { meanAndStd } from './statistics.js';
 
 export interface NumericalColumnProfile {
@@ -63,6 +64,19 @@ function numericalProfile(name: string, total: number, packed: Float64Array, sta
   return { name, kind: 'numerical', total, start, count, distinct: distinctCount(sorted), mean, std };
 }
 
+/** numericalProfile on the backend's async kernels, in slices: for profiles of large matrices. */
+async function numericalProfileAsync(name: string, total: number, packed: Float64Array, start: number, count: number, backend: Backend): Promise<NumericalColumnProfile> {
+  const sorted = packed.subarray(start, start + count);
+  let mean = NaN;
+  let std = NaN;
+  if (count > 0) {
+    const stats = await backend.columnStatsAsync(sorted, count, 1); // the same kernel as meanAndStd
+    mean = stats.mean[0];
+    std = stats.std[0];
+  }
+  return { name, kind: 'numerical', total, start, count, distinct: await distinctCountAsync(sorted), mean, std };
+}
+
 function categoricalFromSorted(name: string, total: number, sorted: Float64Array): CategoricalColumnProfile {
   return { name, kind: 'categorical', labels: false, sample: categoriesOfNumbers({ sorted, total }) };
 }
@@ -99,7 +113,8 @@ export class ReferenceProfile {
    * backend's async kernels, and each column's summary is computed in its own event-loop turn.
    */
   static async fromMatrixAsync(m: FeatureMatrix, names: readonly string[], schema: DriftSchema | undefined, backend: Backend = getBackend()): Promise<ReferenceProfile> {
-    const sorted = await backend.sortColumnsAsync(m.data, m.rows, m.cols, 0, m.cols);
+    // The sorted values are private until the profile is handed out: the kernels use them in place.
+    const sorted = await backend.sortColumnsAsync(m.data, m.rows, m.cols, 0, m.cols, markPrivate(new Float64Array(m.rows * m.cols)));
     const stats = await backend.columnStatsAsync(m.data, m.rows, m.cols);
     const columns: ColumnProfile[] = [];
     for (const [k, name] of names.entries()) {
@@ -109,10 +124,10 @@ export class ReferenceProfile {
       columns.push(
         columnKind(name, false, schema) === 'categorical'
           ? categoricalFromSorted(name, m.rows, sorted.values.subarray(start, start + count))
-          : numericalProfile(name, m.rows, sorted.values, start, count),
+          : await numericalProfileAsync(name, m.rows, sorted.values, start, count, backend),
       );
     }
-    return new ReferenceProfile(sorted.values, columns, { names: [...names], rows: m.rows, stats });
+    return new ReferenceProfile(handOut(sorted.values), columns, { names: [...names], rows: m.rows, stats });
   }
 
   /** The profile of a column table; numbers are sorted on the backend, labels counted. */

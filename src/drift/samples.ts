@@ -29,9 +29,20 @@ export interface CategoricalSample {
   total: number;
 }
 
-/** The values as a typed array the kernels read (Int32Array and number[] are copied to float64). */
+/**
+ * The values as a typed array the kernels read (Int32Array and number[] are copied to float64;
+ * null and undefined in a number[] are missing values, read as NaN and dropped like it).
+ */
 export function numericValues(values: unknown, name: string): FloatArray {
-  return values instanceof Int32Array ? Float64Array.from(values) : toFloatArray(values, name);
+  if (values instanceof Int32Array) return Float64Array.from(values);
+  if (Array.isArray(values) && values.some((v) => v === null || v === undefined)) {
+    return Float64Array.from(values, (v, i) => {
+      if (v === null || v === undefined) return NaN;
+      if (typeof v !== 'number') throw typeError('a number (or null for a missing value)', `${name}[${i}]`, v);
+      return v;
+    });
+  }
+  return toFloatArray(values, name);
 }
 
 /** Sorts the finite values of one sample on the backend. */
@@ -58,8 +69,23 @@ export function runLengths(sorted: Float64Array): { values: number[]; counts: nu
 
 /** Number of distinct values of a sorted array. */
 export function distinctCount(sorted: Float64Array): number {
+  return distinctIn(sorted, 0, sorted.length);
+}
+
+function distinctIn(sorted: Float64Array, from: number, to: number): number {
   let count = 0;
-  for (let i = 0; i < sorted.length; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) count++;
+  for (let i = from; i < to; i++) if (i === 0 || sorted[i] !== sorted[i - 1]) count++;
+  return count;
+}
+
+/** distinctCount in slices of 2^20 values, yielding to the event loop between them. */
+export async function distinctCountAsync(sorted: Float64Array): Promise<number> {
+  const step = 1 << 20;
+  let count = 0;
+  for (let i = 0; i < sorted.length; i += step) {
+    count += distinctIn(sorted, i, Math.min(sorted.length, i + step));
+    await new Promise((resolve) => setImmediate(resolve));
+  }
   return count;
 }
 

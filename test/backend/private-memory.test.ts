@@ -13,7 +13,7 @@ const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
 
 const DETACHED = /to stay attached and the same size until the async call completes/;
-const BIG_ROWS = 3_000_000; // 3e6 x 4 float32 = 48 MiB: the private copy spans two event-loop turns
+const BIG_ROWS = 3_000_000; // 3e6 x 4 float32 = 48 MiB: the private copy spans several event-loop turns
 
 function transfer(buffer: ArrayBufferLike): void {
   structuredClone(buffer, { transfer: [buffer as ArrayBuffer] });
