@@ -57,6 +57,11 @@ export class DenseModel {
     if (!Array.isArray(layers) || layers.length === 0) throw typeError('a non-empty array of layers', 'layers', layers);
     this.layers = layers.map((layer, i) => validateLayer(layer, i, i > 0 ? layers[i - 1] : undefined));
     this.batchRows = requireInteger(options.batchRows ?? 8192, 'options.batchRows', 1, 1 << 24);
+    // A batch's intermediate buffers must be allocatable: say so now, not as "Invalid typed array length" later.
+    const widest = Math.max(...this.layers.map((l) => Math.max(l.inputSize, l.outputSize)));
+    if (this.batchRows * widest > 2 ** 30) {
+      throw rangeError(`options.batchRows x the widest layer (${widest}) at most 2^30 values: batchRows <= ${Math.floor(2 ** 30 / widest)}`, 'options.batchRows', String(this.batchRows));
+    }
   }
 
   /**

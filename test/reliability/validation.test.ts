@@ -4,7 +4,7 @@
  * with fractional sizes, a retraining policy that contradicts itself.
  */
 import { afterAll, describe, expect, it } from 'vitest';
-import { AlertManager, columnStats, DenseModel, ErrorWindow, getBackend, ModelMonitor, MonitorRegistry, RetrainingTrigger, RingBuffer, useBackend } from '../../src/index.js';
+import { AlertManager, columnStats, DenseModel, DriftDetector, ErrorWindow, getBackend, ModelMonitor, MonitorRegistry, RetrainingTrigger, RingBuffer, useBackend } from '../../src/index.js';
 import { backendsUnderTest } from '../helpers/backends.js';
 
 const initial = getBackend().name;
@@ -111,5 +111,22 @@ describe('Prometheus output and its inputs', () => {
 
   it('AlertManager checks its arguments', () => {
     expect(() => new AlertManager(null as never, null as never)).toThrow(/for figures but received null/);
+  });
+});
+
+describe('inputs documented as accepted', () => {
+  it('null in a number column of a table is a missing value, not a label', () => {
+    const detector = new DriftDetector({ a: [1, 2, 3, 4, 5, 6, 7, 8] });
+    const result = detector.detect({ a: [1, 2, null, 4, 5, 6, 7, 8] as never });
+    expect(result.columns.a.kind).toBe('numerical');
+    expect(result.columns.a.missingShare).toBe(1 / 8);
+    expect(() => detector.detect({ a: [1, true, null] as never })).toThrow(/Expected a number \(or null for a missing value\) for current.a\[1\] but received/);
+  });
+
+  it('a layer too wide for the batch size is refused at construction, naming batchRows', () => {
+    const wide = 1 << 24;
+    const layer = { inputSize: 1, outputSize: wide, weights: new Float32Array(wide), bias: new Float32Array(wide), activation: 'linear' as const };
+    expect(() => new DenseModel([layer])).toThrow(/options.batchRows x the widest layer \(16777216\) at most 2\^30 values: batchRows <= 64/);
+    expect(new DenseModel([layer], { batchRows: 64 }).batchRows).toBe(64);
   });
 });

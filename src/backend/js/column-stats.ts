@@ -15,7 +15,12 @@ import type { FloatArray } from '../../matrix.js';
 
 const BLOCK_BYTES = 64 * 1024;
 /** Elements processed between two yields of the event loop in the async form. */
-const ASYNC_SLICE_ELEMENTS = 1 << 22;
+const ASYNC_SLICE_ELEMENTS = 1 << 20;
+
+/** Rows per block: a block stays in cache between its two passes. */
+function blockRowsOf(cols: number, bytesPerElement: number): number {
+  return Math.max(4, Math.floor(BLOCK_BYTES / (cols * bytesPerElement)));
+}
 
 /** Running statistics over the rows seen so far. */
 export class ColumnAccumulator {
@@ -49,7 +54,7 @@ export class ColumnAccumulator {
   /** Adds rows [r0, r1) of a row-major matrix with this accumulator's column count. */
   addRows(data: FloatArray, r0: number, r1: number): void {
     const cols = this.cols;
-    const blockRows = Math.max(4, Math.floor(BLOCK_BYTES / (cols * data.BYTES_PER_ELEMENT)));
+    const blockRows = blockRowsOf(cols, data.BYTES_PER_ELEMENT);
     this.shift ??= firstBlockMeans(data, r0, Math.min(r1, r0 + blockRows), cols);
     for (let b0 = r0; b0 < r1; b0 += blockRows) this.addBlock(data, b0, Math.min(r1, b0 + blockRows));
   }
@@ -175,7 +180,9 @@ export function columnStats(data: FloatArray, rows: number, cols: number): Colum
 /** columnStats in slices of rows, yielding to the event loop between slices. */
 export async function columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats> {
   const acc = new ColumnAccumulator(cols);
-  const sliceRows = Math.max(1, Math.floor(ASYNC_SLICE_ELEMENTS / cols));
+  // Whole blocks per slice: the blocks, and so the results, are those of the sync form.
+  const blockRows = blockRowsOf(cols, data.BYTES_PER_ELEMENT);
+  const sliceRows = blockRows * Math.max(1, Math.floor(ASYNC_SLICE_ELEMENTS / cols / blockRows));
   for (let r0 = 0; r0 < rows; r0 += sliceRows) {
     acc.addRows(data, r0, Math.min(rows, r0 + sliceRows));
     if (r0 + sliceRows < rows) await new Promise((resolve) => setImmediate(resolve));

@@ -1,7 +1,10 @@
 /** JS ecdfDistances: the merge walk of two sorted samples giving the KS and Wasserstein distances. */
 import type { EcdfDistances } from '../contract.js';
 
-function walk(a: Float64Array, a0: number, na: number, b: Float64Array, b0: number, nb: number, out: EcdfDistances, k: number): void {
+/** Distinct pooled values walked between two yields: the async form pauses there for the event loop. */
+const SLICE_STEPS = 1 << 20;
+
+function* walk(a: Float64Array, a0: number, na: number, b: Float64Array, b0: number, nb: number, out: EcdfDistances, k: number): Generator<void, void> {
   if (na < 1 || nb < 1) {
     out.ks[k] = NaN;
     out.wasserstein[k] = NaN;
@@ -14,7 +17,12 @@ function walk(a: Float64Array, a0: number, na: number, b: Float64Array, b0: numb
   let ks = 0;
   let sum = 0;
   let compensation = 0;
+  let steps = 0;
   while (i < aEnd || j < bEnd) {
+    if (++steps === SLICE_STEPS) {
+      steps = 0;
+      yield;
+    }
     const x = i < aEnd && (j >= bEnd || a[i] <= b[j]) ? a[i] : b[j];
     while (i < aEnd && a[i] <= x) i++;
     while (j < bEnd && b[j] <= x) j++;
@@ -34,15 +42,15 @@ function walk(a: Float64Array, a0: number, na: number, b: Float64Array, b0: numb
 
 export function ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances {
   const out = { ks: new Float64Array(aStart.length), wasserstein: new Float64Array(aStart.length) };
-  for (let k = 0; k < aStart.length; k++) walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k);
+  for (let k = 0; k < aStart.length; k++) for (const _ of walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k)) void _;
   return out;
 }
 
-/** One pair per macrotask. */
+/** The walks in slices of SLICE_STEPS pooled values, yielding to the event loop between them. */
 export async function ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances> {
   const out = { ks: new Float64Array(aStart.length), wasserstein: new Float64Array(aStart.length) };
   for (let k = 0; k < aStart.length; k++) {
-    walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k);
+    for (const _ of walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k)) await new Promise((resolve) => setImmediate(resolve));
     await new Promise((resolve) => setImmediate(resolve));
   }
   return out;

@@ -7,7 +7,12 @@
  */
 import { openAsBlob, statSync } from 'node:fs';
 import { tableFromIPC, type Schema } from 'apache-arrow';
-import { ParquetFile } from 'parquet-wasm';
+import type { ParquetFile } from 'parquet-wasm';
+
+// The WebAssembly module is instantiated when the first Parquet file is read, not when mlwatch is
+// imported (it reserves address space: importing mlwatch failed under an 8 GiB address-space limit).
+let parquet: Promise<typeof import('parquet-wasm')> | undefined;
+const parquetWasm = () => (parquet ??= import('parquet-wasm'));
 import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { chunkColumnsOf, sourceColumnsOf } from './arrow-columns.js';
 
@@ -27,6 +32,7 @@ class ParquetSource implements TableSource {
 
   async *chunks(wanted: readonly string[]): AsyncIterable<TableChunk> {
     const picks = requireColumns(this, wanted);
+    const { ParquetFile } = await parquetWasm();
     const file = await ParquetFile.fromFile(await openAsBlob(this.path));
     let firstRow = 0;
     try {
@@ -55,6 +61,7 @@ export async function openParquet(path: string): Promise<TableSource> {
   const byteSize = statSync(path).size;
   let file: ParquetFile;
   try {
+    const { ParquetFile } = await parquetWasm();
     file = await ParquetFile.fromFile(await openAsBlob(path));
   } catch (error) {
     throw new InputFileError(path, undefined, undefined, `not a Parquet file: ${(error as Error).message ?? error}`);
