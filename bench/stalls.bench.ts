@@ -3,7 +3,7 @@
  * 1 GiB: MLWATCH_STALL_BYTES), on every backend: the longest event-loop delay seen by
  * perf_hooks.monitorEventLoopDelay while the call runs, with the call's own time beside it. Also:
  * how long a small synchronous native call waits when it is made while detectAsync runs.
- * Run: npm run bench -- stalls
+ * Run: npm run bench -- stalls (MLWATCH_STALL_BACKENDS=js,cpu to choose the backends)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { availableBackends, columnStats, columnStatsAsync, DenseModel, DriftDetector, useBackend, type BackendName } from '../src/index.js';
@@ -44,7 +44,8 @@ export async function benchStalls(): Promise<void> {
   const labels = new Int32Array(rows);
   const small = { data: new Float64Array(4000).fill(1), rows: 1000, cols: 4 };
   const lines: string[] = [];
-  for (const backend of availableBackends() as BackendName[]) {
+  const chosen = process.env.MLWATCH_STALL_BACKENDS?.split(',');
+  for (const backend of (availableBackends() as BackendName[]).filter((b) => !chosen || chosen.includes(b))) {
     useBackend(backend);
     const row = (api: string, r: { ms: number; maxStallMs: number }) => {
       lines.push(`${backend.padEnd(5)} ${api.padEnd(28)} ${r.ms.toFixed(0).padStart(8)} ms   longest stall ${r.maxStallMs.toFixed(1).padStart(7)} ms`);

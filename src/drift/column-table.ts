@@ -44,9 +44,14 @@ export function validateTable(table: unknown, name: string): string[] {
   return names;
 }
 
-/** A FeatureMatrix is a table too: true when the value has the matrix shape. */
+/**
+ * True when the value is meant as a FeatureMatrix: it has `data`, or numeric `rows` and `cols`
+ * (so that a matrix missing its data is told so, rather than read as a table with a column "rows").
+ */
 export function isFeatureMatrix(value: unknown): value is FeatureMatrix {
-  return typeof value === 'object' && value !== null && 'data' in value && 'rows' in value && 'cols' in value;
+  if (typeof value !== 'object' || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return 'data' in v || (typeof v.rows === 'number' && typeof v.cols === 'number');
 }
 
 /** The kind of each column: the schema's word, else categorical for labels, numerical for numbers. */

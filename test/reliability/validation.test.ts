@@ -130,3 +130,7 @@ describe('inputs documented as accepted', () => {
     expect(new DenseModel([layer], { batchRows: 64 }).batchRows).toBe(64);
   });
 });
+
+it('a FeatureMatrix without data is told so, not read as a table with a column "rows"', () => {
+  expect(() => new DriftDetector({ rows: 2, cols: 2 } as never)).toThrow(/Expected a Float32Array or Float64Array for baseline.data but received undefined/);
+});

@@ -15,7 +15,7 @@ import type { FloatArray } from '../../matrix.js';
 
 const BLOCK_BYTES = 64 * 1024;
 /** Elements processed between two yields of the event loop in the async form. */
-const ASYNC_SLICE_ELEMENTS = 1 << 20;
+const ASYNC_SLICE_ELEMENTS = 1 << 19;
 
 /** Rows per block: a block stays in cache between its two passes. */
 function blockRowsOf(cols: number, bytesPerElement: number): number {

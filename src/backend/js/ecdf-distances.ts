@@ -2,7 +2,7 @@
 import type { EcdfDistances } from '../contract.js';
 
 /** Distinct pooled values walked between two yields: the async form pauses there for the event loop. */
-const SLICE_STEPS = 1 << 20;
+const SLICE_STEPS = 1 << 19;
 
 function* walk(a: Float64Array, a0: number, na: number, b: Float64Array, b0: number, nb: number, out: EcdfDistances, k: number): Generator<void, void> {
   if (na < 1 || nb < 1) {

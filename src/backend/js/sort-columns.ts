@@ -7,16 +7,20 @@
 import type { SortedColumns } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
 
-const RUN = 1 << 15;
-const SLICE = 1 << 19;
+const RUN = 1 << 14;
+const SLICE = 1 << 18;
 
-function gather(data: FloatArray, rows: number, cols: number, col: number, out: Float64Array, at: number): number {
-  let n = 0;
-  for (let r = 0, i = col; r < rows; r++, i += cols) {
+/** Copies the finite values of rows [r0, r1) of a column to out[at + n ...]; returns the new n. */
+function gatherRows(data: FloatArray, r0: number, r1: number, cols: number, col: number, out: Float64Array, at: number, n: number): number {
+  for (let r = r0, i = r0 * cols + col; r < r1; r++, i += cols) {
     const v = data[i];
     if (Number.isFinite(v)) out[at + n++] = v;
   }
   return n;
+}
+
+function gather(data: FloatArray, rows: number, cols: number, col: number, out: Float64Array, at: number): number {
+  return gatherRows(data, 0, rows, cols, col, out, at, 0);
 }
 
 function sortColumn(data: FloatArray, rows: number, cols: number, col: number, out: Float64Array, at: number): number {
@@ -75,8 +79,12 @@ export async function sortColumnsAsync(data: FloatArray, rows: number, cols: num
   const counts = new Float64Array(colCount);
   const scratch = new Float64Array(rows);
   for (let k = 0; k < colCount; k++) {
-    counts[k] = gather(data, rows, cols, firstCol + k, values, k * rows);
-    await nextTurn();
+    let n = 0;
+    for (let r0 = 0; r0 < rows; r0 += SLICE) {
+      n = gatherRows(data, r0, Math.min(rows, r0 + SLICE), cols, firstCol + k, values, k * rows, n);
+      await nextTurn(); // strided reads: a cache miss per value
+    }
+    counts[k] = n;
     await sortInSlices(values.subarray(k * rows, k * rows + counts[k]), scratch);
   }
   return { values, counts };
