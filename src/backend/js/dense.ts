@@ -40,10 +40,15 @@ function activate(v: number, activation: ActivationName): number {
   }
 }
 
-/** denseForward on the next macrotask: the JS backend has no threads, so this only defers the work. */
+/** denseForward in slices of rows (about 2^20 multiply-adds each), yielding to the event loop between them. */
 export async function denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): Promise<void> {
-  await new Promise((resolve) => setImmediate(resolve));
-  denseForward(x, rows, nIn, w, b, nOut, activation, out);
+  const step = Math.max(1, Math.floor((1 << 20) / (nIn * nOut)));
+  for (let r0 = 0; r0 < rows; r0 += step) {
+    await new Promise((resolve) => setImmediate(resolve));
+    const r1 = Math.min(rows, r0 + step);
+    // Rows are independent: a slice is the same layer over fewer rows.
+    denseForward(x.subarray(r0 * nIn, r1 * nIn), r1 - r0, nIn, w, b, nOut, activation, out.subarray(r0 * nOut, r1 * nOut));
+  }
 }
 
 export function argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void {
