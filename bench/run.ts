@@ -23,13 +23,14 @@ const optIn: Record<string, () => void | Promise<void>> = {
   'batch-large': async () => (await import('./batch.bench.js')).benchBatchLarge(),
   // minutes on the js backend: 1 GiB matrices through every async API
   stalls: async () => (await import('./stalls.bench.js')).benchStalls(),
+  copies: async () => (await import('./copies.bench.js')).benchCopies(),
 };
 
 const asked = process.argv.slice(2);
 const all = { ...families, ...optIn };
 const unknown = asked.filter((name) => !(name in all));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large and stalls only when named)`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls and copies only when named)`);
   process.exit(2);
 }
 const info = backendInfo();
