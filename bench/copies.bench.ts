@@ -6,6 +6,7 @@
  */
 import { availableBackends, columnStatsAsync, DenseModel, DriftDetector, useBackend } from '../src/index.js';
 import { loadNative } from '../src/backend/native.js';
+import { driftMatrix } from './lib/data.js';
 import { printTable, timeRuns } from './lib/measure.js';
 
 export async function benchCopies(): Promise<void> {
@@ -16,17 +17,8 @@ export async function benchCopies(): Promise<void> {
   useBackend('cpu');
   const rows = 1_000_000;
   const cols = 64;
-  const make = (seed: number) => {
-    const data = new Float32Array(rows * cols);
-    let x = seed;
-    for (let i = 0; i < data.length; i++) {
-      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-      data[i] = x / 4294967296 + (i % cols);
-    }
-    return { data, rows, cols };
-  };
-  const current = make(2);
-  const detector = new DriftDetector(make(1));
+  const current = driftMatrix(rows, cols, 2, 0.3);
+  const detector = new DriftDetector(driftMatrix(rows, cols, 1));
   const addon = loadNative().addon!;
   const model = new DenseModel([
     { inputSize: cols, outputSize: 32, weights: new Float32Array(cols * 32).fill(0.01), bias: new Float32Array(32), activation: 'relu' },

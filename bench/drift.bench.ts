@@ -6,6 +6,7 @@
  */
 import { availableBackends, DriftDetector, ksTest, useBackend, wassersteinDistance } from '../src/index.js';
 import { measure, printTable, ratioLine, timeRuns, type Timing } from './lib/measure.js';
+import { driftMatrix } from './lib/data.js';
 import { numpyTiming, writeData } from './lib/peers.js';
 
 function lcgNormal(n: number, seed: number, shift: number): Float64Array {
@@ -48,15 +49,7 @@ async function twoSample(n: number): Promise<void> {
 }
 
 async function wholeMatrix(rows: number, cols: number): Promise<void> {
-  const make = (seed: number, shift: number) => {
-    const data = new Float32Array(rows * cols);
-    let x = seed >>> 0;
-    for (let i = 0; i < data.length; i++) {
-      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-      data[i] = (x / 4294967296 - 0.5) * (1 + (i % cols)) + (i % cols === 0 ? shift : 0);
-    }
-    return { data, rows, cols };
-  };
+  const make = (seed: number, shift: number) => driftMatrix(rows, cols, seed, shift);
   const reference = make(3, 0);
   const current = make(4, 0.2);
   const timings: Timing[] = [];

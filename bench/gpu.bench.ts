@@ -18,6 +18,7 @@ import { backendInfo, DenseModel, DriftDetector, getBackend, ksTest, useBackend,
 import { loadNative } from '../src/backend/native.js';
 import { SeededRandom } from '../src/demo/random.js';
 import { timeRuns, type Timing } from './lib/measure.js';
+import { driftMatrix } from './lib/data.js';
 import { dataDir } from './lib/peers.js';
 
 type Row = Record<string, number | string | boolean | null>;
@@ -86,15 +87,7 @@ async function twoSample(): Promise<void> {
 async function detect(): Promise<void> {
   const rows = 1_000_000;
   const cols = 64;
-  const make = (seed: number, shift: number) => {
-    const data = new Float32Array(rows * cols);
-    let x = seed >>> 0;
-    for (let i = 0; i < data.length; i++) {
-      x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-      data[i] = (x / 4294967296 - 0.5) * (1 + (i % cols)) + (i % cols === 0 ? shift : 0);
-    }
-    return { data, rows, cols };
-  };
+  const make = (seed: number, shift: number) => driftMatrix(rows, cols, seed, shift);
   const reference = make(3, 0);
   const current = make(4, 0.2);
   console.log(`\nDriftDetector.detect, ${rows.toLocaleString('en-US')} x ${cols} float32 (auto tests: wasserstein per column)`);

@@ -6,19 +6,12 @@
  * Run: npm run bench -- stalls (MLWATCH_STALL_BACKENDS=js,cpu to choose the backends)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { driftMatrix } from './lib/data.js';
 import { availableBackends, columnStats, columnStatsAsync, DenseModel, DriftDetector, useBackend, type BackendName } from '../src/index.js';
 
 const COLS = 64;
 
-function matrix(rows: number, seed: number, shift: number) {
-  const data = new Float32Array(rows * COLS);
-  let x = seed >>> 0;
-  for (let i = 0; i < data.length; i++) {
-    x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-    data[i] = (x / 4294967296 - 0.5) * (1 + (i % COLS)) + (i % COLS === 0 ? shift : 0);
-  }
-  return { data, rows, cols: COLS };
-}
+const matrix = (rows: number, seed: number, shift: number) => driftMatrix(rows, COLS, seed, shift);
 
 /** Runs fn and reports its time and the longest event-loop delay meanwhile (ms). */
 async function stall<T>(fn: () => Promise<T>): Promise<{ ms: number; maxStallMs: number; result: T }> {

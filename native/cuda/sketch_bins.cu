@@ -120,8 +120,7 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
   out.min = out.valid_count > 0 ? mn : 0.0;
   out.max = out.valid_count > 0 ? mx : 0.0;
   if (lo > hi) return out;
-  // Keys more than max_buckets - 1 below the largest count in the lowest bucket kept.
-  const int64_t low = std::max<int64_t>(lo, static_cast<int64_t>(hi) - static_cast<int64_t>(std::max<size_t>(max_buckets, 1)) + 1);
+  const int64_t low = lowest_kept_key(lo, hi, max_buckets);
   const int64_t buckets = static_cast<int64_t>(hi) - low + 1;
   unsigned long long* d_counts = s.alloc<unsigned long long>(static_cast<size_t>(buckets), "bucket counts");
   check(cudaMemsetAsync(d_counts, 0, static_cast<size_t>(buckets) * sizeof(unsigned long long), st), s.call(),

@@ -23,6 +23,12 @@ struct SketchBins {
   int64_t first_invalid = -1;  // index of the first invalid value, -1 if none
 };
 
+// The lowest key a batch keeps: keys more than max_buckets - 1 below the largest (hi) count in it.
+inline int64_t lowest_kept_key(int64_t lo, int64_t hi, size_t max_buckets) {
+  const int64_t floor_key = hi - static_cast<int64_t>(max_buckets > 0 ? max_buckets : 1) + 1;
+  return lo > floor_key ? lo : floor_key;
+}
+
 SketchBins sketch_bins(const float* values, size_t n, double multiplier, double min_indexable, size_t max_buckets);
 SketchBins sketch_bins(const double* values, size_t n, double multiplier, double min_indexable, size_t max_buckets);
 
