@@ -113,6 +113,11 @@ export function getBackend(): Backend {
   return active;
 }
 
+/** True for the backends of this registry (not one of the caller's making): a worker thread can select them by name. */
+export function isRegisteredBackend(backend: Backend): boolean {
+  return (BACKEND_NAMES as readonly string[]).includes(backend.name) && discover()[backend.name].backend === backend;
+}
+
 /** The backends available on this machine, fastest first. */
 export function availableBackends(): BackendName[] {
   const all = discover();

@@ -11,13 +11,15 @@
  */
 import { statSync } from 'node:fs';
 import type { Backend, BackendName } from '../backend/contract.js';
-import { getBackend } from '../backend/registry.js';
+import { getBackend, isRegisteredBackend } from '../backend/registry.js';
 import { peakRssBytes } from '../peak-memory.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { resolveSuite } from '../drift/drift-detector.js';
 import type { DriftSuiteOptions, DriftTestName } from '../drift/drift-options.js';
 import { evaluated, summarise, type DatasetDriftResult, type Evaluated } from '../drift/drift-suite.js';
-import { ReferenceProfile, type PreparedColumn } from '../drift/reference-profile.js';
+import { ReferenceProfile, type PreparedColumn, type ProfileParts } from '../drift/reference-profile.js';
+import { runOnWorker } from './job-thread.js';
+import { openedPath } from './readers/open-table.js';
 import type { CategoricalSample } from '../drift/samples.js';
 import { sturgesEdges } from '../drift/statistics.js';
 import { barsDistribution, histogramDistribution, type Distribution } from './distribution.js';
@@ -75,6 +77,14 @@ export interface FileDriftOptions extends DriftSuiteOptions {
   backend?: Backend;
   /** Called after every chunk read. */
   onProgress?: (progress: JobProgress) => void;
+  /**
+   * Where the job runs: 'worker' (default), a worker thread, so the caller's event loop keeps
+   * running (a job holds it for tens of milliseconds per chunk and seconds per column from disk);
+   * 'caller', this thread, which saves starting the worker (0.1-0.5 s, once while jobs keep
+   * coming), for a process with nothing else to do. Tables of the caller's own making (not
+   * from openTable) and backends of the caller's own making always run on the caller's thread.
+   */
+  thread?: 'worker' | 'caller';
 }
 
 /** A file's part in a job. */
@@ -133,6 +143,7 @@ function inMemory(sorted: Float64Array, total: number): SortedInMemory {
 function validateOptions(options: FileDriftOptions): { memoryBytes: number; backend: Backend } {
   if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
   const memoryBytes = requireInteger(options.memoryBytes ?? DEFAULT_MEMORY_BYTES, 'options.memoryBytes', 1 << 20);
+  if (options.thread !== undefined && options.thread !== 'worker' && options.thread !== 'caller') throw typeError("'worker' or 'caller'", 'options.thread', options.thread);
   for (const key of ['include', 'categorical', 'referenceFilters', 'currentFilters'] as const) {
     const list = options[key];
     if (list !== undefined && (!Array.isArray(list) || list.some((v) => typeof v !== 'string'))) throw typeError('an array of strings', `options.${key}`, list);
@@ -230,16 +241,62 @@ function distributionOf(ref: SideSummary, cur: SideSummary, edges: Float64Array,
  * @throws Error naming the file, row and column for unreadable data; TypeError/RangeError for bad options
  */
 export async function driftOfFiles(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions = {}): Promise<FileDriftReport> {
-  const started = performance.now();
+  const { backend } = checkDriftJob(reference, current, options);
+  const runDir = createRunDirectory(options.tmpDir);
+  try {
+    const referencePath = reference instanceof ReferenceProfile ? undefined : openedPath(reference);
+    const currentPath = openedPath(current);
+    if (!onWorker(backend, options) || currentPath === undefined || (referencePath === undefined && !(reference instanceof ReferenceProfile))) {
+      return await driftInThisThread(reference, current, options, runDir);
+    }
+    return await runOnWorker<FileDriftReport>(
+      {
+        kind: 'drift',
+        reference: referencePath !== undefined ? { path: referencePath } : { profile: (reference as ReferenceProfile).parts() },
+        current: { path: currentPath },
+        options: portableOptions(options),
+        backend: backend.name,
+        runDir,
+      },
+      options.onProgress,
+    );
+  } finally {
+    removeRunDirectory(runDir);
+  }
+}
+
+/** Whether jobs go to a worker thread: for the registered backends (the worker selects them by name). */
+function onWorker(backend: Backend, options: { thread?: 'worker' | 'caller' }): boolean {
+  return options.thread !== 'caller' && isRegisteredBackend(backend);
+}
+
+/** The options that cross to the worker: everything but the functions and the backend object. */
+function portableOptions(options: FileDriftOptions): Record<string, unknown> {
+  const { backend: _backend, onProgress: _onProgress, thread: _thread, ...rest } = options;
+  return rest;
+}
+
+/** The checks a drift job makes before it reads anything (made on the caller's thread, so bad options fail at once). */
+function checkDriftJob(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions) {
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(reference, options);
   const currentLabels = checkCurrentColumns(current, columns);
   if (reference instanceof ReferenceProfile && (options.referenceFilters?.length ?? 0) > 0) {
     throw rangeError('no reference filters with a saved profile (filter when making it: mlwatch profile --where)', 'options.referenceFilters', options.referenceFilters!.join(' and '));
   }
+  for (const filter of [...(options.referenceFilters ?? []), ...(options.currentFilters ?? [])]) parseRowFilter(filter);
+  return { memoryBytes, backend, columns, currentLabels };
+}
+
+/**
+ * driftOfFiles on the calling thread, with sorted runs in `runDir` (which the caller removes):
+ * what the worker runs, and the path for tables of the caller's own making.
+ */
+export async function driftInThisThread(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions, runDir: string): Promise<FileDriftReport> {
+  const started = performance.now();
+  const { memoryBytes, backend, columns, currentLabels } = checkDriftJob(reference, current, options);
   const config = resolveSuite({ columns }, options);
   const pool = new MemoryPool(memoryBytes / 5);
-  const runDir = createRunDirectory(options.tmpDir);
   const categorical = new Set(columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
   const names = columns.map((c) => c.name);
   const tables: CollectedTable[] = [];
@@ -316,7 +373,6 @@ export async function driftOfFiles(reference: TableSource | ReferenceProfile, cu
     };
   } finally {
     for (const t of tables) for (const column of t.numeric.values()) column.dispose();
-    removeRunDirectory(runDir);
   }
 }
 
@@ -347,11 +403,32 @@ function evaluateColumn(
  * category counts. The profile is an in-memory object, so the file's values must fit in
  * options.memoryBytes (half of it for the collected values); a RangeError says so otherwise.
  */
-export async function profileOfFile(source: TableSource, options: Pick<FileDriftOptions, 'include' | 'categorical' | 'referenceFilters' | 'memoryBytes' | 'backend' | 'onProgress'> = {}): Promise<{ profile: ReferenceProfile; use: FileUse }> {
+export async function profileOfFile(source: TableSource, options: ProfileOptions = {}): Promise<{ profile: ReferenceProfile; use: FileUse }> {
+  const { backend } = validateOptions(options);
+  planColumns(source, options);
+  for (const filter of options.referenceFilters ?? []) parseRowFilter(filter);
+  const runDir = createRunDirectory();
+  try {
+    const path = openedPath(source);
+    if (!onWorker(backend, options) || path === undefined) return await profileInThisThread(source, options, runDir);
+    const { profile, use } = await runOnWorker<{ profile: ProfileParts; use: FileUse }>(
+      { kind: 'profile', source: { path }, options: portableOptions(options), backend: backend.name, runDir },
+      options.onProgress,
+    );
+    return { profile: ReferenceProfile.fromParts(profile), use };
+  } finally {
+    removeRunDirectory(runDir);
+  }
+}
+
+/** The options of profileOfFile. */
+export type ProfileOptions = Pick<FileDriftOptions, 'include' | 'categorical' | 'referenceFilters' | 'memoryBytes' | 'backend' | 'onProgress' | 'thread'>;
+
+/** profileOfFile on the calling thread, with any runs in `runDir` (which the caller removes). */
+export async function profileInThisThread(source: TableSource, options: ProfileOptions, runDir: string): Promise<{ profile: ReferenceProfile; use: FileUse }> {
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(source, options);
   const pool = new MemoryPool(memoryBytes / 2);
-  const runDir = createRunDirectory();
   let table: CollectedTable | undefined;
   try {
     [table] = await collectTables(source, [{
@@ -376,6 +453,5 @@ export async function profileOfFile(source: TableSource, options: Pick<FileDrift
     return { profile: ReferenceProfile.fromPrepared(prepared), use: { path: source.path, rowsRead: table.rowsRead, rowsUsed: table.rowsUsed } };
   } finally {
     if (table) for (const column of table.numeric.values()) column.dispose();
-    removeRunDirectory(runDir);
   }
 }

@@ -77,6 +77,7 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
     currentFilters: values['current-where'],
     memoryBytes: values.memory === undefined ? undefined : parseBytes(values.memory, '--memory'),
     tmpDir: values['tmp-dir'],
+    thread: 'caller', // a command has nothing else on its event loop: save starting a worker
   };
   if (values['drift-share'] !== undefined) options.driftShare = parseShare(values['drift-share'], '--drift-share');
   if (values.correction !== undefined) options.correction = values.correction as Correction;

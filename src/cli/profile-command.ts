@@ -31,6 +31,7 @@ export async function runProfile(argv: readonly string[]): Promise<number> {
     referenceFilters: values.where,
     memoryBytes: values.memory === undefined ? undefined : parseBytes(values.memory, '--memory'),
     onProgress: (p) => progress.update(p),
+    thread: 'caller', // a command has nothing else on its event loop: save starting a worker
   }).finally(() => progress.done());
   profile.save(values.out);
   if (!values.quiet) process.stderr.write(`profile of ${use.rowsUsed} rows, ${profile.columns.length} columns written to ${values.out}\n`);

@@ -81,6 +81,13 @@ function categoricalFromSorted(name: string, total: number, sorted: Float64Array
   return { name, kind: 'categorical', labels: false, sample: categoriesOfNumbers({ sorted, total }) };
 }
 
+/** A profile's data as parts() gives it. */
+export interface ProfileParts {
+  packed: Float64Array;
+  columns: readonly ColumnProfile[];
+  simple: SimpleBaseline;
+}
+
 const STAT_KEYS = ['count', 'nanCount', 'mean', 'std', 'min', 'max'] as const;
 
 export class ReferenceProfile {
@@ -185,6 +192,16 @@ export class ReferenceProfile {
   }
 
   /** The sorted finite values of a numerical column. */
+  /** The profile's own data, as plain values that structured cloning copies (to pass it to a worker thread). */
+  parts(): ProfileParts {
+    return { packed: this.packed, columns: this.columns, simple: this.simple };
+  }
+
+  /** A profile from parts() of a profile (cloned across threads); not a format for storage: use toBytes(). */
+  static fromParts(parts: ProfileParts): ReferenceProfile {
+    return new ReferenceProfile(parts.packed, [...parts.columns], parts.simple);
+  }
+
   sorted(column: NumericalColumnProfile): Float64Array {
     return this.packed.subarray(column.start, column.start + column.count);
   }

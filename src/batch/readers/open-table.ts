@@ -9,6 +9,14 @@ import { openArrow } from './arrow-source.js';
 import { openCsv } from './csv-source.js';
 import { openParquet } from './parquet-source.js';
 
+/** The path each source opened here was opened from (a worker thread opens it again by path). */
+const opened = new WeakMap<TableSource, string>();
+
+/** The path `source` was opened from by openTable; undefined for a source of the caller's making. */
+export function openedPath(source: TableSource): string | undefined {
+  return opened.get(source);
+}
+
 /** The extensions each reader takes. */
 export const TABLE_EXTENSIONS = { csv: ['.csv'], arrow: ['.arrow', '.arrows', '.feather', '.ipc'], parquet: ['.parquet', '.pq'] } as const;
 
@@ -45,7 +53,9 @@ export async function openTable(path: string): Promise<TableSource> {
   const [, kind, open] = reader;
   if (size === 0) throw new InputFileError(path, undefined, undefined, `an empty file (expected ${kind})`);
   try {
-    return await open(path);
+    const source = await open(path);
+    opened.set(source, path);
+    return source;
   } catch (error) {
     if (error instanceof InputFileError) throw error;
     throw new InputFileError(path, undefined, undefined, `cannot be read as ${kind}: ${(error as Error).message ?? String(error)}`);
