@@ -2,12 +2,17 @@
  * How long each async API keeps the event loop from running, on a large float32 matrix (default
  * 1 GiB: MLWATCH_STALL_BYTES), on every backend: the longest event-loop delay seen by
  * perf_hooks.monitorEventLoopDelay while the call runs, with the call's own time beside it. Also:
- * how long a small synchronous native call waits when it is made while detectAsync runs.
+ * how long a small synchronous native call waits when it is made while detectAsync runs; and the
+ * flights file job (driftOfFiles, January against February-June) on the caller's thread and on
+ * its worker thread (files opened before, so the Parquet decoder's one-time start is not counted).
  * Run: npm run bench -- stalls (MLWATCH_STALL_BACKENDS=js,cpu to choose the backends)
  */
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { driftMatrix } from './lib/data.js';
-import { availableBackends, columnStats, columnStatsAsync, DenseModel, DriftDetector, useBackend, type BackendName } from '../src/index.js';
+import { fileURLToPath } from 'node:url';
+import { availableBackends, columnStats, columnStatsAsync, DenseModel, DriftDetector, driftOfFiles, openTable, useBackend, type BackendName } from '../src/index.js';
+
+const FLIGHTS = fileURLToPath(new URL('../node_modules/vega-datasets/data/flights-3m.parquet', import.meta.url));
 
 const COLS = 64;
 
@@ -61,5 +66,9 @@ export async function benchStalls(): Promise<void> {
     await pending;
     lines.push(`${backend.padEnd(5)} ${'sync columnStats beside it'.padEnd(28)} ${waited.toFixed(2).padStart(8)} ms`);
     console.log(lines[lines.length - 1]);
+    const flights = await openTable(FLIGHTS);
+    const job = { referenceFilters: ['date<2001-02-01'], currentFilters: ['date>=2001-02-01'], include: ['delay', 'distance', 'origin', 'destination'] };
+    await driftOfFiles(flights, flights, job); // starts the kept worker: its start is not a stall of the caller
+    for (const thread of ['caller', 'worker'] as const) row(`driftOfFiles flights (${thread})`, await stall(() => driftOfFiles(flights, flights, { ...job, thread })));
   }
 }

@@ -71,7 +71,8 @@ export async function main(argv: readonly string[]): Promise<number> {
     const e = error as Error & { code?: string };
     // bad files and bad arguments: one line, exit 2; anything else is a fault worth its stack
     if (error instanceof InputFileError || error instanceof TypeError || error instanceof RangeError || (e.code && e.code.startsWith('ERR_PARSE_ARGS'))) {
-      process.stderr.write(`mlwatch: ${e.message}\n`);
+      // one line: Node's argument parser explains some errors over several
+      process.stderr.write(`mlwatch: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;
     }
     if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOSPC') {

@@ -16,7 +16,7 @@ import { getBackend } from '../backend/registry.js';
 import { rangeError } from '../errors.js';
 import type { FeatureMatrix } from '../matrix.js';
 import { writeFileAtomic } from '../persist/atomic-write.js';
-import { decodeSnapshot, encodeSnapshot, f64FromSection, f64Section, SnapshotKind } from '../persist/snapshot-format.js';
+import { decodeProfile, encodeProfile, STAT_KEYS } from './profile-format.js';
 import { columnStats } from '../stats/column-stats.js';
 import { columnKind, isLabelColumn, type ColumnTable, type DriftSchema } from './column-table.js';
 import { categoriesOfLabels, categoriesOfNumbers, distinctCount, distinctCountAsync, numericSample, numericValues, type CategoricalSample, type Category } from './samples.js';
@@ -88,7 +88,6 @@ export interface ProfileParts {
   simple: SimpleBaseline;
 }
 
-const STAT_KEYS = ['count', 'nanCount', 'mean', 'std', 'min', 'max'] as const;
 
 export class ReferenceProfile {
   /** Finite values of the numerical columns, each column's run sorted ascending. */
@@ -206,44 +205,14 @@ export class ReferenceProfile {
     return this.packed.subarray(column.start, column.start + column.count);
   }
 
-  /** Bytes in the documented profile format. */
+  /** Bytes in the documented profile format (profile-format.ts). */
   toBytes(): Uint8Array {
-    const columns = this.columns.map((c) =>
-      c.kind === 'numerical'
-        ? c
-        : { name: c.name, kind: c.kind, labels: c.labels, total: c.sample.total, categories: c.sample.categories, counts: c.sample.counts },
-    );
-    const header = { columns, simple: { names: this.simple.names, rows: this.simple.rows } };
-    return encodeSnapshot(SnapshotKind.DriftProfile, header, [f64Section(this.packed), ...STAT_KEYS.map((k) => f64Section(this.simple.stats[k]))]);
+    return encodeProfile(this.parts());
   }
 
-  /** A profile from toBytes() output; RangeError on damaged or foreign bytes. */
+  /** A profile from toBytes() output; RangeError on damaged, foreign or inconsistent bytes (every field is checked). */
   static fromBytes(bytes: Uint8Array): ReferenceProfile {
-    const { header, sections } = decodeSnapshot(bytes, SnapshotKind.DriftProfile, 'drift ReferenceProfile');
-    const h = header as { columns?: unknown; simple?: { names?: unknown; rows?: unknown } };
-    if (!Array.isArray(h.columns) || !h.simple || !Array.isArray(h.simple.names) || sections.length !== 1 + STAT_KEYS.length) {
-      throw rangeError('a drift ReferenceProfile', 'bytes', 'a header without columns');
-    }
-    const packed = f64FromSection(sections[0]);
-    const columns = (h.columns as Record<string, unknown>[]).map((c): ColumnProfile => {
-      if (c.kind === 'numerical') {
-        const p = c as unknown as NumericalColumnProfile;
-        if (!(Number.isInteger(p.start) && Number.isInteger(p.count) && p.start >= 0 && p.start + p.count <= packed.length)) {
-          throw rangeError('a drift ReferenceProfile', 'bytes', `column ${String(c.name)} outside the packed values`);
-        }
-        return p;
-      }
-      const categories = c.categories as Category[];
-      const counts = c.counts as number[];
-      return {
-        name: String(c.name),
-        kind: 'categorical',
-        labels: Boolean(c.labels),
-        sample: { categories, counts, n: counts.reduce((a, b) => a + b, 0), total: Number(c.total) },
-      };
-    });
-    const stats = Object.fromEntries(STAT_KEYS.map((k, i) => [k, f64FromSection(sections[i + 1])])) as unknown as ColumnStats;
-    return new ReferenceProfile(packed, columns, { names: h.simple.names as string[], rows: Number(h.simple.rows), stats });
+    return ReferenceProfile.fromParts(decodeProfile(bytes));
   }
 
   /** Writes the profile to a file atomically (temporary file, fsync, rename). */

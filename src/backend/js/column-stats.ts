@@ -12,10 +12,11 @@
  */
 import type { ColumnStats } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
+import { TimeSlicer } from '../time-slice.js';
 
 const BLOCK_BYTES = 64 * 1024;
 /** Elements processed between two yields of the event loop in the async form. */
-const ASYNC_SLICE_ELEMENTS = 1 << 19;
+const ASYNC_SLICE_ELEMENTS = 1 << 16;
 
 /** Rows per block: a block stays in cache between its two passes. */
 function blockRowsOf(cols: number, bytesPerElement: number): number {
@@ -183,9 +184,10 @@ export async function columnStatsAsync(data: FloatArray, rows: number, cols: num
   // Whole blocks per slice: the blocks, and so the results, are those of the sync form.
   const blockRows = blockRowsOf(cols, data.BYTES_PER_ELEMENT);
   const sliceRows = blockRows * Math.max(1, Math.floor(ASYNC_SLICE_ELEMENTS / cols / blockRows));
+  const slicer = new TimeSlicer();
   for (let r0 = 0; r0 < rows; r0 += sliceRows) {
     acc.addRows(data, r0, Math.min(rows, r0 + sliceRows));
-    if (r0 + sliceRows < rows) await new Promise((resolve) => setImmediate(resolve));
+    await slicer.pause();
   }
   return acc.result();
 }

@@ -3,6 +3,7 @@
  * Sums are accumulated in float64 (JS numbers) and stored as float32.
  */
 import type { ActivationName } from '../contract.js';
+import { TimeSlicer } from '../time-slice.js';
 
 export function denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): void {
   const acc = new Float64Array(nOut);
@@ -40,11 +41,12 @@ function activate(v: number, activation: ActivationName): number {
   }
 }
 
-/** denseForward in slices of rows (about 2^20 multiply-adds each), yielding to the event loop between them. */
+/** denseForward in units of rows (about 2^17 multiply-adds each), yielding to the event loop every few milliseconds. */
 export async function denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): Promise<void> {
-  const step = Math.max(1, Math.floor((1 << 20) / (nIn * nOut)));
+  const step = Math.max(1, Math.floor((1 << 17) / (nIn * nOut)));
+  const slicer = new TimeSlicer();
   for (let r0 = 0; r0 < rows; r0 += step) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await slicer.pause();
     const r1 = Math.min(rows, r0 + step);
     // Rows are independent: a slice is the same layer over fewer rows.
     denseForward(x.subarray(r0 * nIn, r1 * nIn), r1 - r0, nIn, w, b, nOut, activation, out.subarray(r0 * nOut, r1 * nOut));
@@ -55,14 +57,15 @@ export function argmaxRows(p: Float32Array, rows: number, cols: number, labels: 
   argmaxOfRows(p, 0, rows, cols, labels, confidence);
 }
 
-/** Values per slice of argmaxRowsAsync: a few milliseconds of work between event-loop turns. */
-const SLICE_VALUES = 1 << 20;
+/** Values per unit of argmaxRowsAsync's work between two checks of the clock. */
+const UNIT_VALUES = 1 << 16;
 
-/** argmaxRows in slices of rows, yielding to the event loop between slices. */
+/** argmaxRows in units of rows, yielding to the event loop every few milliseconds. */
 export async function argmaxRowsAsync(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): Promise<void> {
-  const step = Math.max(1, Math.floor(SLICE_VALUES / cols));
+  const step = Math.max(1, Math.floor(UNIT_VALUES / cols));
+  const slicer = new TimeSlicer();
   for (let r0 = 0; r0 < rows; r0 += step) {
-    await new Promise((resolve) => setImmediate(resolve));
+    await slicer.pause();
     argmaxOfRows(p, r0, Math.min(rows, r0 + step), cols, labels, confidence);
   }
 }

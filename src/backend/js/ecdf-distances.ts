@@ -1,8 +1,9 @@
 /** JS ecdfDistances: the merge walk of two sorted samples giving the KS and Wasserstein distances. */
 import type { EcdfDistances } from '../contract.js';
+import { TimeSlicer } from '../time-slice.js';
 
-/** Distinct pooled values walked between two yields: the async form pauses there for the event loop. */
-const SLICE_STEPS = 1 << 19;
+/** Distinct pooled values walked between two yields: the async form may pause there for the event loop. */
+const SLICE_STEPS = 1 << 14;
 
 function* walk(a: Float64Array, a0: number, na: number, b: Float64Array, b0: number, nb: number, out: EcdfDistances, k: number): Generator<void, void> {
   if (na < 1 || nb < 1) {
@@ -46,12 +47,13 @@ export function ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Flo
   return out;
 }
 
-/** The walks in slices of SLICE_STEPS pooled values, yielding to the event loop between them. */
+/** The walks, yielding to the event loop every few milliseconds (time-slice.ts). */
 export async function ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances> {
   const out = { ks: new Float64Array(aStart.length), wasserstein: new Float64Array(aStart.length) };
+  const slicer = new TimeSlicer();
   for (let k = 0; k < aStart.length; k++) {
-    for (const _ of walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k)) await new Promise((resolve) => setImmediate(resolve));
-    await new Promise((resolve) => setImmediate(resolve));
+    for (const _ of walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k)) await slicer.pause();
+    await slicer.pause();
   }
   return out;
 }

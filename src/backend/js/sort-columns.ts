@@ -1,14 +1,17 @@
 /**
  * JS sortColumns: each column's finite values gathered into its slot of the output and sorted
  * with Float64Array.prototype.sort (numeric, implemented inside the engine). The async form sorts
- * a column as runs of RUN values, then merges them in passes, doing about SLICE values of work
- * per event-loop turn: no single turn sorts a whole column (a million values took ~100 ms).
+ * a column as runs of RUN values, then merges them in passes, in units of UNIT values, yielding
+ * to the event loop every few milliseconds (time-slice.ts): no single turn sorts a whole column (a
+ * million values took ~100-200 ms).
  */
 import type { SortedColumns } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
+import { TimeSlicer } from '../time-slice.js';
 
+/** Values sorted by the engine at once (about 2 ms on a slow machine), and values merged or gathered between two checks of the clock. */
 const RUN = 1 << 14;
-const SLICE = 1 << 18;
+const UNIT = 1 << 15;
 
 /** Copies the finite values of rows [r0, r1) of a column to out[at + n ...]; returns the new n. */
 function gatherRows(data: FloatArray, r0: number, r1: number, cols: number, col: number, out: Float64Array, at: number, n: number): number {
@@ -36,22 +39,12 @@ export function sortColumns(data: FloatArray, rows: number, cols: number, firstC
   return { values, counts };
 }
 
-const nextTurn = () => new Promise((resolve) => setImmediate(resolve));
-
 /** Sorts a in slices of work: sorted runs, then merge passes between a and a scratch array. */
-async function sortInSlices(a: Float64Array, scratch: Float64Array): Promise<void> {
+async function sortInSlices(a: Float64Array, scratch: Float64Array, slicer: TimeSlicer): Promise<void> {
   const n = a.length;
-  let budget = SLICE;
-  const spend = async (work: number) => {
-    budget -= work;
-    if (budget <= 0) {
-      budget = SLICE;
-      await nextTurn();
-    }
-  };
   for (let i = 0; i < n; i += RUN) {
     a.subarray(i, Math.min(n, i + RUN)).sort();
-    await spend(RUN);
+    await slicer.pause();
   }
   let src = a;
   let dst = scratch.subarray(0, n);
@@ -63,9 +56,9 @@ async function sortInSlices(a: Float64Array, scratch: Float64Array): Promise<voi
       let j = mid;
       let k = lo;
       while (k < hi) {
-        const stop = Math.min(hi, k + SLICE);
+        const stop = Math.min(hi, k + UNIT);
         while (k < stop) dst[k++] = j >= hi || (i < mid && src[i] <= src[j]) ? src[i++] : src[j++];
-        await spend(SLICE);
+        await slicer.pause();
       }
     }
     [src, dst] = [dst, src];
@@ -78,14 +71,15 @@ export async function sortColumnsAsync(data: FloatArray, rows: number, cols: num
   const values = out ?? new Float64Array(rows * colCount);
   const counts = new Float64Array(colCount);
   const scratch = new Float64Array(rows);
+  const slicer = new TimeSlicer();
   for (let k = 0; k < colCount; k++) {
     let n = 0;
-    for (let r0 = 0; r0 < rows; r0 += SLICE) {
-      n = gatherRows(data, r0, Math.min(rows, r0 + SLICE), cols, firstCol + k, values, k * rows, n);
-      await nextTurn(); // strided reads: a cache miss per value
+    for (let r0 = 0; r0 < rows; r0 += UNIT) {
+      n = gatherRows(data, r0, Math.min(rows, r0 + UNIT), cols, firstCol + k, values, k * rows, n);
+      await slicer.pause(); // strided reads: a cache miss per value
     }
     counts[k] = n;
-    await sortInSlices(values.subarray(k * rows, k * rows + counts[k]), scratch);
+    await sortInSlices(values.subarray(k * rows, k * rows + counts[k]), scratch, slicer);
   }
   return { values, counts };
 }
