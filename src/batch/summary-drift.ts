@@ -1,24 +1,13 @@
 /**
- * One column's drift from summaries rather than samples in memory: the automatic test choice
- * and the statistics of column-drift.ts, computed from what SortedSummary and CategoryCounter
- * gathered. Same rules, same statistic functions (drift/statistics.ts), so a job over files
+ * One column of a file job: both sides as summaries (SortedSummary for numbers, CategoryCounter
+ * for labels), read by the drift tests through the ColumnPair interface (drift/tests/), which the
+ * DriftDetector implements over samples in memory too: same rules, same tests, so a job over files
  * gives the numbers DriftDetector gives on the same data.
  */
-import { autoTestRule, MIN_NUMERICAL_DISTINCT } from '../drift/column-drift.js';
-import type { DriftTestName } from '../drift/drift-options.js';
 import { alignCategories, type CategoricalSample } from '../drift/samples.js';
-import {
-  categoricalShares,
-  chiSquareOfCategories,
-  jensenShannonOfShares,
-  ksResult,
-  MAX_DISCRETE_VALUES,
-  meanShiftResult,
-  psiOfShares,
-  wassersteinResult,
-  zTestOfCategories,
-  type TestResult,
-} from '../drift/statistics.js';
+import type { TestResult } from '../drift/statistics.js';
+import type { ColumnPair } from '../drift/tests/column-pair.js';
+import { autoTest, measureColumn, type DriftTestName } from '../drift/tests/index.js';
 import { MAX_KEPT_RUNS, type NumericSummary } from './sorted-summary.js';
 
 /** One side of a column, summarised. */
@@ -40,52 +29,39 @@ export function categoriesOfSide(side: SideSummary, column: string): Categorical
 /** Distinct values of both sides together, counting no further than limit + 1. */
 function unionDistinct(a: NumericSummary, b: NumericSummary, limit: number): number {
   if (!a.runs || !b.runs) return Math.max(a.distinct, b.distinct);
-  return Math.min(limit + 1, alignCategories(categoriesOfRuns(a), categoriesOfRuns(b)).categories.length);
+  const runs = (s: NumericSummary): CategoricalSample => ({ categories: s.runs!.values, counts: s.runs!.counts, n: s.count, total: s.total });
+  return Math.min(limit + 1, alignCategories(runs(a), runs(b)).categories.length);
 }
 
-function categoriesOfRuns(s: NumericSummary): CategoricalSample {
-  return { categories: s.runs!.values, counts: s.runs!.counts, n: s.count, total: s.total };
+/** A column's two summarised sides as a ColumnPair; `distances` are its KS and Wasserstein distances, when measured. */
+function summaryPair(ref: SideSummary, cur: SideSummary, distances: { ks: number; wasserstein: number } | undefined, column: string): ColumnPair {
+  const numbers = ref.kind === 'numeric' && cur.kind === 'numeric';
+  const r = () => (ref as { summary: NumericSummary }).summary;
+  const c = () => (cur as { summary: NumericSummary }).summary;
+  return {
+    referenceCount: usableCount(ref),
+    currentCount: usableCount(cur),
+    numbers,
+    referenceDistinct: ref.kind === 'numeric' ? ref.summary.distinct : ref.sample.categories.length,
+    unionDistinct: (limit) => unionDistinct(r(), c(), limit),
+    distances: () => {
+      if (!distances) throw new Error(`column ${JSON.stringify(column)}: the ECDF distances were not measured`);
+      return distances;
+    },
+    referenceMoments: () => ({ mean: r().mean, std: r().std }),
+    currentMean: () => c().mean,
+    categories: () => ({ reference: categoriesOfSide(ref, column), current: categoriesOfSide(cur, column) }),
+    // the summaries' histograms were counted on the Sturges edges of both sides together
+    binnedShares: () => ({ ref: r().histogram.map((n) => n / r().count), cur: c().histogram.map((n) => n / c().count) }),
+  };
 }
 
-/** Tested as numbers: a numerical column with > 5 distinct values in both samples together. */
-function testedAsNumbers(ref: SideSummary, cur: SideSummary): boolean {
-  if (ref.kind !== 'numeric' || cur.kind !== 'numeric') return false;
-  if (ref.summary.distinct > MIN_NUMERICAL_DISTINCT) return true;
-  return unionDistinct(ref.summary, cur.summary, MIN_NUMERICAL_DISTINCT) > MIN_NUMERICAL_DISTINCT;
-}
-
-/** The automatic test (column-drift.ts's autoTest rule). */
+/** The automatic test of a column (drift/tests/index.ts). */
 export function autoTestOfSummaries(ref: SideSummary, cur: SideSummary, column: string): DriftTestName {
-  return autoTestRule(usableCount(ref), testedAsNumbers(ref, cur), () =>
-    alignCategories(categoriesOfSide(ref, column), categoriesOfSide(cur, column)).categories.length,
-  );
-}
-
-/** Shares for psi / jensenshannon: Sturges bins (the summaries' histograms) above 20 distinct reference values. */
-function sharesOf(ref: SideSummary, cur: SideSummary, column: string): { ref: Float64Array; cur: Float64Array } {
-  if (ref.kind === 'numeric' && cur.kind === 'numeric' && ref.summary.distinct > MAX_DISCRETE_VALUES) {
-    return {
-      ref: ref.summary.histogram.map((c) => c / ref.summary.count),
-      cur: cur.summary.histogram.map((c) => c / cur.summary.count),
-    };
-  }
-  return categoricalShares(categoriesOfSide(ref, column), categoriesOfSide(cur, column));
+  return autoTest(summaryPair(ref, cur, undefined, column));
 }
 
 /** The statistic (and p-value) of `test`; `distances` are the column's KS and Wasserstein distances. */
 export function evaluateSummaries(ref: SideSummary, cur: SideSummary, test: DriftTestName, distances: { ks: number; wasserstein: number } | undefined, column: string): TestResult {
-  if (test === 'ks' || test === 'wasserstein' || test === 'meanShift') {
-    const r = (ref as { summary: NumericSummary }).summary;
-    const c = (cur as { summary: NumericSummary }).summary;
-    if (test === 'ks') return ksResult(distances!.ks, r.count, c.count);
-    if (test === 'wasserstein') return wassersteinResult(distances!.wasserstein, r.std);
-    return meanShiftResult(r.mean, r.std, c.mean);
-  }
-  if (test === 'psi' || test === 'jensenshannon') {
-    const shares = sharesOf(ref, cur, column);
-    return test === 'psi' ? psiOfShares(shares.ref, shares.cur) : jensenShannonOfShares(shares.ref, shares.cur);
-  }
-  const r = categoriesOfSide(ref, column);
-  const c = categoriesOfSide(cur, column);
-  return test === 'chisquare' ? chiSquareOfCategories(r, c) : zTestOfCategories(r, c);
+  return measureColumn(summaryPair(ref, cur, distances, column), test);
 }

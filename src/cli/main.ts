@@ -10,6 +10,7 @@ import { runInfo } from './info-command.js';
 import { UsageError } from './options.js';
 import { runProfile } from './profile-command.js';
 import { InputFileError } from '../batch/table-source.js';
+import { DRIFT_TESTS } from '../drift/drift-options.js';
 
 export const USAGE = `Usage:
   mlwatch drift --reference REF --current CUR [options]   compare two tables (or a profile and a table)
@@ -22,8 +23,8 @@ Tables: .csv, .parquet/.pq, .arrow/.arrows/.feather/.ipc. REF may be a profile s
 drift options:
   --columns a,b,c            columns to compare (default: all of the reference's)
   --categorical a,b          numeric columns to compare as categories (text columns always are)
-  --tests T                  auto (default), one test for every column (ks, wasserstein, psi,
-                             jensenshannon, chisquare, z, meanShift), and/or column=test pairs
+  --tests T                  auto (default), one test for every column, and/or column=test pairs;
+                             tests: ${DRIFT_TESTS.join(', ')}
   --reference-where EXPR     keep reference rows where EXPR holds, e.g. "date<2001-02-01" (repeatable)
   --current-where EXPR       the same for the current table
   --drift-share X            dataset drift when at least this share of columns drifts (default 0.5)

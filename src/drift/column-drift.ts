@@ -1,38 +1,29 @@
 /**
- * One column's drift: the automatic choice of test (the rule Evidently users know) and the
- * test's statistic on the reference profile and the current sample.
+ * One column of the DriftDetector: the reference profile's column and the current sample in
+ * memory, read by the drift tests through the ColumnPair interface (drift/tests/), which the
+ * file jobs implement over their summaries too, so both run the same rules and the same tests.
  */
-import type { DriftTestName } from './drift-options.js';
+import { categoriesOfNumbers, type CategoricalSample, type NumericSample } from './samples.js';
 import type { ColumnProfile, NumericalColumnProfile, ReferenceProfile } from './reference-profile.js';
-import { alignCategories, categoriesOfNumbers, type CategoricalSample, type NumericSample } from './samples.js';
-import {
-  categoricalShares,
-  chiSquareOfCategories,
-  jensenShannonOfShares,
-  ksResult,
-  meanAndStd,
-  meanShiftResult,
-  numericShares,
-  psiOfShares,
-  wassersteinResult,
-  zTestOfCategories,
-  type TestResult,
-} from './statistics.js';
-
-/** Reference sizes up to this use the small-sample tests (ks, chisquare, z). */
-export const SMALL_REFERENCE_ROWS = 1000;
-/** Numbers with more distinct values than this (both samples together) are tested as numbers. */
-export const MIN_NUMERICAL_DISTINCT = 5;
+import { meanAndStd, numericShares, type TestResult } from './statistics.js';
+import { MIN_NUMERICAL_DISTINCT, type ColumnPair } from './tests/column-pair.js';
+import { autoTest as autoTestOfPair, autoTestRule, driftTestSpec, measureColumn, type DriftTestName } from './tests/index.js';
 
 /**
  * The current data of one column, prepared. 'counted' is a numerical column measured where it was
  * sorted (the cuda backend keeps sorted columns on the device): only its count of finite values
- * and the ECDF distances came back, which is all that ks and wasserstein read.
+ * and the ECDF distances came back, which is all that the distances-only tests (ks, wasserstein) read.
  */
 export type CurrentSample =
   | { kind: 'numeric'; sample: NumericSample }
   | { kind: 'categorical'; sample: CategoricalSample }
   | { kind: 'counted'; count: number; total: number };
+
+/** The ECDF distances of a numerical column pair, from the backend's batched kernel. */
+export interface PairDistances {
+  ks: number;
+  wasserstein: number;
+}
 
 /** Distinct values of two sorted arrays together, counting no further than limit + 1. */
 function unionDistinct(a: Float64Array, b: Float64Array, limit: number): number {
@@ -48,90 +39,56 @@ function unionDistinct(a: Float64Array, b: Float64Array, limit: number): number 
   return count;
 }
 
-/** Current values as categories (numbers: their distinct values). */
-function currentCategories(current: CurrentSample): CategoricalSample {
-  if (current.kind === 'counted') throw new Error('a counted sample has no values to count as categories');
-  return current.kind === 'categorical' ? current.sample : categoriesOfNumbers(current.sample);
+/** The current values as a sorted sample; a counted sample has none. */
+function currentValues(current: CurrentSample): NumericSample {
+  if (current.kind !== 'numeric') throw new Error(`a ${current.kind} current sample has no numbers to read`);
+  return current.sample;
+}
+
+/** A column of the profile and its current sample as a ColumnPair. */
+function memoryPair(profile: ReferenceProfile, column: ColumnProfile, current: CurrentSample, distances: PairDistances | undefined): ColumnPair {
+  const numbers = column.kind === 'numerical' && current.kind !== 'categorical';
+  const reference = () => profile.sorted(column as NumericalColumnProfile);
+  return {
+    referenceCount: column.kind === 'numerical' ? column.count : column.sample.n,
+    currentCount: current.kind === 'counted' ? current.count : current.kind === 'numeric' ? current.sample.sorted.length : current.sample.n,
+    numbers,
+    referenceDistinct: column.kind === 'numerical' ? column.distinct : column.sample.categories.length,
+    unionDistinct: (limit) => (current.kind === 'counted' ? (column as NumericalColumnProfile).distinct : unionDistinct(reference(), currentValues(current).sorted, limit)),
+    distances: () => {
+      if (!distances) throw new Error('the ECDF distances were not measured for this column');
+      return distances;
+    },
+    referenceMoments: () => ({ mean: (column as NumericalColumnProfile).mean, std: (column as NumericalColumnProfile).std }),
+    currentMean: () => meanAndStd(currentValues(current).sorted).mean,
+    categories: () => ({
+      reference: column.kind === 'categorical' ? column.sample : categoriesOfNumbers({ sorted: reference(), total: column.total }),
+      current: current.kind === 'categorical' ? current.sample : categoriesOfNumbers(currentValues(current)),
+    }),
+    binnedShares: () => numericShares(reference(), (column as NumericalColumnProfile).distinct, currentValues(current).sorted),
+  };
 }
 
 /**
- * The test a column gets whatever the current values are, when that is decided by the reference
- * alone: ks or wasserstein named, or the automatic choice for a numerical column with more than
- * MIN_NUMERICAL_DISTINCT distinct reference values. Undefined when the current values are needed.
+ * The test a column gets whatever the current values are, when the reference alone decides it:
+ * a distances-only test named, or the automatic choice for a numerical column with more than
+ * MIN_NUMERICAL_DISTINCT distinct reference values when that choice is distances-only.
+ * Undefined when the current values are needed.
  */
-export function testWithoutValues(column: ColumnProfile, configured: DriftTestName | 'auto'): 'ks' | 'wasserstein' | undefined {
+export function testWithoutValues(column: ColumnProfile, configured: DriftTestName | 'auto'): DriftTestName | undefined {
   if (column.kind !== 'numerical') return undefined;
-  if (configured === 'ks' || configured === 'wasserstein') return configured;
-  if (configured !== 'auto' || column.distinct <= MIN_NUMERICAL_DISTINCT) return undefined;
-  return autoTestRule(column.count, true, () => 0) as 'ks' | 'wasserstein';
+  if (configured !== 'auto') return driftTestSpec(configured).distancesOnly ? configured : undefined;
+  if (column.distinct <= MIN_NUMERICAL_DISTINCT) return undefined;
+  const chosen = autoTestRule(column.count, true, () => 0);
+  return driftTestSpec(chosen).distancesOnly ? chosen : undefined;
 }
 
-/** The reference values as categories. */
-function referenceCategories(profile: ReferenceProfile, column: ColumnProfile): CategoricalSample {
-  if (column.kind === 'categorical') return column.sample;
-  return categoriesOfNumbers({ sorted: profile.sorted(column), total: column.total });
-}
-
-/** True when the column is tested as numbers: a numerical column with > 5 distinct values in both samples together. */
-export function testedAsNumbers(profile: ReferenceProfile, column: ColumnProfile, current: CurrentSample): boolean {
-  if (column.kind === 'numerical' && current.kind === 'counted') return column.distinct > MIN_NUMERICAL_DISTINCT;
-  if (column.kind !== 'numerical' || current.kind !== 'numeric') return false;
-  if (column.distinct > MIN_NUMERICAL_DISTINCT) return true;
-  return unionDistinct(profile.sorted(column), current.sample.sorted, MIN_NUMERICAL_DISTINCT) > MIN_NUMERICAL_DISTINCT;
-}
-
-/**
- * The automatic test: reference <= 1000 values: ks for numbers, else chisquare when there are
- * more than 2 categories, else z; larger references: wasserstein for numbers, else jensenshannon.
- */
+/** The automatic test of a column (drift/tests/index.ts). */
 export function autoTest(profile: ReferenceProfile, column: ColumnProfile, current: CurrentSample): DriftTestName {
-  const referenceCount = column.kind === 'numerical' ? column.count : column.sample.n;
-  return autoTestRule(referenceCount, testedAsNumbers(profile, column, current), () =>
-    alignCategories(referenceCategories(profile, column), currentCategories(current)).categories.length,
-  );
-}
-
-/**
- * The automatic choice from its inputs (for samples in memory and for summaries of files alike):
- * the reference's usable values, whether the column is tested as numbers, and (asked only for
- * small references of categories) the number of categories of both samples together.
- */
-export function autoTestRule(referenceCount: number, numbers: boolean, categories: () => number): DriftTestName {
-  if (referenceCount <= SMALL_REFERENCE_ROWS) {
-    if (numbers) return 'ks';
-    return categories() > 2 ? 'chisquare' : 'z';
-  }
-  return numbers ? 'wasserstein' : 'jensenshannon';
-}
-
-/** The ECDF distances of a numerical column pair, from the backend's batched kernel. */
-export interface PairDistances {
-  ks: number;
-  wasserstein: number;
+  return autoTestOfPair(memoryPair(profile, column, current, undefined));
 }
 
 /** The statistic (and p-value) of `test` on one column. */
-export function evaluateColumn(
-  profile: ReferenceProfile,
-  column: ColumnProfile,
-  current: CurrentSample,
-  test: DriftTestName,
-  distances: PairDistances | undefined,
-): TestResult {
-  if (test === 'ks' || test === 'wasserstein' || test === 'meanShift') {
-    const c = column as NumericalColumnProfile;
-    if (test === 'ks') return ksResult(distances!.ks, c.count, current.kind === 'counted' ? current.count : (current as { sample: NumericSample }).sample.sorted.length);
-    if (test === 'wasserstein') return wassersteinResult(distances!.wasserstein, c.std);
-    return meanShiftResult(c.mean, c.std, meanAndStd((current as { sample: NumericSample }).sample.sorted).mean);
-  }
-  if (test === 'psi' || test === 'jensenshannon') {
-    const shares =
-      column.kind === 'numerical' && current.kind === 'numeric'
-        ? numericShares(profile.sorted(column), column.distinct, current.sample.sorted)
-        : categoricalShares(referenceCategories(profile, column), currentCategories(current));
-    return test === 'psi' ? psiOfShares(shares.ref, shares.cur) : jensenShannonOfShares(shares.ref, shares.cur);
-  }
-  const ref = referenceCategories(profile, column);
-  const cur = currentCategories(current);
-  return test === 'chisquare' ? chiSquareOfCategories(ref, cur) : zTestOfCategories(ref, cur);
+export function evaluateColumn(profile: ReferenceProfile, column: ColumnProfile, current: CurrentSample, test: DriftTestName, distances: PairDistances | undefined): TestResult {
+  return measureColumn(memoryPair(profile, column, current, distances), test);
 }

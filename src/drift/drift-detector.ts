@@ -13,7 +13,7 @@ import { rangeError, requireInteger, requireNumber, typeError } from '../errors.
 import { validateMatrix, validateNames, type FeatureMatrix } from '../matrix.js';
 import { columnStats } from '../stats/column-stats.js';
 import { validateSchema, validateTable, isFeatureMatrix, type ColumnTable, type DriftSchema } from './column-table.js';
-import { validateSuiteOptions, NUMERICAL_ONLY, type DriftSuiteOptions, type DriftTestName } from './drift-options.js';
+import { validateSuiteOptions, DRIFT_TESTS, NUMERICAL_ONLY, type DriftSuiteOptions, type DriftTestName } from './drift-options.js';
 import { ReferenceProfile } from './reference-profile.js';
 import { ScratchBuffer } from './scratch-buffer.js';
 import { runSuite, runSuiteAsync, type DatasetDriftResult, type SuiteConfig } from './drift-suite.js';
@@ -217,7 +217,7 @@ export function resolveSuite(profile: { columns: readonly { name: string; kind: 
     const own = o.columns[c.name] ?? {};
     let test: DriftTestName | 'auto' = own.test ?? o.test;
     if (c.kind === 'categorical' && test !== 'auto' && NUMERICAL_ONLY.has(test)) {
-      if (own.test !== undefined) throw rangeError('a test for categories (psi, jensenshannon, chisquare, z or auto)', `options.columns.${c.name}.test`, test);
+      if (own.test !== undefined) throw rangeError(`a test for categories (${[...DRIFT_TESTS.filter((t) => !NUMERICAL_ONLY.has(t)), 'auto'].join(', ')})`, `options.columns.${c.name}.test`, test);
       test = 'auto'; // the global choice applies where it can
     }
     return { test, threshold: own.threshold };

@@ -3,42 +3,24 @@
  * choose them per column.
  */
 import { rangeError, requireNumber, typeError } from '../errors.js';
+import { DRIFT_TEST_SPECS, driftTestSpec, type DriftTestName } from './tests/index.js';
 
-export type DriftTestName = 'ks' | 'wasserstein' | 'psi' | 'jensenshannon' | 'chisquare' | 'z' | 'meanShift';
-export const DRIFT_TESTS: readonly DriftTestName[] = ['ks', 'wasserstein', 'psi', 'jensenshannon', 'chisquare', 'z', 'meanShift'];
+export type { DriftTestName };
+
+/** The tests' names, from their specs (drift/tests/). */
+export const DRIFT_TESTS: readonly DriftTestName[] = DRIFT_TEST_SPECS.map((s) => s.name);
 
 /** Tests that need numbers (the rest also take categories). */
-export const NUMERICAL_ONLY: ReadonlySet<DriftTestName> = new Set(['ks', 'wasserstein', 'meanShift']);
+export const NUMERICAL_ONLY: ReadonlySet<DriftTestName> = new Set(DRIFT_TEST_SPECS.filter((s) => s.columns === 'numerical').map((s) => s.name));
 /** Tests whose statistic comes with a p-value (the ones multiple-testing correction applies to). */
-export const P_VALUE_TESTS: ReadonlySet<DriftTestName> = new Set(['ks', 'chisquare', 'z']);
+export const P_VALUE_TESTS: ReadonlySet<DriftTestName> = new Set(DRIFT_TEST_SPECS.filter((s) => s.hasPValue).map((s) => s.name));
 
 /** Default thresholds (Evidently's; meanShift: the original score's 2 standard deviations). */
-export const DEFAULT_THRESHOLDS: Readonly<Record<DriftTestName, number>> = {
-  ks: 0.05,
-  wasserstein: 0.1,
-  psi: 0.1,
-  jensenshannon: 0.1,
-  chisquare: 0.05,
-  z: 0.05,
-  meanShift: 2,
-};
+export const DEFAULT_THRESHOLDS: Readonly<Record<DriftTestName, number>> = Object.fromEntries(DRIFT_TEST_SPECS.map((s) => [s.name, s.defaultThreshold])) as Record<DriftTestName, number>;
 
-/**
- * Whether a result is drift: ks when p <= threshold; chisquare and z when p < threshold;
- * wasserstein, psi and jensenshannon when the statistic >= threshold; meanShift when > threshold.
- */
+/** Whether a result is drift, by the test's own rule (ks: p <= threshold; chisquare and z: p < threshold; meanShift: > threshold; the others: >= threshold). */
 export function isDrift(test: DriftTestName, statistic: number, pValue: number | undefined, threshold: number): boolean {
-  switch (test) {
-    case 'ks':
-      return pValue! <= threshold;
-    case 'chisquare':
-    case 'z':
-      return pValue! < threshold;
-    case 'meanShift':
-      return statistic > threshold;
-    default:
-      return statistic >= threshold;
-  }
+  return driftTestSpec(test).isDrift({ statistic, pValue }, threshold);
 }
 
 export type Correction = 'none' | 'bonferroni' | 'fdr';
