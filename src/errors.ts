@@ -1,7 +1,101 @@
 /**
- * Uniform argument errors: "Expected X for name but received Y". Every public function checks
- * its arguments with these before any native code touches memory.
+ * mlwatch's errors, all in this file, each with a stable `code` to switch on (the messages may be
+ * reworded; the codes stay):
+ * - argument errors ("Expected X for name but received Y"): TypeError or RangeError with code
+ *   ERR_MLWATCH_INVALID_ARGUMENT; every public function checks its arguments with these before
+ *   any native code touches memory;
+ * - InputFileError (ERR_MLWATCH_INPUT_FILE): a table file that cannot be read, naming file, row, column;
+ * - UsageError (ERR_MLWATCH_USAGE): a command line the `mlwatch` command cannot take;
+ * - BackendUnavailableError (ERR_MLWATCH_BACKEND_UNAVAILABLE): a backend asked for by name that
+ *   this machine cannot run, with the reason;
+ * - DetachedInputError (ERR_MLWATCH_DETACHED_INPUT): an input buffer transferred or resized while
+ *   an async call used it;
+ * - JobStoppedError (ERR_MLWATCH_JOB_STOPPED): a file job's worker thread ended without an answer.
  */
+
+/** Every code an mlwatch error carries, with its meaning. */
+export const ERROR_CODES = {
+  ERR_MLWATCH_INVALID_ARGUMENT: 'an argument of the wrong type or with an unusable value (a TypeError or RangeError)',
+  ERR_MLWATCH_INPUT_FILE: 'a table file that cannot be read (InputFileError: path, row, column)',
+  ERR_MLWATCH_USAGE: 'a command line the mlwatch command cannot take (UsageError)',
+  ERR_MLWATCH_BACKEND_UNAVAILABLE: 'a backend this machine cannot run (BackendUnavailableError: backend, reason)',
+  ERR_MLWATCH_DETACHED_INPUT: 'an input transferred or resized while an async call used it (DetachedInputError)',
+  ERR_MLWATCH_JOB_STOPPED: "a file job's worker thread ended without an answer (JobStoppedError)",
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** An error of mlwatch's own with its code. */
+export interface CodedError extends Error {
+  readonly code: ErrorCode;
+}
+
+/** The code of an mlwatch error, or undefined for any other value. */
+export function errorCode(error: unknown): ErrorCode | undefined {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code in ERROR_CODES ? (code as ErrorCode) : undefined;
+}
+
+/** The error with `code` set (for errors whose message is written in place). */
+export function coded<E extends Error>(error: E, code: ErrorCode): E & CodedError {
+  Object.defineProperty(error, 'code', { value: code, enumerable: true });
+  return error as E & CodedError;
+}
+
+/** An error in a file's contents, naming the file, the row (1-based, as a person counts) and the column. */
+export class InputFileError extends Error {
+  readonly code = 'ERR_MLWATCH_INPUT_FILE' as const;
+
+  constructor(
+    readonly path: string,
+    readonly row: number | undefined,
+    readonly column: string | undefined,
+    detail: string,
+  ) {
+    const where = [path, row === undefined ? undefined : `row ${row}`, column === undefined ? undefined : `column ${JSON.stringify(column)}`];
+    super(`${where.filter((w) => w !== undefined).join(', ')}: ${detail}`);
+    this.name = 'InputFileError';
+  }
+}
+
+/** A usage error of the `mlwatch` command: it exits with code 2 and prints the message and the usage. */
+export class UsageError extends Error {
+  readonly code = 'ERR_MLWATCH_USAGE' as const;
+  override name = 'UsageError';
+}
+
+/** A backend asked for by name that this machine cannot run; `reason` says why (as backendInfo() does). */
+export class BackendUnavailableError extends Error {
+  readonly code = 'ERR_MLWATCH_BACKEND_UNAVAILABLE' as const;
+  override name = 'BackendUnavailableError';
+
+  constructor(
+    readonly backend: string,
+    readonly reason: string,
+  ) {
+    super(`The '${backend}' backend is not available: ${reason}`);
+  }
+}
+
+/** An input buffer transferred or resized while an async call used it: the call's result would have been garbage. */
+export class DetachedInputError extends Error {
+  readonly code = 'ERR_MLWATCH_DETACHED_INPUT' as const;
+  override name = 'DetachedInputError';
+
+  constructor(readonly argument: string) {
+    super(`Expected ${argument} to stay attached and the same size until the async call completes, but its buffer was transferred or resized meanwhile`);
+  }
+}
+
+/** A file job's worker thread that ended without an answer (out of memory, say). */
+export class JobStoppedError extends Error {
+  readonly code = 'ERR_MLWATCH_JOB_STOPPED' as const;
+  override name = 'JobStoppedError';
+
+  constructor(readonly exitCode: number) {
+    super(`the job's worker thread stopped (exit code ${exitCode}) before it finished`);
+  }
+}
 
 /** True for a typed array whose buffer was transferred away (it reads as empty). */
 export function isDetachedView(value: ArrayBufferView): boolean {
@@ -31,13 +125,13 @@ export function describeValue(value: unknown): string {
 }
 
 /** A TypeError for an argument of the wrong type. */
-export function typeError(expected: string, name: string, received: unknown): TypeError {
-  return new TypeError(`Expected ${expected} for ${name} but received ${describeValue(received)}`);
+export function typeError(expected: string, name: string, received: unknown): TypeError & CodedError {
+  return coded(new TypeError(`Expected ${expected} for ${name} but received ${describeValue(received)}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
 }
 
 /** A RangeError for an argument of the right type but an unusable value or size. */
-export function rangeError(expected: string, name: string, received: string): RangeError {
-  return new RangeError(`Expected ${expected} for ${name} but received ${received}`);
+export function rangeError(expected: string, name: string, received: string): RangeError & CodedError {
+  return coded(new RangeError(`Expected ${expected} for ${name} but received ${received}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
 }
 
 /** Checks that value is a finite number within [min, max]; returns it. */

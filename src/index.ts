@@ -7,7 +7,7 @@ export { DEFAULT_MEMORY_BYTES, driftOfFiles, profileOfFile } from './batch/file-
 export type { FileDriftOptions, FileDriftReport, FileUse, JobProgress } from './batch/file-drift.js';
 export type { Distribution } from './batch/distribution.js';
 export { openTable } from './batch/readers/open-table.js';
-export { InputFileError } from './batch/table-source.js';
+export { BackendUnavailableError, DetachedInputError, ERROR_CODES, errorCode, InputFileError, JobStoppedError, UsageError, type CodedError, type ErrorCode } from './errors.js';
 export type { ChunkColumn, SourceColumn, TableChunk, TableSource } from './batch/table-source.js';
 export { DriftDetector } from './drift/drift-detector.js';
 export { DenseModel } from './inference/dense-model.js';

@@ -6,6 +6,7 @@
  * `npm run bench -- gpu` on the machine named in bench/RESULTS.md; MLWATCH_CUDA_ROUTE=device sends
  * every call to the device (the test suites use it to check every CUDA kernel), =cpu none.
  */
+import { coded } from '../errors.js';
 export type RoutedKernel =
   | 'columnStats'
   | 'quantiles'
@@ -47,7 +48,7 @@ export function routeMode(): RouteMode {
   const v = process.env.MLWATCH_CUDA_ROUTE;
   if (v === undefined || v === '' || v === 'auto') return 'auto';
   if (v === 'device' || v === 'cpu') return v;
-  throw new TypeError(`Expected auto, device or cpu for MLWATCH_CUDA_ROUTE but received ${JSON.stringify(v)}`);
+  throw coded(new TypeError(`Expected auto, device or cpu for MLWATCH_CUDA_ROUTE but received ${JSON.stringify(v)}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
 }
 
 /** rows x ceil(columns / threads): the values each cpu thread sorts (it sorts whole columns). */

@@ -102,14 +102,18 @@ export function loadNative(): NativeLoad {
       errors.push(`${path}: ${(e as Error).message}`);
     }
   }
+  // As sharp does: what was tried, then what to do, with the exact commands.
+  const solutions = [
+    'build it: `npm run build:native` (needs CMake >= 3.18 and a C++17 compiler; Debian: `apt-get install cmake g++`)',
+    'or load a build made elsewhere: `MLWATCH_ADDON_PATH=/path/to/mlwatch.node`',
+    'or use the js backend meanwhile (same answers, slower): `MLWATCH_BACKEND=js`',
+  ];
   const logPath = join(packageRoot, 'build', 'native-build-error.log');
   if (existsSync(logPath)) {
-    const log = readFileSync(logPath, 'utf8').trim().split('\n').slice(-12).join('\n');
-    errors.push(`the install-time build failed (${logPath}):\n${log}`);
-  } else {
-    errors.push('build it with `npm run build:native` (needs CMake and a C++17 compiler)');
+    const last = readFileSync(logPath, 'utf8').trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ');
+    solutions.unshift(`see why the install-time build failed: ${logPath} (last lines: ${last})`);
   }
-  cached = { addon: null, path: null, error: `native addon not loaded: ${errors.join('; ')}` };
+  cached = { addon: null, path: null, error: `native addon not loaded. Tried: ${errors.join('; ')}. Possible solutions: ${solutions.join('; ')}` };
   return cached;
 }
 

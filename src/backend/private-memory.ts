@@ -16,6 +16,7 @@
  * the copy). What the copies cost is measured in bench/RESULTS.md.
  */
 import type { Backend, DenseLayerArrays } from './contract.js';
+import { DetachedInputError } from '../errors.js';
 
 type Typed = Float32Array | Float64Array | Int32Array;
 
@@ -63,7 +64,7 @@ function isPrivate(a: Typed): boolean {
 }
 
 function detachedError(name: string): Error {
-  return new Error(`Expected ${name} to stay attached and the same size until the async call completes, but its buffer was transferred or resized meanwhile`);
+  return new DetachedInputError(name);
 }
 
 /** True when a's buffer still holds all of a (not transferred, not shrunk below it). */

@@ -9,6 +9,7 @@ import { DEVICE_ROUTES, routeMode, type Route, type RoutedKernel, type RouteMode
 import { jsBackend } from './js/index.js';
 import { loadNative, nativeCpuBackend, type NativeInfo } from './native.js';
 import { withPrivateMemory } from './private-memory.js';
+import { BackendUnavailableError, coded } from '../errors.js';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['js', 'cpu', 'cuda'];
 
@@ -84,10 +85,10 @@ function discover(): Record<BackendName, Entry> {
 
 function requireAvailable(name: unknown, source: string): Backend {
   if (typeof name !== 'string' || !(BACKEND_NAMES as readonly string[]).includes(name)) {
-    throw new TypeError(`Expected one of ${BACKEND_NAMES.join(', ')} for ${source} but received ${JSON.stringify(name)}`);
+    throw coded(new TypeError(`Expected one of ${BACKEND_NAMES.join(', ')} for ${source} but received ${JSON.stringify(name)}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
   }
   const entry = discover()[name as BackendName];
-  if (!entry.backend) throw new Error(`The '${name}' backend is not available: ${entry.status.reason}`);
+  if (!entry.backend) throw new BackendUnavailableError(name as string, entry.status.reason ?? 'unknown');
   return entry.backend;
 }
 

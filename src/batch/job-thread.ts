@@ -12,7 +12,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { BackendName } from '../backend/contract.js';
-import { InputFileError } from './table-source.js';
+import { errorCode, InputFileError, JobStoppedError } from '../errors.js';
 
 /** A table side as the worker opens it: a file path, or a profile's parts (cloned into the worker). */
 export type JobTable = { path: string } | { profile: unknown };
@@ -29,6 +29,7 @@ export type JobMessage = { type: 'progress'; progress: unknown } | { type: 'done
 export interface SerializedError {
   name: string;
   message: string;
+  code?: string;
   path?: string;
   row?: number;
   column?: string;
@@ -37,7 +38,7 @@ export interface SerializedError {
 /** The fields of an error, for postMessage. */
 export function serializeError(error: unknown): SerializedError {
   if (error instanceof InputFileError) return { name: error.name, message: error.message, path: error.path, row: error.row, column: error.column };
-  if (error instanceof Error) return { name: error.name, message: error.message };
+  if (error instanceof Error) return { name: error.name, message: error.message, code: errorCode(error) };
   return { name: 'Error', message: String(error) };
 }
 
@@ -52,6 +53,7 @@ function rebuildError(e: SerializedError): Error {
     error.name = e.name;
   }
   error.message = e.message;
+  if (e.code !== undefined && !('code' in error)) Object.defineProperty(error, 'code', { value: e.code, enumerable: true });
   return error;
 }
 
@@ -147,7 +149,7 @@ export function runOnWorker<T>(request: JobRequest, onProgress?: (progress: neve
     };
     const onExit = (code: number) => {
       finish();
-      reject(failed ?? new Error(`the job's worker thread stopped (exit code ${code}) before it finished`));
+      reject(failed ?? new JobStoppedError(code));
     };
     worker.on('message', onMessage);
     worker.on('error', onError);

@@ -7,6 +7,7 @@
  * 2001). Several filters all have to hold.
  */
 import { InputFileError, type ChunkColumn, type SourceColumn, type TableChunk } from './table-source.js';
+import { coded } from '../errors.js';
 
 export type FilterOperator = '<' | '<=' | '>' | '>=' | '=' | '!=';
 
@@ -24,7 +25,7 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 /** Parses `column<op>value`; throws an Error that shows the accepted form. */
 export function parseRowFilter(expression: string): RowFilter {
   const m = PATTERN.exec(expression);
-  if (!m || m[3] === '' || /^[<>=!]/.test(m[3])) throw new RangeError(`Expected a filter like "date<2001-02-01" or "origin=SFO" but received ${JSON.stringify(expression)}`);
+  if (!m || m[3] === '' || /^[<>=!]/.test(m[3])) throw coded(new RangeError(`Expected a filter like "date<2001-02-01" or "origin=SFO" but received ${JSON.stringify(expression)}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
   return { column: m[1], op: m[2] as FilterOperator, text: m[3] };
 }
 
@@ -68,7 +69,7 @@ export function bindRowFilter(filter: RowFilter, columns: readonly SourceColumn[
   const value = DECIMAL.test(filter.text) ? Number(filter.text) : column.time && ISO_DATE.test(filter.text) ? Date.parse(filter.text) : NaN;
   if (!Number.isFinite(value)) {
     const expected = column.time ? 'a decimal number or an ISO 8601 date' : `a decimal number (${filter.column} holds numbers${ISO_DATE.test(filter.text) ? ', not dates' : ''})`;
-    throw new RangeError(`Expected ${expected} in the filter ${filter.column}${filter.op}${filter.text}`);
+    throw coded(new RangeError(`Expected ${expected} in the filter ${filter.column}${filter.op}${filter.text}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
   }
   return {
     column: filter.column,

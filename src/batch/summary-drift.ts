@@ -9,6 +9,7 @@ import type { TestResult } from '../drift/statistics.js';
 import type { ColumnPair } from '../drift/tests/column-pair.js';
 import { autoTest, measureColumn, type DriftTestName } from '../drift/tests/index.js';
 import { MAX_KEPT_RUNS, type NumericSummary } from './sorted-summary.js';
+import { coded } from '../errors.js';
 
 /** One side of a column, summarised. */
 export type SideSummary = { kind: 'numeric'; summary: NumericSummary } | { kind: 'categorical'; sample: CategoricalSample };
@@ -22,7 +23,7 @@ export function usableCount(side: SideSummary): number {
 export function categoriesOfSide(side: SideSummary, column: string): CategoricalSample {
   if (side.kind === 'categorical') return side.sample;
   const { runs, count, total } = side.summary;
-  if (!runs) throw new RangeError(`column ${JSON.stringify(column)}: more than ${MAX_KEPT_RUNS} distinct numbers to compare as categories; declare the test (--tests) or the column categorical`);
+  if (!runs) throw coded(new RangeError(`column ${JSON.stringify(column)}: more than ${MAX_KEPT_RUNS} distinct numbers to compare as categories; declare the test (--tests) or the column categorical`), 'ERR_MLWATCH_INVALID_ARGUMENT');
   return { categories: runs.values, counts: runs.counts, n: count, total };
 }
 

@@ -59,19 +59,8 @@ export interface TableSource {
   chunks(columns: readonly string[], asLabels?: ReadonlySet<string>): AsyncIterable<TableChunk>;
 }
 
-/** An error in a file's contents, naming the file, the row (1-based, as a person counts) and the column. */
-export class InputFileError extends Error {
-  constructor(
-    readonly path: string,
-    readonly row: number | undefined,
-    readonly column: string | undefined,
-    detail: string,
-  ) {
-    const where = [path, row === undefined ? undefined : `row ${row}`, column === undefined ? undefined : `column ${JSON.stringify(column)}`];
-    super(`${where.filter((w) => w !== undefined).join(', ')}: ${detail}`);
-    this.name = 'InputFileError';
-  }
-}
+export { InputFileError } from '../errors.js';
+import { InputFileError } from '../errors.js';
 
 /** Throws an InputFileError when a file names a column twice (a table needs one column per name). */
 export function rejectDuplicateNames(path: string, names: readonly string[]): void {

@@ -9,7 +9,7 @@ import { runDrift } from './drift-command.js';
 import { runInfo } from './info-command.js';
 import { UsageError } from './options.js';
 import { runProfile } from './profile-command.js';
-import { InputFileError } from '../batch/table-source.js';
+import { errorCode } from '../errors.js';
 import { DRIFT_TESTS } from '../drift/drift-options.js';
 
 export const USAGE = `Usage:
@@ -71,7 +71,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     }
     const e = error as Error & { code?: string };
     // bad files and bad arguments: one line, exit 2; anything else is a fault worth its stack
-    if (error instanceof InputFileError || error instanceof TypeError || error instanceof RangeError || (e.code && e.code.startsWith('ERR_PARSE_ARGS'))) {
+    const code = errorCode(error);
+    const input = code === 'ERR_MLWATCH_INPUT_FILE' || code === 'ERR_MLWATCH_INVALID_ARGUMENT' || code === 'ERR_MLWATCH_BACKEND_UNAVAILABLE';
+    if (input || error instanceof TypeError || error instanceof RangeError || (e.code && e.code.startsWith('ERR_PARSE_ARGS'))) {
       // one line: Node's argument parser explains some errors over several
       process.stderr.write(`mlwatch: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
       return 2;

@@ -4,10 +4,8 @@
  */
 import { DRIFT_TESTS, type ColumnDriftOptions, type DriftTestName } from '../drift/drift-options.js';
 
-/** A usage error: the command exits with code 2 and prints the message. */
-export class UsageError extends Error {
-  override name = 'UsageError';
-}
+export { UsageError } from '../errors.js';
+import { UsageError } from '../errors.js';
 
 const UNITS: Record<string, number> = { '': 1, b: 1, k: 1e3, kb: 1e3, kib: 1024, m: 1e6, mb: 1e6, mib: 1024 ** 2, g: 1e9, gb: 1e9, gib: 1024 ** 3 };
 

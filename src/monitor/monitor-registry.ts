@@ -3,7 +3,7 @@
  * services that watch many models. Memory per monitor is fixed by its capacity and sketch size,
  * so the registry's memory is (number of models) x (bytes per monitor) and is reported.
  */
-import { requireInteger, typeError } from '../errors.js';
+import { coded, requireInteger, typeError } from '../errors.js';
 import { ModelMonitor, type ModelMonitorOptions } from './model-monitor.js';
 import { prometheusText } from './prometheus.js';
 
@@ -37,7 +37,7 @@ export class MonitorRegistry {
   get(modelName: string, options: ModelMonitorOptions = {}): ModelMonitor {
     const existing = this.monitors.get(modelName);
     if (existing) return existing;
-    if (this.monitors.size >= this.maxMonitors) throw new RangeError(`Expected at most ${this.maxMonitors} monitors (options.maxMonitors) but received a request for another: ${modelName}`);
+    if (this.monitors.size >= this.maxMonitors) throw coded(new RangeError(`Expected at most ${this.maxMonitors} monitors (options.maxMonitors) but received a request for another: ${modelName}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
     const monitor = new ModelMonitor(modelName, { ...this.defaults, ...options });
     this.monitors.set(modelName, monitor);
     return monitor;
