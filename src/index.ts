@@ -23,7 +23,7 @@ export { chiSquareTest, jensenShannon, ksTest, psi, wassersteinDistance, wassers
 export type { HypothesisTest } from './drift/two-sample-tests.js';
 export { matrixFromRows, validateMatrix } from './matrix.js';
 export type { FeatureMatrix, FloatArray, NumericInput } from './matrix.js';
-export { ModelMonitor } from './monitor/model-monitor.js';
+export { DEFAULT_MONITOR_OPTIONS, ModelMonitor } from './monitor/model-monitor.js';
 export type {
   AccuracyTrend,
   Alert,
@@ -48,3 +48,4 @@ export { columnStats, columnStatsAsync } from './stats/column-stats.js';
 export { percentiles, quantiles } from './stats/quantiles.js';
 export { DEFAULT_RETRAINING_POLICY, RetrainingTrigger } from './trigger/retraining-trigger.js';
 export type { DriftSignal, RetrainingDecision, RetrainingPolicy, RetrainingTriggerOptions } from './trigger/retraining-trigger.js';
+export { SETTINGS, type SettingName, type SettingSpec } from './config.js';

@@ -7,6 +7,7 @@
  * every call to the device (the test suites use it to check every CUDA kernel), =cpu none.
  */
 import { coded } from '../errors.js';
+import { setting } from '../config.js';
 export type RoutedKernel =
   | 'columnStats'
   | 'quantiles'
@@ -45,8 +46,8 @@ export type RouteMode = 'auto' | 'device' | 'cpu';
 
 /** MLWATCH_CUDA_ROUTE: auto (default), device or cpu; anything else is an error that says so. */
 export function routeMode(): RouteMode {
-  const v = process.env.MLWATCH_CUDA_ROUTE;
-  if (v === undefined || v === '' || v === 'auto') return 'auto';
+  const v = setting('MLWATCH_CUDA_ROUTE');
+  if (v === undefined || v === 'auto') return 'auto';
   if (v === 'device' || v === 'cpu') return v;
   throw coded(new TypeError(`Expected auto, device or cpu for MLWATCH_CUDA_ROUTE but received ${JSON.stringify(v)}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
 }

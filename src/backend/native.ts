@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { ACTIVATIONS, type Backend, type ColumnStats, type EcdfDistances, type SketchBins, type SortedColumns } from './contract.js';
 import { composedKernels } from './composed.js';
 import type { FloatArray } from '../matrix.js';
+import { setting } from '../config.js';
 
 /** The kernels the addon exports twice: the CPU ones at its top level, the CUDA ones under `cuda`. */
 export interface NativeKernels {
@@ -76,7 +77,7 @@ export interface NativeLoad {
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 function candidatePaths(): string[] {
-  const fromEnv = process.env.MLWATCH_ADDON_PATH;
+  const fromEnv = setting('MLWATCH_ADDON_PATH');
   const built = ['Release', 'Debug'].map((dir) => join(packageRoot, 'build', dir, 'mlwatch.node'));
   return fromEnv ? [resolve(fromEnv)] : built;
 }

@@ -10,6 +10,7 @@ import { jsBackend } from './js/index.js';
 import { loadNative, nativeCpuBackend, type NativeInfo } from './native.js';
 import { withPrivateMemory } from './private-memory.js';
 import { BackendUnavailableError, coded } from '../errors.js';
+import { SETTINGS, setting, type SettingName } from '../config.js';
 
 export const BACKEND_NAMES: readonly BackendName[] = ['js', 'cpu', 'cuda'];
 
@@ -40,6 +41,8 @@ export interface BackendInfo {
     /** Where the cuda backend runs each kernel: on the device from `from` units of work, else on cpu (MLWATCH_CUDA_ROUTE overrides). */
     routing: { mode: RouteMode; kernels: Record<RoutedKernel, Route> };
   };
+  /** The MLWATCH_* variables the library and the addon read (src/config.ts): set value, default, value in effect. */
+  config: Record<string, { value: string | null; default: string; effective: string }>;
 }
 
 interface Entry {
@@ -107,7 +110,7 @@ export function useBackend(name: BackendName): Backend {
  */
 export function getBackend(): Backend {
   if (active) return active;
-  const fromEnv = process.env.MLWATCH_BACKEND;
+  const fromEnv = setting('MLWATCH_BACKEND');
   if (fromEnv) return (active = requireAvailable(fromEnv, 'MLWATCH_BACKEND'));
   const all = discover();
   active = (all.cuda.backend ?? all.cpu.backend ?? all.js.backend)!;
@@ -146,5 +149,19 @@ export function backendInfo(): BackendInfo {
       memory: all.cuda.backend ? native.addon!.cuda.memoryInfo() : { free: 0, total: 0 },
       routing: { mode: routeMode(), kernels: { ...DEVICE_ROUTES } },
     },
+    config: effectiveSettings(info),
   };
+}
+
+/** The library's and the addon's settings: each variable's value (null when unset), default, and the value in effect. */
+function effectiveSettings(info: NativeInfo | null): BackendInfo['config'] {
+  const inEffect: Partial<Record<SettingName, string>> = {
+    MLWATCH_BACKEND: getBackend().name,
+    MLWATCH_ADDON_PATH: loadNative().path ?? 'none loaded',
+    MLWATCH_CUDA_ROUTE: routeMode(),
+    MLWATCH_THREADS: info ? String(info.threads) : 'no addon',
+    MLWATCH_SIMD: info?.simd ?? 'no addon',
+  };
+  const runtime = (Object.keys(SETTINGS) as SettingName[]).filter((n) => SETTINGS[n].readBy === 'library' || SETTINGS[n].readBy === 'addon');
+  return Object.fromEntries(runtime.map((n) => [n, { value: setting(n) ?? null, default: SETTINGS[n].default, effective: inEffect[n] ?? setting(n) ?? SETTINGS[n].default }]));
 }

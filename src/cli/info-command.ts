@@ -17,6 +17,8 @@ export function runInfo(argv: readonly string[]): number {
     lines.push(`  ${b.name.padEnd(5)} ${detail}`);
   }
   lines.push(`native addon: ${info.native.loaded ? info.native.path : `not loaded (${info.native.error})`}`);
+  lines.push('settings (MLWATCH_*: set value -> in effect):');
+  for (const [name, c] of Object.entries(info.config)) lines.push(`  ${name.padEnd(19)} ${c.value ?? 'unset'} -> ${c.effective}`);
   lines.push(`CUDA: ${info.cuda.compiled ? `compiled, ${info.cuda.deviceCount} device(s)${info.cuda.devices.length ? `: ${info.cuda.devices.join(', ')}` : ''}` : 'not compiled'}${info.cuda.error ? ` (${info.cuda.error})` : ''}`);
   process.stdout.write(`${lines.join('\n')}\n`);
   return 0;

@@ -10,6 +10,7 @@ import { runInfo } from './info-command.js';
 import { UsageError } from './options.js';
 import { runProfile } from './profile-command.js';
 import { errorCode } from '../errors.js';
+import { setting } from '../config.js';
 import { DRIFT_TESTS } from '../drift/drift-options.js';
 
 export const USAGE = `Usage:
@@ -89,7 +90,7 @@ export async function main(argv: readonly string[]): Promise<number> {
 /** An error that is not the input's fault: one line (the stack with MLWATCH_DEBUG=1), exit 3. */
 function internalError(error: unknown): number {
   const e = error as Error;
-  const detail = process.env.MLWATCH_DEBUG === '1' ? (e?.stack ?? String(error)) : (e?.message ?? String(error));
+  const detail = setting('MLWATCH_DEBUG') === '1' ? (e?.stack ?? String(error)) : (e?.message ?? String(error));
   process.stderr.write(`mlwatch: internal error: ${detail}\n`);
   return 3;
 }

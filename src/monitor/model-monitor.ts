@@ -86,6 +86,13 @@ export interface PerformanceTrend {
   olderLatency?: number;
 }
 
+/** ModelMonitor's defaults (as the Python reference's): baseline accuracy, latency threshold in ms, records kept in the window. */
+export const DEFAULT_MONITOR_OPTIONS: Readonly<{ baselineAccuracy: number; latencyThresholdMs: number; capacity: number }> = Object.freeze({
+  baselineAccuracy: 0.95,
+  latencyThresholdMs: 200,
+  capacity: 10_000,
+});
+
 export interface ModelMonitor {
   /** A threshold alert (accuracy_degradation, latency_spike) or an alert rule starts. */
   on(event: 'alert', listener: (alert: Alert | RuleAlert, modelName: string) => void): this;
@@ -122,10 +129,10 @@ export class ModelMonitor extends EventEmitter {
     if (!(modelName as string & { isWellFormed(): boolean }).isWellFormed()) throw rangeError('a well-formed Unicode string (no lone surrogate)', 'modelName', JSON.stringify(modelName));
     if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
     this.modelName = modelName;
-    this.baselineAccuracy = requireNumber(options.baselineAccuracy ?? 0.95, 'options.baselineAccuracy', 0, 1);
+    this.baselineAccuracy = requireNumber(options.baselineAccuracy ?? DEFAULT_MONITOR_OPTIONS.baselineAccuracy, 'options.baselineAccuracy', 0, 1);
     this.accuracyThreshold = this.baselineAccuracy * 0.9;
-    this.latencyThresholdMs = requireNumber(options.latencyThresholdMs ?? 200, 'options.latencyThresholdMs', 0);
-    this.capacity = requireInteger(options.capacity ?? 10_000, 'options.capacity', 1, 1 << 28);
+    this.latencyThresholdMs = requireNumber(options.latencyThresholdMs ?? DEFAULT_MONITOR_OPTIONS.latencyThresholdMs, 'options.latencyThresholdMs', 0);
+    this.capacity = requireInteger(options.capacity ?? DEFAULT_MONITOR_OPTIONS.capacity, 'options.capacity', 1, 1 << 28);
     this.now = clockOption(options.now);
     this.accuracy = new RingBuffer(this.capacity);
     this.latency = new RingBuffer(this.capacity);
