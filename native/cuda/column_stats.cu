@@ -37,7 +37,7 @@ struct Partials {
 template <typename T>
 __global__ void tile_stats(const T* __restrict__ data, size_t chunk_rows, size_t cols, size_t tile_rows,
                            const double* __restrict__ shift, size_t first_tile, Partials out) {
-  __shared__ double s_sum[kRowsPerStep][kLanes], s_cnt[kRowsPerStep][kLanes];
+  __shared__ double s_sum[kRowsPerStep][kLanes], s_count[kRowsPerStep][kLanes];
   __shared__ double s_min[kRowsPerStep][kLanes], s_max[kRowsPerStep][kLanes];
   __shared__ double s_mean[kLanes];
   const int tx = threadIdx.x, ty = threadIdx.y;
@@ -47,59 +47,59 @@ __global__ void tile_stats(const T* __restrict__ data, size_t chunk_rows, size_t
   const bool active = c < cols;
   const double k = active ? shift[c] : 0.0;
 
-  double sum = 0, cnt = 0, mn = CUDART_INF, mx = -CUDART_INF;
+  double sum = 0, count = 0, minimum = CUDART_INF, maximum = -CUDART_INF;
   if (active) {
     for (size_t r = r0 + ty; r < r1; r += kRowsPerStep) {
       const double x = static_cast<double>(data[r * cols + c]);
       if (x == x) {
         sum += x - k;
-        cnt += 1;
-        mn = x < mn ? x : mn;
-        mx = x > mx ? x : mx;
+        count += 1;
+        minimum = x < minimum ? x : minimum;
+        maximum = x > maximum ? x : maximum;
       }
     }
   }
   s_sum[ty][tx] = sum;
-  s_cnt[ty][tx] = cnt;
-  s_min[ty][tx] = mn;
-  s_max[ty][tx] = mx;
+  s_count[ty][tx] = count;
+  s_min[ty][tx] = minimum;
+  s_max[ty][tx] = maximum;
   __syncthreads();
   if (ty == 0) {
     for (int i = 1; i < kRowsPerStep; ++i) {  // fixed order: deterministic
       sum += s_sum[i][tx];
-      cnt += s_cnt[i][tx];
-      mn = s_min[i][tx] < mn ? s_min[i][tx] : mn;
-      mx = s_max[i][tx] > mx ? s_max[i][tx] : mx;
+      count += s_count[i][tx];
+      minimum = s_min[i][tx] < minimum ? s_min[i][tx] : minimum;
+      maximum = s_max[i][tx] > maximum ? s_max[i][tx] : maximum;
     }
-    s_mean[tx] = cnt > 0 ? sum / cnt : 0.0;
-    s_cnt[0][tx] = cnt;
-    s_min[0][tx] = mn;
-    s_max[0][tx] = mx;
+    s_mean[tx] = count > 0 ? sum / count : 0.0;
+    s_count[0][tx] = count;
+    s_min[0][tx] = minimum;
+    s_max[0][tx] = maximum;
   }
   __syncthreads();
   // Pass 2 re-reads the tile (from L1/L2): (x - K) - mean, as the CPU kernel, so the deviation
   // is not rounded at the scale of K.
   const double mean = s_mean[tx];
-  double sq = 0;
+  double squares = 0;
   if (active) {
     for (size_t r = r0 + ty; r < r1; r += kRowsPerStep) {
       const double x = static_cast<double>(data[r * cols + c]);
       if (x == x) {
         const double d = (x - k) - mean;
-        sq += d * d;
+        squares += d * d;
       }
     }
   }
   __syncthreads();
-  s_sum[ty][tx] = sq;
+  s_sum[ty][tx] = squares;
   __syncthreads();
   if (ty == 0 && active) {
-    for (int i = 1; i < kRowsPerStep; ++i) sq += s_sum[i][tx];
+    for (int i = 1; i < kRowsPerStep; ++i) squares += s_sum[i][tx];
     const size_t at = (first_tile + blockIdx.x) * cols + c;
-    const double n = s_cnt[0][tx];
+    const double n = s_count[0][tx];
     out.n[at] = n;
     out.mean[at] = mean;
-    out.m2[at] = sq;
+    out.m2[at] = squares;
     out.nans[at] = static_cast<double>(r1 - r0) - n;
     out.min[at] = s_min[0][tx];
     out.max[at] = s_max[0][tx];
@@ -114,15 +114,15 @@ __global__ void merge_tiles(Partials p, size_t tiles, size_t cols, const double*
   const size_t c = blockIdx.x;
   const int j = threadIdx.x;
   const size_t per = (tiles + kMergeThreads - 1) / kMergeThreads;
-  double n = 0, mean = 0, m2 = 0, nans = 0, mn = CUDART_INF, mx = -CUDART_INF;
+  double n = 0, mean = 0, m2 = 0, nans = 0, minimum = CUDART_INF, maximum = -CUDART_INF;
   for (size_t t = j * per; t < smin(tiles, (j + 1) * per); ++t) {
     const size_t at = t * cols + c;
     chan_merge(n, mean, m2, p.n[at], p.mean[at], p.m2[at]);
     nans += p.nans[at];
-    mn = p.min[at] < mn ? p.min[at] : mn;
-    mx = p.max[at] > mx ? p.max[at] : mx;
+    minimum = p.min[at] < minimum ? p.min[at] : minimum;
+    maximum = p.max[at] > maximum ? p.max[at] : maximum;
   }
-  s_n[j] = n, s_mean[j] = mean, s_m2[j] = m2, s_nan[j] = nans, s_min[j] = mn, s_max[j] = mx;
+  s_n[j] = n, s_mean[j] = mean, s_m2[j] = m2, s_nan[j] = nans, s_min[j] = minimum, s_max[j] = maximum;
   __syncthreads();
   for (int stride = 1; stride < kMergeThreads; stride *= 2) {
     if (j % (2 * stride) == 0 && j + stride < kMergeThreads) {

@@ -206,7 +206,7 @@ __global__ void __launch_bounds__((BM / TM) * (BN / TN), MIN_BLOCKS)
 }
 
 // Softmax of rows as softmax_row in dense.cc: subtract the row maximum (NaN skipped, as
-// std::max(mx, v) does), exp, sum in double, multiply by float(1 / sum). G lanes per row (G a
+// std::max(row_max, v) does), exp, sum in double, multiply by float(1 / sum). G lanes per row (G a
 // power of two, at least the row's width up to 32), so that a warp's loads of narrow rows are
 // contiguous. Lanes past the last row still take part in the shuffles.
 template <int G>
@@ -216,15 +216,15 @@ __global__ void softmax_rows(float* __restrict__ y, int rows, int n) {
   const size_t row = warp * (32 / G) + static_cast<size_t>(lane / G);
   const bool valid = row < static_cast<size_t>(rows);
   float* r = y + (valid ? row : 0) * static_cast<size_t>(n);
-  float mx = -INFINITY;
+  float row_max = -INFINITY;
   if (valid)
-    for (int j = g; j < n; j += G) mx = fmaxf(mx, r[j]);
+    for (int j = g; j < n; j += G) row_max = fmaxf(row_max, r[j]);
 #pragma unroll
-  for (int o = G / 2; o > 0; o >>= 1) mx = fmaxf(mx, __shfl_xor_sync(0xffffffffu, mx, o));
+  for (int o = G / 2; o > 0; o >>= 1) row_max = fmaxf(row_max, __shfl_xor_sync(0xffffffffu, row_max, o));
   double sum = 0.0;
   if (valid)
     for (int j = g; j < n; j += G) {
-      const float e = expf(r[j] - mx);
+      const float e = expf(r[j] - row_max);
       r[j] = e;
       sum += e;
     }

@@ -102,7 +102,7 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
   check(cudaMemcpyAsync(parts.data(), d_partials, blocks * sizeof(BlockPartial), cudaMemcpyDeviceToHost, st), s.call(),
         "copying block partials");
   s.sync(st, "computing keys");
-  double mn = std::numeric_limits<double>::infinity(), mx = -mn;
+  double smallest = std::numeric_limits<double>::infinity(), largest = -smallest;
   long long first_invalid = LLONG_MAX;
   int lo = INT_MAX, hi = INT_MIN;
   for (const BlockPartial& p : parts) {  // block order: a deterministic sum
@@ -110,15 +110,15 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
     out.invalid_count += p.invalid;
     out.zero_count += p.zero;
     out.sum += p.sum;
-    mn = std::min(mn, p.min);
-    mx = std::max(mx, p.max);
+    smallest = std::min(smallest, p.min);
+    largest = std::max(largest, p.max);
     first_invalid = std::min(first_invalid, p.first_invalid);
     lo = std::min(lo, p.min_key);
     hi = std::max(hi, p.max_key);
   }
   out.first_invalid = first_invalid == LLONG_MAX ? -1 : first_invalid;
-  out.min = out.valid_count > 0 ? mn : 0.0;
-  out.max = out.valid_count > 0 ? mx : 0.0;
+  out.min = out.valid_count > 0 ? smallest : 0.0;
+  out.max = out.valid_count > 0 ? largest : 0.0;
   if (lo > hi) return out;
   const int64_t low = lowest_kept_key(lo, hi, max_buckets);
   const int64_t buckets = static_cast<int64_t>(hi) - low + 1;

@@ -57,16 +57,16 @@ struct Partial {
 // shift) and squared deviations.
 struct BlockScratch {
   BlockScratch(size_t cols, const std::vector<double>& shift)
-      : shift(shift), sum(cols), cnt(cols), mn(cols), mx(cols), bmean(cols), sq(cols) {}
+      : shift(shift), sum(cols), count(cols), minimum(cols), maximum(cols), mean_in_block(cols), squares(cols) {}
   void reset() {
     std::fill(sum.begin(), sum.end(), 0.0);
-    std::fill(cnt.begin(), cnt.end(), 0.0);
-    std::fill(mn.begin(), mn.end(), std::numeric_limits<double>::infinity());
-    std::fill(mx.begin(), mx.end(), -std::numeric_limits<double>::infinity());
-    std::fill(sq.begin(), sq.end(), 0.0);
+    std::fill(count.begin(), count.end(), 0.0);
+    std::fill(minimum.begin(), minimum.end(), std::numeric_limits<double>::infinity());
+    std::fill(maximum.begin(), maximum.end(), -std::numeric_limits<double>::infinity());
+    std::fill(squares.begin(), squares.end(), 0.0);
   }
   const std::vector<double>& shift;
-  std::vector<double> sum, cnt, mn, mx, bmean, sq;
+  std::vector<double> sum, count, minimum, maximum, mean_in_block, squares;
 };
 
 // ---- pass bodies: portable versions, over columns [ca, cb) of one row ----------------
@@ -77,9 +77,9 @@ void pass1_portable(const T* row, size_t ca, size_t cb, BlockScratch& s) {
     const double x = static_cast<double>(row[c]);
     const bool ok = (x == x);
     s.sum[c] += ok ? x - s.shift[c] : 0.0;
-    s.cnt[c] += ok ? 1.0 : 0.0;
-    s.mn[c] = (x < s.mn[c]) ? x : s.mn[c];
-    s.mx[c] = (x > s.mx[c]) ? x : s.mx[c];
+    s.count[c] += ok ? 1.0 : 0.0;
+    s.minimum[c] = (x < s.minimum[c]) ? x : s.minimum[c];
+    s.maximum[c] = (x > s.maximum[c]) ? x : s.maximum[c];
   }
 }
 
@@ -88,15 +88,15 @@ void pass2_portable(const T* row, size_t ca, size_t cb, BlockScratch& s) {
   for (size_t c = ca; c < cb; ++c) {
     const double x = static_cast<double>(row[c]);
     if (x == x) {
-      const double d = (x - s.shift[c]) - s.bmean[c];
-      s.sq[c] += d * d;
+      const double d = (x - s.shift[c]) - s.mean_in_block[c];
+      s.squares[c] += d * d;
     }
   }
 }
 
 template <typename T>
 void block_mean(size_t cols, BlockScratch& s) {
-  for (size_t c = 0; c < cols; ++c) s.bmean[c] = s.cnt[c] > 0 ? s.sum[c] / s.cnt[c] : 0.0;
+  for (size_t c = 0; c < cols; ++c) s.mean_in_block[c] = s.count[c] > 0 ? s.sum[c] / s.count[c] : 0.0;
 }
 
 template <typename T>
@@ -150,16 +150,16 @@ struct Strip<float> {
     _mm256_storeu_pd(&s.sum[c0 + 4], s1);
     _mm256_storeu_pd(&s.sum[c0 + 8], s2);
     _mm256_storeu_pd(&s.sum[c0 + 12], s3);
-    alignas(32) float mn[16], mx[16];
-    _mm256_store_ps(mn, mn0);
-    _mm256_store_ps(mn + 8, mn1);
-    _mm256_store_ps(mx, mx0);
-    _mm256_store_ps(mx + 8, mx1);
+    alignas(32) float minimum[16], maximum[16];
+    _mm256_store_ps(minimum, mn0);
+    _mm256_store_ps(minimum + 8, mn1);
+    _mm256_store_ps(maximum, mx0);
+    _mm256_store_ps(maximum + 8, mx1);
     const double rows = static_cast<double>(r1 - r0);
     for (size_t i = 0; i < 16; ++i) {
-      s.mn[c0 + i] = mn[i];
-      s.mx[c0 + i] = mx[i];
-      s.cnt[c0 + i] = rows;
+      s.minimum[c0 + i] = minimum[i];
+      s.maximum[c0 + i] = maximum[i];
+      s.count[c0 + i] = rows;
     }
     return true;
   }
@@ -171,7 +171,7 @@ struct Strip<float> {
     __m256d k[4], m[4];
     for (size_t i = 0; i < 4; ++i) {
       k[i] = _mm256_loadu_pd(&s.shift[c0 + 4 * i]);
-      m[i] = _mm256_loadu_pd(&s.bmean[c0 + 4 * i]);
+      m[i] = _mm256_loadu_pd(&s.mean_in_block[c0 + 4 * i]);
     }
     __m256d q0 = _mm256_setzero_pd(), q1 = q0, q2 = q0, q3 = q0;
     const size_t ahead = (r1 - r0) * cols;  // the same strip of the next block
@@ -188,10 +188,10 @@ struct Strip<float> {
       q2 = _mm256_fmadd_pd(d2, d2, q2);
       q3 = _mm256_fmadd_pd(d3, d3, q3);
     }
-    _mm256_storeu_pd(&s.sq[c0], q0);
-    _mm256_storeu_pd(&s.sq[c0 + 4], q1);
-    _mm256_storeu_pd(&s.sq[c0 + 8], q2);
-    _mm256_storeu_pd(&s.sq[c0 + 12], q3);
+    _mm256_storeu_pd(&s.squares[c0], q0);
+    _mm256_storeu_pd(&s.squares[c0 + 4], q1);
+    _mm256_storeu_pd(&s.squares[c0 + 8], q2);
+    _mm256_storeu_pd(&s.squares[c0 + 12], q3);
   }
 };
 
@@ -217,18 +217,18 @@ struct Strip<double> {
     if (_mm256_movemask_pd(nan) != 0) return false;
     _mm256_storeu_pd(&s.sum[c0], s0);
     _mm256_storeu_pd(&s.sum[c0 + 4], s1);
-    _mm256_storeu_pd(&s.mn[c0], mn0);
-    _mm256_storeu_pd(&s.mn[c0 + 4], mn1);
-    _mm256_storeu_pd(&s.mx[c0], mx0);
-    _mm256_storeu_pd(&s.mx[c0 + 4], mx1);
+    _mm256_storeu_pd(&s.minimum[c0], mn0);
+    _mm256_storeu_pd(&s.minimum[c0 + 4], mn1);
+    _mm256_storeu_pd(&s.maximum[c0], mx0);
+    _mm256_storeu_pd(&s.maximum[c0 + 4], mx1);
     const double rows = static_cast<double>(r1 - r0);
-    for (size_t i = 0; i < 8; ++i) s.cnt[c0 + i] = rows;
+    for (size_t i = 0; i < 8; ++i) s.count[c0 + i] = rows;
     return true;
   }
 
   MLWATCH_AVX2 static void pass2(const double* data, size_t r0, size_t r1, size_t cols, size_t c0, BlockScratch& s) {
     const __m256d k0 = _mm256_loadu_pd(&s.shift[c0]), k1 = _mm256_loadu_pd(&s.shift[c0 + 4]);
-    const __m256d m0 = _mm256_loadu_pd(&s.bmean[c0]), m1 = _mm256_loadu_pd(&s.bmean[c0 + 4]);
+    const __m256d m0 = _mm256_loadu_pd(&s.mean_in_block[c0]), m1 = _mm256_loadu_pd(&s.mean_in_block[c0 + 4]);
     __m256d q0 = _mm256_setzero_pd(), q1 = q0;
     const size_t ahead = (r1 - r0) * cols;  // the same strip of the next block
     for (size_t r = r0; r < r1; ++r) {
@@ -239,8 +239,8 @@ struct Strip<double> {
       q0 = _mm256_fmadd_pd(d0, d0, q0);
       q1 = _mm256_fmadd_pd(d1, d1, q1);
     }
-    _mm256_storeu_pd(&s.sq[c0], q0);
-    _mm256_storeu_pd(&s.sq[c0 + 4], q1);
+    _mm256_storeu_pd(&s.squares[c0], q0);
+    _mm256_storeu_pd(&s.squares[c0 + 4], q1);
   }
 };
 
@@ -285,10 +285,10 @@ void stats_of_range(const T* data, size_t r0, size_t r1, size_t cols, size_t blo
     (void)avx2;
     const double rows_in_block = static_cast<double>(b1 - b0);
     for (size_t c = 0; c < cols; ++c) {
-      p.nans[c] += rows_in_block - s.cnt[c];
-      p.min[c] = std::min(p.min[c], s.mn[c]);
-      p.max[c] = std::max(p.max[c], s.mx[c]);
-      chan_merge(p.n[c], p.mean[c], p.m2[c], s.cnt[c], s.bmean[c], s.sq[c]);
+      p.nans[c] += rows_in_block - s.count[c];
+      p.min[c] = std::min(p.min[c], s.minimum[c]);
+      p.max[c] = std::max(p.max[c], s.maximum[c]);
+      chan_merge(p.n[c], p.mean[c], p.m2[c], s.count[c], s.mean_in_block[c], s.squares[c]);
     }
   }
 }
@@ -341,19 +341,19 @@ void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStat
 template <typename T>
 static void column_shifts_impl(const T* data, size_t rows, size_t cols, double* shift) {
   const size_t first = std::min(rows, shift_rows<T>(cols));
-  std::vector<double> cnt(cols, 0.0);
+  std::vector<double> count(cols, 0.0);
   std::fill(shift, shift + cols, 0.0);
   for (size_t r = 0; r < first; ++r) {
     for (size_t c = 0; c < cols; ++c) {
       const double x = static_cast<double>(data[r * cols + c]);
       if (x == x) {
         shift[c] += x;
-        cnt[c] += 1.0;
+        count[c] += 1.0;
       }
     }
   }
   for (size_t c = 0; c < cols; ++c) {
-    const double k = cnt[c] > 0 ? shift[c] / cnt[c] : 0.0;
+    const double k = count[c] > 0 ? shift[c] / count[c] : 0.0;
     shift[c] = std::isfinite(k) ? k : 0.0;
   }
 }

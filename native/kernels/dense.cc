@@ -112,11 +112,11 @@ inline float activate(float v, Activation act) {
 }
 
 void softmax_row(float* row, size_t n) {
-  float mx = -std::numeric_limits<float>::infinity();
-  for (size_t j = 0; j < n; ++j) mx = std::max(mx, row[j]);
+  float row_max = -std::numeric_limits<float>::infinity();
+  for (size_t j = 0; j < n; ++j) row_max = std::max(row_max, row[j]);
   double sum = 0.0;
   for (size_t j = 0; j < n; ++j) {
-    row[j] = std::exp(row[j] - mx);
+    row[j] = std::exp(row[j] - row_max);
     sum += row[j];
   }
   const float inv = static_cast<float>(1.0 / sum);

@@ -16,7 +16,7 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
   SketchBins out;
   std::vector<int32_t> keys(n);
   int32_t lo = std::numeric_limits<int32_t>::max(), hi = std::numeric_limits<int32_t>::min();
-  double mn = std::numeric_limits<double>::infinity(), mx = -std::numeric_limits<double>::infinity();
+  double smallest = std::numeric_limits<double>::infinity(), largest = -std::numeric_limits<double>::infinity();
   for (size_t i = 0; i < n; ++i) {
     const double x = static_cast<double>(values[i]);
     if (!(x >= 0.0 && x < std::numeric_limits<double>::infinity())) {
@@ -27,8 +27,8 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
     }
     out.valid_count += 1;
     out.sum += x;
-    mn = std::min(mn, x);
-    mx = std::max(mx, x);
+    smallest = std::min(smallest, x);
+    largest = std::max(largest, x);
     if (x <= min_indexable) {
       out.zero_count += 1;
       keys[i] = std::numeric_limits<int32_t>::min();
@@ -40,8 +40,8 @@ SketchBins sketch_bins_impl(const T* values, size_t n, double multiplier, double
     lo = std::min(lo, key);
     hi = std::max(hi, key);
   }
-  out.min = out.valid_count > 0 ? mn : 0.0;
-  out.max = out.valid_count > 0 ? mx : 0.0;
+  out.min = out.valid_count > 0 ? smallest : 0.0;
+  out.max = out.valid_count > 0 ? largest : 0.0;
   if (lo > hi) return out;
   const int64_t low = lowest_kept_key(lo, hi, max_buckets);
   out.min_key = low;

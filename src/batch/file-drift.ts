@@ -16,7 +16,7 @@ import { peakRssBytes } from '../peak-memory.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { resolveSuite } from '../drift/drift-detector.js';
 import type { DriftSuiteOptions, DriftTestName } from '../drift/drift-options.js';
-import { evaluated, summarise, type DatasetDriftResult, type Evaluated } from '../drift/drift-suite.js';
+import { columnOutcome, summarise, type ColumnOutcome, type DatasetDriftResult, type SuiteConfig } from '../drift/drift-suite.js';
 import { ReferenceProfile, type PreparedColumn, type ProfileParts } from '../drift/reference-profile.js';
 import { runOnWorker } from './job-thread.js';
 import { openedPath } from './readers/open-table.js';
@@ -288,83 +288,104 @@ function checkDriftJob(reference: TableSource | ReferenceProfile, current: Table
   return { memoryBytes, backend, columns, currentLabels };
 }
 
+/** Both sides as read: the collected tables (the reference's absent when it is a profile) and how each file was used. */
+interface CollectedSides {
+  refTable: CollectedTable | undefined;
+  curTable: CollectedTable;
+  referenceUse: FileUse;
+  /** Every table collected so far (disposed by the caller, also when reading fails half way). */
+  tables: CollectedTable[];
+}
+
+/** Reads the files of a job into collectors: one pass when both sides come from one file. */
+async function collectSides(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions, job: ReturnType<typeof checkDriftJob>, pool: MemoryPool, runDir: string, tables: CollectedTable[]): Promise<CollectedSides> {
+  const { columns, currentLabels, backend } = job;
+  const categorical = new Set(columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
+  const names = columns.map((c) => c.name);
+  const plan = (source: TableSource, side: 'reference' | 'current', filters: readonly string[] | undefined, shared = false): CollectPlan => ({
+    columns: names,
+    asLabels: side === 'current' ? currentLabels : undefined,
+    categorical,
+    filters: (filters ?? []).map(parseRowFilter),
+    side,
+    pool,
+    backend,
+    runDir,
+    onChunk: (rowsRead, bytesRead) => options.onProgress?.({ phase: 'read', side: shared ? 'both' : side, path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
+  });
+  if (reference instanceof ReferenceProfile) {
+    const [curTable] = await collectTables(current, [plan(current, 'current', options.currentFilters)]);
+    tables.push(curTable);
+    return { refTable: undefined, curTable, referenceUse: { path: '(profile)', rowsRead: reference.simple.rows, rowsUsed: reference.simple.rows }, tables };
+  }
+  let refTable: CollectedTable;
+  let curTable: CollectedTable;
+  if (sameFile(reference, current)) {
+    // one file split by filters: read once for both sides
+    [refTable, curTable] = await collectTables(current, [plan(reference, 'reference', options.referenceFilters, true), plan(current, 'current', options.currentFilters, true)]);
+    tables.push(refTable, curTable);
+  } else {
+    [refTable] = await collectTables(reference, [plan(reference, 'reference', options.referenceFilters)]);
+    tables.push(refTable);
+    [curTable] = await collectTables(current, [plan(current, 'current', options.currentFilters)]);
+    tables.push(curTable);
+  }
+  return { refTable, curTable, referenceUse: { path: reference.path, rowsRead: refTable.rowsRead, rowsUsed: refTable.rowsUsed }, tables };
+}
+
+/** Measures every column of the collected sides: summaries, ECDF distances, the test and what a report plots. */
+async function measureColumns(reference: TableSource | ReferenceProfile, sides: CollectedSides, options: FileDriftOptions, job: ReturnType<typeof checkDriftJob>, config: SuiteConfig) {
+  const { columns, memoryBytes, backend } = job;
+  const outcomes: ColumnOutcome[] = [];
+  const distributions: Record<string, Distribution> = Object.create(null); // a column may be named __proto__
+  for (const [index, c] of columns.entries()) {
+    if (index > 0) await new Promise((resolve) => setImmediate(resolve)); // a column from disk takes seconds: let signals and timers in
+    const refSide = sides.refTable ? sideOf(sides.refTable, c) : sideOfProfile(reference as ReferenceProfile, c.name);
+    const curSide = sideOf(sides.curTable, c);
+    let ref: SideSummary;
+    let cur: SideSummary;
+    let distances: { ks: number; wasserstein: number } | undefined;
+    let edges: Float64Array = new Float64Array(0);
+    if (refSide.kind === 'numeric' && curSide.kind === 'numeric') {
+      options.onProgress?.({ phase: 'measure', done: index, columns: columns.length, fromDisk: !refSide.column.sorted || !curSide.column.sorted });
+      const m = measureNumeric(refSide.column, curSide.column, memoryBytes / 5, backend);
+      ref = { kind: 'numeric', summary: m.ref };
+      cur = { kind: 'numeric', summary: m.cur };
+      distances = m.distances;
+      edges = m.edges;
+    } else {
+      ref = refSide as SideSummary;
+      cur = curSide as SideSummary;
+    }
+    outcomes.push(outcomeOfSummaries(ref, cur, config.columns[index], config.thresholds, distances, c.name));
+    distributions[c.name] = distributionOf(ref, cur, edges, c.name);
+  }
+  options.onProgress?.({ phase: 'measure', done: columns.length, columns: columns.length, fromDisk: false });
+  return { drift: summarise({ columns }, outcomes, config, Date.now()), distributions };
+}
+
 /**
  * driftOfFiles on the calling thread, with sorted runs in `runDir` (which the caller removes):
- * what the worker runs, and the path for tables of the caller's own making.
+ * what the worker runs, and the path for tables of the caller's own making. Plan (checkDriftJob),
+ * collect (collectSides), measure (measureColumns).
  */
 export async function driftInThisThread(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions, runDir: string): Promise<FileDriftReport> {
   const started = performance.now();
-  const { memoryBytes, backend, columns, currentLabels } = checkDriftJob(reference, current, options);
-  const config = resolveSuite({ columns }, options);
-  const pool = new MemoryPool(memoryBytes / 5);
-  const categorical = new Set(columns.filter((c) => c.kind === 'categorical').map((c) => c.name));
-  const names = columns.map((c) => c.name);
+  const job = checkDriftJob(reference, current, options);
+  const config = resolveSuite({ columns: job.columns }, options);
+  const pool = new MemoryPool(job.memoryBytes / 5);
   const tables: CollectedTable[] = [];
   try {
-    const plan = (source: TableSource, side: 'reference' | 'current', filters: readonly string[] | undefined, shared = false): CollectPlan => ({
-      columns: names,
-      asLabels: side === 'current' ? currentLabels : undefined,
-      categorical,
-      filters: (filters ?? []).map(parseRowFilter),
-      side,
-      pool,
-      backend,
-      runDir,
-      onChunk: (rowsRead, bytesRead) => options.onProgress?.({ phase: 'read', side: shared ? 'both' : side, path: source.path, rowsRead, rowsTotal: source.rowCount, bytesRead, bytesTotal: source.byteSize }),
-    });
-    let referenceUse: FileUse;
-    let refTable: CollectedTable | undefined;
-    let curTable: CollectedTable;
-    if (reference instanceof ReferenceProfile) {
-      referenceUse = { path: '(profile)', rowsRead: reference.simple.rows, rowsUsed: reference.simple.rows };
-      [curTable] = await collectTables(current, [plan(current, 'current', options.currentFilters)]);
-    } else if (sameFile(reference, current)) {
-      // one file split by filters: read once for both sides
-      [refTable, curTable] = await collectTables(current, [plan(reference, 'reference', options.referenceFilters, true), plan(current, 'current', options.currentFilters, true)]);
-      referenceUse = { path: reference.path, rowsRead: refTable.rowsRead, rowsUsed: refTable.rowsUsed };
-    } else {
-      [refTable] = await collectTables(reference, [plan(reference, 'reference', options.referenceFilters)]);
-      tables.push(refTable);
-      referenceUse = { path: reference.path, rowsRead: refTable.rowsRead, rowsUsed: refTable.rowsUsed };
-      [curTable] = await collectTables(current, [plan(current, 'current', options.currentFilters)]);
-    }
-    if (refTable && !tables.includes(refTable)) tables.push(refTable);
-    tables.push(curTable);
-
+    const sides = await collectSides(reference, current, options, job, pool, runDir, tables);
     const read = performance.now();
-    const evaluated: Evaluated[] = [];
-    const distributions: Record<string, Distribution> = Object.create(null); // a column may be named __proto__
-    for (const [index, c] of columns.entries()) {
-      if (index > 0) await new Promise((resolve) => setImmediate(resolve)); // a column from disk takes seconds: let signals and timers in
-      const refSide = refTable ? sideOf(refTable, c) : sideOfProfile(reference as ReferenceProfile, c.name);
-      const curSide = sideOf(curTable, c);
-      let ref: SideSummary;
-      let cur: SideSummary;
-      let distances: { ks: number; wasserstein: number } | undefined;
-      let edges: Float64Array = new Float64Array(0);
-      if (refSide.kind === 'numeric' && curSide.kind === 'numeric') {
-        options.onProgress?.({ phase: 'measure', done: index, columns: columns.length, fromDisk: !refSide.column.sorted || !curSide.column.sorted });
-        const m = measureNumeric(refSide.column, curSide.column, memoryBytes / 5, backend);
-        ref = { kind: 'numeric', summary: m.ref };
-        cur = { kind: 'numeric', summary: m.cur };
-        distances = m.distances;
-        edges = m.edges;
-      } else {
-        ref = refSide as SideSummary;
-        cur = curSide as SideSummary;
-      }
-      evaluated.push(evaluateColumn(ref, cur, config.columns[index], config.thresholds, distances, c.name));
-      distributions[c.name] = distributionOf(ref, cur, edges, c.name);
-    }
-    options.onProgress?.({ phase: 'measure', done: columns.length, columns: columns.length, fromDisk: false });
-    const drift = summarise({ columns }, evaluated, config, Date.now());
+    const { drift, distributions } = await measureColumns(reference, sides, options, job, config);
     return {
       drift,
       distributions,
-      reference: referenceUse,
-      current: { path: current.path, rowsRead: curTable.rowsRead, rowsUsed: curTable.rowsUsed },
-      backend: backend.name,
-      memoryBudgetBytes: memoryBytes,
+      reference: sides.referenceUse,
+      current: { path: current.path, rowsRead: sides.curTable.rowsRead, rowsUsed: sides.curTable.rowsUsed },
+      backend: job.backend.name,
+      memoryBudgetBytes: job.memoryBytes,
       spilledToDisk: pool.spills > 0,
       seconds: (performance.now() - started) / 1000,
       readSeconds: (read - started) / 1000,
@@ -376,14 +397,14 @@ export async function driftInThisThread(reference: TableSource | ReferenceProfil
   }
 }
 
-function evaluateColumn(
+function outcomeOfSummaries(
   ref: SideSummary,
   cur: SideSummary,
   configured: { test: DriftTestName | 'auto'; threshold?: number },
   thresholds: Record<DriftTestName, number>,
   distances: { ks: number; wasserstein: number } | undefined,
   name: string,
-): Evaluated {
+): ColumnOutcome {
   const sizes = {
     total: cur.kind === 'numeric' ? cur.summary.total : cur.sample.total,
     usable: usableCount(cur),
@@ -395,7 +416,7 @@ function evaluateColumn(
     const test = configured.test === 'auto' ? autoTestOfSummaries(ref, cur, name) : configured.test;
     measured = { test, result: evaluateSummaries(ref, cur, test, distances, name) };
   }
-  return evaluated(sizes, configured, thresholds, measured);
+  return columnOutcome(sizes, configured, thresholds, measured);
 }
 
 /**

@@ -60,10 +60,10 @@ export interface DatasetDriftResult {
   datasetDrift: boolean;
 }
 
-interface Member {
+interface JobColumn {
   index: number;
-  /** Column of the job's data (matrix) or 0 (a table column). */
-  k: number;
+  /** Column within the job's block of columns (first + offset in the matrix), 0 for a table column. */
+  offset: number;
 }
 
 interface SortJob {
@@ -72,7 +72,7 @@ interface SortJob {
   cols: number;
   first: number;
   count: number;
-  members: Member[];
+  members: JobColumn[];
 }
 
 interface Plan {
@@ -101,12 +101,12 @@ function plan(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable): 
     const group = Math.max(1, Math.floor(GROUP_BYTES / (m.rows * 8)));
     for (let at = 0; at < wanted.length; ) {
       const first = wanted[at].col;
-      const members: Member[] = [];
+      const members: JobColumn[] = [];
       while (at < wanted.length && wanted[at].col < first + group) {
-        members.push({ index: wanted[at].index, k: wanted[at].col - first });
+        members.push({ index: wanted[at].index, offset: wanted[at].col - first });
         at++;
       }
-      const count = members[members.length - 1].k + 1;
+      const count = members[members.length - 1].offset + 1;
       jobs.push({ data: m.data, rows: m.rows, cols: m.cols, first, count, members });
     }
     return { jobs, ready };
@@ -125,7 +125,7 @@ function plan(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable): 
     else {
       const data = numericValues(values, `current.${c.name}`);
       if (data.length === 0) ready.set(index, { kind: 'numeric', sample: { sorted: new Float64Array(0), total: 0 } });
-      else jobs.push({ data, rows: data.length, cols: 1, first: 0, count: 1, members: [{ index, k: 0 }] });
+      else jobs.push({ data, rows: data.length, cols: 1, first: 0, count: 1, members: [{ index, offset: 0 }] });
     }
   });
   return { jobs, ready };
@@ -145,12 +145,12 @@ function currentTotal(s: CurrentSample): number {
 }
 
 /** A column's current sample and the test it gets (none when a side has no values), chosen once. */
-interface PreparedColumn {
+interface PlannedColumn {
   sample: CurrentSample;
   test: DriftTestName | undefined;
 }
 
-function prepare(profile: ReferenceProfile, index: number, sample: CurrentSample, config: SuiteConfig): PreparedColumn {
+function prepare(profile: ReferenceProfile, index: number, sample: CurrentSample, config: SuiteConfig): PlannedColumn {
   if (currentCount(sample) === 0 || referenceCount(profile.columns[index]) === 0) return { sample, test: undefined };
   const configured = config.columns[index].test;
   return { sample, test: configured === 'auto' ? autoTest(profile, profile.columns[index], sample) : configured };
@@ -166,18 +166,18 @@ function measureRequest(profile: ReferenceProfile, job: SortJob, config: SuiteCo
     needValues,
     aStart: Float64Array.from(pairs, (p) => (profile.columns[p.index] as { start: number }).start),
     aCount: Float64Array.from(pairs, (p) => (profile.columns[p.index] as { count: number }).count),
-    column: Float64Array.from(pairs, (p) => p.k),
+    column: Float64Array.from(pairs, (p) => p.offset),
   };
 }
 
 /** A job's columns as samples with the distances measured for them. */
-function afterMeasure(profile: ReferenceProfile, job: SortJob, request: ReturnType<typeof measureRequest>, measured: MeasuredColumns, config: SuiteConfig) {
+function samplesOfJob(profile: ReferenceProfile, job: SortJob, request: ReturnType<typeof measureRequest>, measured: MeasuredColumns, config: SuiteConfig) {
   const distances = new Map(request.pairs.map((p, j): [number, PairDistances] => [p.index, { ks: measured.ks[j], wasserstein: measured.wasserstein[j] }]));
-  const samples = new Map<number, PreparedColumn>();
-  for (const { index, k } of job.members) {
-    const count = measured.counts[k];
+  const samples = new Map<number, PlannedColumn>();
+  for (const { index, offset } of job.members) {
+    const count = measured.counts[offset];
     if (measured.values) {
-      const start = k * job.rows;
+      const start = offset * job.rows;
       samples.set(index, prepare(profile, index, { kind: 'numeric', sample: { sorted: measured.values.subarray(start, start + count), total: job.rows } }, config));
     } else {
       const sample: CurrentSample = { kind: 'counted', count, total: job.rows };
@@ -189,7 +189,7 @@ function afterMeasure(profile: ReferenceProfile, job: SortJob, request: ReturnTy
 }
 
 /** One column's test result before the summary (multiple-testing correction, drift flags). */
-export interface Evaluated {
+export interface ColumnOutcome {
   test: DriftTestName | 'auto';
   statistic: number;
   pValue?: number;
@@ -211,12 +211,12 @@ export interface ColumnSizes {
  * A column's result before the summary: 'insufficient_data' when `measured` is undefined (a side
  * without values), else the test that ran and its result, with the configured threshold.
  */
-export function evaluated(
+export function columnOutcome(
   sizes: ColumnSizes,
   configured: { test: DriftTestName | 'auto'; threshold?: number },
   thresholds: Record<DriftTestName, number>,
   measured: { test: DriftTestName; result: { statistic: number; pValue?: number } } | undefined,
-): Evaluated {
+): ColumnOutcome {
   const missingShare = sizes.total === 0 ? 0 : (sizes.total - sizes.usable) / sizes.total;
   const referenceMissingShare = sizes.referenceTotal === 0 ? 0 : (sizes.referenceTotal - sizes.referenceUsable) / sizes.referenceTotal;
   if (!measured) {
@@ -228,7 +228,7 @@ export function evaluated(
   return { test, ...result, threshold: configured.threshold ?? thresholds[test], status: 'ok', missingShare, referenceMissingShare };
 }
 
-function evaluate(profile: ReferenceProfile, index: number, { sample, test }: PreparedColumn, distances: PairDistances | undefined, config: SuiteConfig): Evaluated {
+function outcomeOf(profile: ReferenceProfile, index: number, { sample, test }: PlannedColumn, distances: PairDistances | undefined, config: SuiteConfig): ColumnOutcome {
   const column = profile.columns[index];
   const sizes = {
     total: currentTotal(sample),
@@ -237,14 +237,14 @@ function evaluate(profile: ReferenceProfile, index: number, { sample, test }: Pr
     referenceUsable: referenceCount(column),
   };
   const measured = test === undefined ? undefined : { test, result: evaluateColumn(profile, column, sample, test, distances) };
-  return evaluated(sizes, config.columns[index], config.thresholds, measured);
+  return columnOutcome(sizes, config.columns[index], config.thresholds, measured);
 }
 
 const nullIfNaN = (x: number | undefined) => (x === undefined ? undefined : Number.isNaN(x) ? null : x);
 
 /** The dataset result: thresholds corrected over the p-value tests, drift per column and overall. */
-export function summarise(profile: { columns: readonly { name: string; kind: 'numerical' | 'categorical' }[] }, evaluated: Evaluated[], config: SuiteConfig, timestamp: number): DatasetDriftResult {
-  const tested = evaluated.map((e, i) => ({ e, i })).filter(({ e }) => e.status === 'ok' && P_VALUE_TESTS.has(e.test as DriftTestName));
+export function summarise(profile: { columns: readonly { name: string; kind: 'numerical' | 'categorical' }[] }, outcomes: ColumnOutcome[], config: SuiteConfig, timestamp: number): DatasetDriftResult {
+  const tested = outcomes.map((e, i) => ({ e, i })).filter(({ e }) => e.status === 'ok' && P_VALUE_TESTS.has(e.test as DriftTestName));
   const corrected = correctedThresholds(
     tested.map(({ e }) => (Number.isNaN(e.pValue!) ? 1 : e.pValue!)),
     tested.map(({ e }) => e.threshold),
@@ -254,7 +254,7 @@ export function summarise(profile: { columns: readonly { name: string; kind: 'nu
   const columns: Record<string, ColumnDriftResult> = Object.create(null); // a column may be named __proto__
   const driftedColumns: string[] = [];
   let testedCount = 0;
-  evaluated.forEach((e, i) => {
+  outcomes.forEach((e, i) => {
     const column = profile.columns[i];
     const ok = e.status === 'ok';
     const driftDetected = ok && isDrift(e.test as DriftTestName, e.statistic, e.pValue, e.threshold);
@@ -291,53 +291,53 @@ function heldReference(profile: ReferenceProfile, backend: Backend): HeldSamples
   return held;
 }
 
-/** The plan of a run, with the columns that need no kernel (labels, empty) already evaluated. */
-function startRun(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig) {
+/** The plan of a run, with the columns that need no kernel (labels, empty) already measured. */
+function planRun(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig) {
   const { jobs, ready } = plan(profile, current);
-  const evaluated: Evaluated[] = new Array(profile.columns.length);
-  for (const [index, sample] of ready) evaluated[index] = evaluate(profile, index, prepare(profile, index, sample, config), undefined, config);
-  return { jobs, evaluated };
+  const outcomes: ColumnOutcome[] = new Array(profile.columns.length);
+  for (const [index, sample] of ready) outcomes[index] = outcomeOf(profile, index, prepare(profile, index, sample, config), undefined, config);
+  return { jobs, outcomes };
 }
 
 /** Evaluates a measured job's columns. */
-function finishJob(profile: ReferenceProfile, prepared: ReturnType<typeof afterMeasure>, config: SuiteConfig, evaluated: Evaluated[]): void {
-  for (const [index, sample] of prepared.samples) evaluated[index] = evaluate(profile, index, sample, prepared.distances.get(index), config);
+function recordJobOutcomes(profile: ReferenceProfile, prepared: ReturnType<typeof samplesOfJob>, config: SuiteConfig, outcomes: ColumnOutcome[]): void {
+  for (const [index, sample] of prepared.samples) outcomes[index] = outcomeOf(profile, index, sample, prepared.distances.get(index), config);
 }
 
 /** Runs the suite synchronously on the active backend; sorted columns go to the lease's buffer when needed. */
 export function runSuite(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): DatasetDriftResult {
-  const { jobs, evaluated } = startRun(profile, current, config);
+  const { jobs, outcomes } = planRun(profile, current, config);
   const held = heldReference(profile, backend);
   for (const job of jobs) {
     const r = measureRequest(profile, job, config);
     const out = r.needValues ? scratch.take(job.rows * job.count) : undefined;
     const measured = backend.sortAndMeasure(job.data, job.rows, job.cols, job.first, job.count, held, r.aStart, r.aCount, r.column, out);
-    finishJob(profile, afterMeasure(profile, job, r, measured, config), config, evaluated);
+    recordJobOutcomes(profile, samplesOfJob(profile, job, r, measured, config), config, outcomes);
   }
-  return summarise(profile, evaluated, config, timestamp);
+  return summarise(profile, outcomes, config, timestamp);
 }
 
 /** runSuite with the kernels' asynchronous forms, yielding to the event loop between steps. */
 export async function runSuiteAsync(profile: ReferenceProfile, current: FeatureMatrix | ColumnTable, config: SuiteConfig, timestamp: number, scratch: ScratchLease = FRESH, backend: Backend = getBackend()): Promise<DatasetDriftResult> {
-  const { jobs, evaluated } = startRun(profile, current, config);
+  const { jobs, outcomes } = planRun(profile, current, config);
   // The jobs of a matrix share its data: one private copy for all of them, not one per job.
   const shared = jobs.length > 1 && jobs.every((j) => j.data === jobs[0].data) ? jobs[0].data : null;
   if (shared) {
     return withPrivateCopy(shared, 'current.data', async (copy) => {
       for (const job of jobs) job.data = copy;
-      return measureJobsAsync(profile, jobs, evaluated, config, timestamp, scratch, backend);
+      return measureJobsAsync(profile, jobs, outcomes, config, timestamp, scratch, backend);
     });
   }
-  return measureJobsAsync(profile, jobs, evaluated, config, timestamp, scratch, backend);
+  return measureJobsAsync(profile, jobs, outcomes, config, timestamp, scratch, backend);
 }
 
-async function measureJobsAsync(profile: ReferenceProfile, jobs: SortJob[], evaluated: Evaluated[], config: SuiteConfig, timestamp: number, scratch: ScratchLease, backend: Backend): Promise<DatasetDriftResult> {
+async function measureJobsAsync(profile: ReferenceProfile, jobs: SortJob[], outcomes: ColumnOutcome[], config: SuiteConfig, timestamp: number, scratch: ScratchLease, backend: Backend): Promise<DatasetDriftResult> {
   const held = heldReference(profile, backend);
   for (const job of jobs) {
     const r = measureRequest(profile, job, config);
     const out = r.needValues ? scratch.take(job.rows * job.count) : undefined;
     const measured = await backend.sortAndMeasureAsync(job.data, job.rows, job.cols, job.first, job.count, held, r.aStart, r.aCount, r.column, out);
-    finishJob(profile, afterMeasure(profile, job, r, measured, config), config, evaluated);
+    recordJobOutcomes(profile, samplesOfJob(profile, job, r, measured, config), config, outcomes);
   }
-  return summarise(profile, evaluated, config, timestamp);
+  return summarise(profile, outcomes, config, timestamp);
 }

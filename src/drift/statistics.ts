@@ -142,16 +142,16 @@ function relativeEntropy(x: number, y: number): number {
 /** Jensen–Shannon distance (natural log) of two share vectors, normalised to sum 1 as SciPy does. */
 export function jensenShannonOfShares(ref: Float64Array, cur: Float64Array): TestResult {
   let sp = 0;
-  let sq = 0;
+  let currentSum = 0;
   for (let i = 0; i < ref.length; i++) {
     sp += ref[i];
-    sq += cur[i];
+    currentSum += cur[i];
   }
   let left = 0;
   let right = 0;
   for (let i = 0; i < ref.length; i++) {
     const p = ref[i] / sp;
-    const q = cur[i] / sq;
+    const q = cur[i] / currentSum;
     const m = (p + q) / 2;
     left += relativeEntropy(p, m);
     right += relativeEntropy(q, m);

@@ -21,7 +21,14 @@ export interface TensorLike {
   dispose?(): void;
 }
 
-/** DenseModel.fromTfjs: imports a model made only of dense layers. */
+/**
+ * A DenseModel with the weights of a TensorFlow.js model made only of dense layers (relu, sigmoid,
+ * tanh, softmax or linear): the same as DenseModel.fromTfjs, offered here so code that imports
+ * `mlwatch/tfjs` finds it beside the tensor helpers. The weights are copied once; the model then
+ * predicts on mlwatch's kernels, without TensorFlow.js.
+ *
+ * @throws TypeError/RangeError (ERR_MLWATCH_INVALID_ARGUMENT) for a layer that is not dense or an unknown activation
+ */
 export function denseModelFromTfjs(model: TfjsModelLike, options?: DenseModelOptions): DenseModel {
   return DenseModel.fromTfjs(model, options);
 }

@@ -32,10 +32,10 @@ export class ColumnAccumulator {
   readonly min: Float64Array;
   readonly max: Float64Array;
   private readonly sum: Float64Array;
-  private readonly cnt: Float64Array;
+  private readonly count: Float64Array;
   private readonly bmin: Float64Array;
   private readonly bmax: Float64Array;
-  private readonly sq: Float64Array;
+  private readonly squares: Float64Array;
   private shift: Float64Array | null = null;
 
   constructor(readonly cols: number) {
@@ -46,10 +46,10 @@ export class ColumnAccumulator {
     this.min = new Float64Array(cols).fill(Infinity);
     this.max = new Float64Array(cols).fill(-Infinity);
     this.sum = new Float64Array(cols);
-    this.cnt = new Float64Array(cols);
+    this.count = new Float64Array(cols);
     this.bmin = new Float64Array(cols);
     this.bmax = new Float64Array(cols);
-    this.sq = new Float64Array(cols);
+    this.squares = new Float64Array(cols);
   }
 
   /** Adds rows [r0, r1) of a row-major matrix with this accumulator's column count. */
@@ -61,14 +61,14 @@ export class ColumnAccumulator {
   }
 
   private addBlock(data: FloatArray, b0: number, b1: number): void {
-    const { cols, sum, cnt, bmin, bmax, sq } = this;
+    const { cols, sum, count, bmin, bmax, squares } = this;
     const shift = this.shift!;
     const rowsInBlock = b1 - b0;
     sum.fill(0);
-    cnt.fill(rowsInBlock); // NaNs are subtracted as they are found (they are rare)
+    count.fill(rowsInBlock); // NaNs are subtracted as they are found (they are rare)
     bmin.fill(Infinity);
     bmax.fill(-Infinity);
-    sq.fill(0);
+    squares.fill(0);
     for (let r = b0; r < b1; r++) {
       const base = r * cols;
       for (let c = 0; c < cols; c++) {
@@ -78,7 +78,7 @@ export class ColumnAccumulator {
           if (x < bmin[c]) bmin[c] = x;
           if (x > bmax[c]) bmax[c] = x;
         } else {
-          cnt[c] -= 1;
+          count[c] -= 1;
         }
       }
     }
@@ -86,22 +86,22 @@ export class ColumnAccumulator {
     // is still in cache. Deviations are (x - K) - mean, not x - (K + mean): K + mean would be
     // rounded at the scale of K, and that error, squared, would bias every deviation of the block
     // (1e12 + N(0, 0.01): 7e-6 of the spread).
-    for (let c = 0; c < cols; c++) sum[c] = cnt[c] > 0 ? sum[c] / cnt[c] : 0;
+    for (let c = 0; c < cols; c++) sum[c] = count[c] > 0 ? sum[c] / count[c] : 0;
     for (let r = b0; r < b1; r++) {
       const base = r * cols;
       for (let c = 0; c < cols; c++) {
         const x = data[base + c];
         if (x === x) {
           const d = x - shift[c] - sum[c];
-          sq[c] += d * d;
+          squares[c] += d * d;
         }
       }
     }
     for (let c = 0; c < cols; c++) {
-      this.nans[c] += rowsInBlock - cnt[c];
+      this.nans[c] += rowsInBlock - count[c];
       if (bmin[c] < this.min[c]) this.min[c] = bmin[c];
       if (bmax[c] > this.max[c]) this.max[c] = bmax[c];
-      this.merge(c, cnt[c], sum[c], sq[c]);
+      this.merge(c, count[c], sum[c], squares[c]);
     }
   }
 
@@ -154,18 +154,18 @@ export class ColumnAccumulator {
 /** The shift K per column: the mean of the non-NaN values of rows [r0, r1), 0 if not finite. */
 function firstBlockMeans(data: FloatArray, r0: number, r1: number, cols: number): Float64Array {
   const sum = new Float64Array(cols);
-  const cnt = new Float64Array(cols);
+  const count = new Float64Array(cols);
   for (let r = r0; r < r1; r++) {
     for (let c = 0; c < cols; c++) {
       const x = data[r * cols + c];
       if (x === x) {
         sum[c] += x;
-        cnt[c] += 1;
+        count[c] += 1;
       }
     }
   }
   for (let c = 0; c < cols; c++) {
-    const k = cnt[c] > 0 ? sum[c] / cnt[c] : 0;
+    const k = count[c] > 0 ? sum[c] / count[c] : 0;
     sum[c] = Number.isFinite(k) ? k : 0;
   }
   return sum;
