@@ -2,7 +2,7 @@
  * Every MLWATCH_* environment variable, with its default and meaning, in one place. Runtime code
  * reads them through setting(); backendInfo().config shows the values in effect. The build's CMake
  * options (-DMLWATCH_CUDA, -DMLWATCH_SANITIZE, -DMLWATCH_KERNEL_TESTS, -DMLWATCH_ADDON) are listed in
- * the README's "Building the addon", not here: they are not read at run time.
+ * docs/building.md, not here: they are not read at run time.
  */
 
 /** Who reads a variable: the library at run time (JS or the addon), the install step, the command line, benchmarks or tests. */

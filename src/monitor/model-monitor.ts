@@ -29,7 +29,7 @@ export interface ModelMonitorOptions {
   baselineAccuracy?: number;
   /** Latency above which the latency alert fires, in milliseconds. Default 200. */
   latencyThresholdMs?: number;
-  /** Records kept in the ring buffers (memory is 24 bytes per record). Default 10 000. */
+  /** Records kept in the ring buffers (memory is 25 bytes per record: accuracy, latency and time as float64, the outcome as one byte). Default 10 000. */
   capacity?: number;
   /** Clock in epoch milliseconds. Default Date.now. */
   now?: Clock;

@@ -3,7 +3,7 @@
  * decoded one at a time, only the requested columns, straight to Arrow and from there to chunk
  * columns by the same code as Arrow files; the file is read by byte ranges, never whole, so
  * memory holds one row group's columns. Chosen over hyparquet (pure JS, 2.8x slower on
- * flights-3m) and DuckDB (slightly faster, but a 68 MB native binary); see the README.
+ * flights-3m) and DuckDB (slightly faster, but a 68 MB native binary); see docs/cli.md.
  */
 import { openAsBlob, statSync } from 'node:fs';
 import { tableFromIPC, type Schema } from 'apache-arrow';
