@@ -3,7 +3,9 @@
 
 #include "addon/bindings.h"
 #include "cuda/cuda_api.h"
+#include "kernels/column_stats.h"
 #include "kernels/cpu_features.h"
+#include "kernels/dense.h"
 #include "kernels/thread_pool.h"
 
 namespace mlwatch_addon {
@@ -13,6 +15,11 @@ Napi::Value Info(const Napi::CallbackInfo& info) {
   Napi::Object result = Napi::Object::New(env);
   result.Set("simd", mlwatch::simd_level_name(mlwatch::simd_level()));
   result.Set("threads", mlwatch::thread_count());
+  // The SIMD path of each kernel that has more than one (each chosen once, by simd_level()).
+  Napi::Object kernels = Napi::Object::New(env);
+  kernels.Set("columnStats", mlwatch::column_stats_path());
+  kernels.Set("denseForward", mlwatch::dense_path());
+  result.Set("kernels", kernels);
 
   const mlwatch::CudaProbe& probe = mlwatch::cuda_probe();
   Napi::Object cuda = Napi::Object::New(env);

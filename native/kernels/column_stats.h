@@ -24,6 +24,9 @@ struct ColumnStatsOut {
 void column_stats(const float* data, size_t rows, size_t cols, const ColumnStatsOut& out);
 void column_stats(const double* data, size_t rows, size_t cols, const ColumnStatsOut& out);
 
+// The SIMD path the block passes take on this CPU: "avx2+fma" (column_stats_avx2.cc) or "baseline".
+const char* column_stats_path();
+
 // The per-column shift K that every value is taken relative to (the mean of the non-NaN values in
 // the first rows, 0 when none is finite), so that the statistics of 1e12 + N(0, 0.01) keep their
 // digits. Shared with the CUDA kernel. shift holds cols values.

@@ -13,18 +13,15 @@
 #include <vector>
 
 #include "kernels/cpu_features.h"
+#include "kernels/dense_tile.h"
 #include "kernels/thread_pool.h"
-
-#if defined(__x86_64__)
-#include <immintrin.h>
-#endif
 
 namespace mlwatch {
 
 namespace {
 
-constexpr size_t kPanel = 16;      // output columns per packed panel
-constexpr size_t kTileRows = 6;    // rows per micro-kernel tile
+using namespace dense_detail;
+
 constexpr size_t kTaskRows = 96;   // rows per thread-pool task
 
 // Packs W (n_in x n_out) into ceil(n_out / 16) panels of n_in x 16, zero-padded.
@@ -57,50 +54,6 @@ void tile_portable(const float* x, size_t n_in, size_t nr, const float* panel, c
     }
 }
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define MLWATCH_AVX2 __attribute__((target("avx2,fma")))
-
-// AVX2 tile: NR (1..6) rows x 16 columns in 2 x NR accumulators. Every row's outputs are the
-// same chain of FMAs over k whatever NR is, so results do not depend on where batches or tiles
-// begin.
-template <size_t NR>
-MLWATCH_AVX2 void tile_avx2(const float* x, size_t n_in, const float* panel, const float* bias16, bool relu,
-                            float acc[kTileRows][kPanel]) {
-  __m256 c[NR][2];
-#pragma GCC unroll 6
-  for (size_t i = 0; i < NR; ++i) c[i][0] = c[i][1] = _mm256_setzero_ps();
-  for (size_t k = 0; k < n_in; ++k) {
-    const __m256 w0 = _mm256_loadu_ps(panel + k * kPanel), w1 = _mm256_loadu_ps(panel + k * kPanel + 8);
-#pragma GCC unroll 6
-    for (size_t i = 0; i < NR; ++i) {
-      const __m256 a = _mm256_broadcast_ss(x + i * n_in + k);
-      c[i][0] = _mm256_fmadd_ps(a, w0, c[i][0]);
-      c[i][1] = _mm256_fmadd_ps(a, w1, c[i][1]);
-    }
-  }
-  // Bias and relu in registers: a data-dependent branch per output would mispredict half the time.
-  const __m256 b0 = _mm256_loadu_ps(bias16), b1 = _mm256_loadu_ps(bias16 + 8), zero = _mm256_setzero_ps();
-#pragma GCC unroll 6
-  for (size_t i = 0; i < NR; ++i) {
-    __m256 v0 = _mm256_add_ps(c[i][0], b0), v1 = _mm256_add_ps(c[i][1], b1);
-    if (relu) v0 = _mm256_max_ps(v0, zero), v1 = _mm256_max_ps(v1, zero);
-    _mm256_storeu_ps(acc[i], v0);
-    _mm256_storeu_ps(acc[i] + 8, v1);
-  }
-}
-
-MLWATCH_AVX2 void tile_avx2_rows(const float* x, size_t n_in, size_t nr, const float* panel, const float* bias16, bool relu,
-                                 float acc[kTileRows][kPanel]) {
-  switch (nr) {
-    case 6: return tile_avx2<6>(x, n_in, panel, bias16, relu, acc);
-    case 5: return tile_avx2<5>(x, n_in, panel, bias16, relu, acc);
-    case 4: return tile_avx2<4>(x, n_in, panel, bias16, relu, acc);
-    case 3: return tile_avx2<3>(x, n_in, panel, bias16, relu, acc);
-    case 2: return tile_avx2<2>(x, n_in, panel, bias16, relu, acc);
-    default: return tile_avx2<1>(x, n_in, panel, bias16, relu, acc);
-  }
-}
-#endif
 
 // Bias and relu are applied in the tile; sigmoid and tanh here; softmax per row afterwards.
 inline float activate(float v, Activation act) {
@@ -124,7 +77,7 @@ void softmax_row(float* row, size_t n) {
 }
 
 void rows_forward(const float* x, size_t r0, size_t r1, size_t n_in, const std::vector<float>& packed,
-                  const std::vector<float>& bias, size_t n_out, Activation act, float* out, bool avx2) {
+                  const std::vector<float>& bias, size_t n_out, Activation act, float* out, TileFn tile) {
   alignas(32) float acc[kTileRows][kPanel];
   const size_t panels = (n_out + kPanel - 1) / kPanel;
   const bool relu = act == Activation::Relu;
@@ -134,12 +87,7 @@ void rows_forward(const float* x, size_t r0, size_t r1, size_t n_in, const std::
     for (size_t p = 0; p < panels; ++p) {
       const float* panel = &packed[p * n_in * kPanel];
       const float* bias16 = &bias[p * kPanel];
-#if defined(MLWATCH_AVX2)
-      if (avx2)
-        tile_avx2_rows(x + r * n_in, n_in, nr, panel, bias16, relu, acc);
-      else
-#endif
-        tile_portable(x + r * n_in, n_in, nr, panel, bias16, relu, acc);
+      tile(x + r * n_in, n_in, nr, panel, bias16, relu, acc);
       const size_t c0 = p * kPanel, width = std::min(kPanel, n_out - c0);
       for (size_t i = 0; i < nr; ++i) {
         float* dst = out + (r + i) * n_out + c0;
@@ -152,7 +100,14 @@ void rows_forward(const float* x, size_t r0, size_t r1, size_t n_in, const std::
     if (act == Activation::Softmax)
       for (size_t i = 0; i < nr; ++i) softmax_row(out + (r + i) * n_out, n_out);
   }
-  (void)avx2;
+}
+
+const DenseTile kPortableTile{&tile_portable, "baseline"};
+
+// The tile of this CPU's SIMD level, chosen once.
+const DenseTile& chosen_tile() {
+  static const DenseTile& chosen = simd_level() == SimdLevel::Avx2Fma && avx2_dense_tile() ? *avx2_dense_tile() : kPortableTile;
+  return chosen;
 }
 
 }  // namespace
@@ -163,11 +118,11 @@ void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, con
   const std::vector<float> packed = pack_weights(w, n_in, n_out);
   std::vector<float> bias(((n_out + kPanel - 1) / kPanel) * kPanel, 0.0f);  // padded to whole panels
   std::copy(b, b + n_out, bias.begin());
-  const bool avx2 = simd_level() == SimdLevel::Avx2Fma;
+  const TileFn tile = chosen_tile().tile;
   const size_t tasks = (rows + kTaskRows - 1) / kTaskRows;
   parallel_for(tasks, [&](size_t t) {
     const size_t r0 = t * kTaskRows, r1 = std::min(rows, r0 + kTaskRows);
-    rows_forward(x, r0, r1, n_in, packed, bias, n_out, act, out, avx2);
+    rows_forward(x, r0, r1, n_in, packed, bias, n_out, act, out, tile);
   });
 }
 
@@ -182,5 +137,7 @@ void argmax_rows(const float* p, size_t rows, size_t cols, int32_t* labels, floa
     confidence[r] = value;
   }
 }
+
+const char* dense_path() { return chosen_tile().path; }
 
 }  // namespace mlwatch

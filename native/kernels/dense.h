@@ -15,6 +15,9 @@ enum class Activation : int { Linear = 0, Relu = 1, Sigmoid = 2, Tanh = 3, Softm
 void dense_forward(const float* x, size_t rows, size_t n_in, const float* w, const float* b, size_t n_out,
                    Activation act, float* out);
 
+// The SIMD path dense_forward's tiles take on this CPU: "avx2+fma" (dense_avx2.cc) or "baseline".
+const char* dense_path();
+
 // labels[r]: index of the largest value of row r (the first one on ties; NaN never wins unless
 // the row is all NaN, then 0); confidence[r]: that value.
 void argmax_rows(const float* p, size_t rows, size_t cols, int32_t* labels, float* confidence);

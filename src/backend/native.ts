@@ -62,6 +62,8 @@ export interface NativeAddon extends NativeKernels {
 export interface NativeInfo {
   simd: string;
   threads: number;
+  /** The SIMD path each kernel with several takes (native/kernels/*_avx2.cc or the portable body). */
+  kernels: Record<string, string>;
   cuda: { compiled: boolean; deviceCount: number; error: string | null; devices: string[] };
 }
 

@@ -24,6 +24,8 @@ export interface BackendStatus {
   simd: string | null;
   /** Threads the backend computes with. */
   threads: number;
+  /** The SIMD path of each native kernel that has several (cpu only): 'avx2+fma' or 'baseline'. */
+  kernelPaths?: Record<string, string>;
 }
 
 /** backendInfo(): the active backend and the state of every backend. */
@@ -66,7 +68,7 @@ function discover(): Record<BackendName, Entry> {
   const cpu: Entry = native.addon
     ? {
         backend: nativeCpuBackend(native.addon),
-        status: { name: 'cpu', available: true, reason: null, simd: info!.simd, threads: info!.threads },
+        status: { name: 'cpu', available: true, reason: null, simd: info!.simd, threads: info!.threads, kernelPaths: { ...info!.kernels } },
       }
     : { backend: null, status: { name: 'cpu', available: false, reason: native.error, simd: null, threads: 0 } };
   let cudaReason: string | null = null;

@@ -35,6 +35,8 @@ describe('backend registry', () => {
     if (info.backends.cpu.available) {
       expect(['avx2+fma', 'baseline']).toContain(info.backends.cpu.simd);
       expect(info.backends.cpu.threads).toBeGreaterThanOrEqual(1);
+      // each kernel with SIMD bodies of its own takes the path the CPU's level names (MLWATCH_SIMD=baseline: the portable one)
+      expect(info.backends.cpu.kernelPaths).toEqual({ columnStats: info.backends.cpu.simd, denseForward: info.backends.cpu.simd });
       expect(info.native.loaded).toBe(true);
       expect(useBackend('cpu').name).toBe('cpu');
     } else {
