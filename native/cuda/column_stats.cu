@@ -1,3 +1,4 @@
+// Twin of native/kernels/column_stats.cc (the cpu backend) and src/backend/js/column-stats.ts (the js backend).
 // Per-column statistics on the device, with the CPU kernel's method (native/kernels/column_stats.cc):
 // every value is taken relative to the same per-column shift K, tiles of rows get an exact
 // two-pass mean and squared deviation, and tiles are merged with Chan et al.'s update in a fixed

@@ -1,3 +1,4 @@
+// Twin of native/kernels/dense.cc (the cpu backend) and src/backend/js/dense.ts (the js backend).
 // Dense layers on the device: out = act(x . W + b), layer after layer, and argmax of rows, with
 // the semantics of native/kernels/dense.cc.
 //

@@ -1,3 +1,4 @@
+// Twin of native/kernels/ecdf_distances.cc (the cpu backend) and src/backend/js/ecdf-distances.ts (the js backend).
 // KS statistic and Wasserstein distance of pairs of sorted samples on the device, and the drift
 // measurement that sorts current columns and compares them with a held reference without
 // bringing the sorted columns back.

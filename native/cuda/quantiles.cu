@@ -1,3 +1,4 @@
+// Twin of native/kernels/quantiles.cc (the cpu backend) and src/backend/js/quantiles.ts (the js backend).
 // Exact quantiles on the device: the values are radix-sorted (NaN dropped and counted), the
 // needed order statistics are gathered, and the host interpolates them with NumPy's lerp, the
 // same function the CPU kernel uses, so results are bit-identical to it.

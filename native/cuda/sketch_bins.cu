@@ -1,3 +1,4 @@
+// Twin of native/kernels/sketch_bins.cc (the cpu backend) and src/backend/js/sketch-bins.ts (the js backend).
 // The batch insertion of the logarithmic quantile sketch on the device: one pass computes every
 // value's key and the batch's counts, sum and extremes (per block, merged on the host in block
 // order, so the sum is deterministic), a second counts the keys into a dense histogram with

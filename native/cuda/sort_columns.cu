@@ -1,3 +1,4 @@
+// Twin of native/kernels/sort_columns.cc (the cpu backend) and src/backend/js/sort-columns.ts (the js backend).
 // Column sorting on the device with CUB's radix sorts, on the CPU kernel's order-preserving
 // integer images of the floats (native/kernels/sort_columns.cc), so the sorted output is
 // bit-identical to it.

@@ -1,3 +1,4 @@
+// Twin of src/backend/js/column-stats.ts (the js backend) and native/cuda/column_stats.cu (the cuda backend).
 // Blocked two-pass statistics with Chan's merge.
 //
 // The matrix is cut into blocks of a few rows that fit in L1/L2. For each block, pass 1

@@ -1,3 +1,4 @@
+// Twin of src/backend/js/dense.ts (the js backend) and native/cuda/dense.cu (the cuda backend).
 // GEMM with a register-blocked AVX2/FMA micro-kernel, bias and activation fused into the
 // output pass, threads over blocks of rows.
 //

@@ -1,3 +1,4 @@
+// Twin of src/backend/js/ecdf-distances.ts (the js backend) and native/cuda/ecdf_distances.cu (the cuda backend).
 #include "kernels/ecdf_distances.h"
 
 #include <cmath>

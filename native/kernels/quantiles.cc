@@ -1,3 +1,4 @@
+// Twin of src/backend/js/quantiles.ts (the js backend) and native/cuda/quantiles.cu (the cuda backend).
 // Exact quantiles without sorting or copying the whole sample.
 //
 // Small samples: a private copy and multi-rank selection (std::nth_element on the middle rank,

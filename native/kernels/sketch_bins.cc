@@ -1,3 +1,4 @@
+// Twin of src/backend/js/sketch-bins.ts (the js backend) and native/cuda/sketch_bins.cu (the cuda backend).
 // Two passes: keys (and validity, sum, extremes) into a scratch array of int32, then a dense
 // histogram over the key range. Keys of a DDSketch fit easily in int32: |log(x)| < 745 for any
 // double, times a multiplier of 1/log(gamma) (about 50 for 1 % accuracy).

@@ -1,3 +1,4 @@
+// Twin of src/backend/js/sort-columns.ts (the js backend) and native/cuda/sort_columns.cu (the cuda backend).
 // Column sorting by LSD radix sort on order-preserving integer images of the floats:
 // 3 passes of 11 bits for float32, 6 for float64, all digit histograms counted in one read,
 // and a pass skipped when every key has the same digit (common in the high bits of data

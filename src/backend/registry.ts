@@ -52,6 +52,12 @@ interface Entry {
   backend: Backend | null;
 }
 
+/** Which backend is preferred when several are available: the highest priority (the fastest). */
+const PRIORITY: Readonly<Record<BackendName, number>> = { cuda: 30, cpu: 20, js: 10 };
+
+/** Backend names by priority, highest first. */
+const byPriority = (): BackendName[] => [...BACKEND_NAMES].sort((a, b) => PRIORITY[b] - PRIORITY[a]);
+
 let entries: Record<BackendName, Entry> | undefined;
 let nativeInfo: NativeInfo | null = null; // the addon's own report, read once by discover()
 let active: Backend | undefined;
@@ -115,7 +121,7 @@ export function getBackend(): Backend {
   const fromEnv = setting('MLWATCH_BACKEND');
   if (fromEnv) return (active = requireAvailable(fromEnv, 'MLWATCH_BACKEND'));
   const all = discover();
-  active = (all.cuda.backend ?? all.cpu.backend ?? all.js.backend)!;
+  active = all[byPriority().find((n) => all[n].backend !== null)!].backend!;
   return active;
 }
 
@@ -127,7 +133,7 @@ export function isRegisteredBackend(backend: Backend): boolean {
 /** The backends available on this machine, fastest first. */
 export function availableBackends(): BackendName[] {
   const all = discover();
-  return (['cuda', 'cpu', 'js'] as const).filter((n) => all[n].status.available);
+  return byPriority().filter((n) => all[n].status.available);
 }
 
 /** The active backend and, for every backend, whether it is available and why not. */

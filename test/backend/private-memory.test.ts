@@ -6,7 +6,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnStats, columnStatsAsync, DenseModel, DriftDetector, getBackend, useBackend } from '../../src/index.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 import { SeededRandom } from '../../src/demo/random.js';
 
 const initial = getBackend().name;
@@ -29,7 +29,7 @@ function matrix(rows: number, cols: number, seed: number, resizable = false) {
   return { data, rows, cols };
 }
 
-describe.each(backendsUnderTest)('async calls on memory that changes under them, %s backend', (backend) => {
+describeEachBackend('async calls on memory that changes under them, %s backend', (backend) => {
   it('columnStatsAsync: a large input transferred during the call rejects with a clear error', async () => {
     useBackend(backend);
     const m = matrix(BIG_ROWS, 4, 1);

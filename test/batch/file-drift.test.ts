@@ -13,7 +13,7 @@ import { DriftDetector, getBackend, useBackend, type DatasetDriftResult } from '
 import { driftOfFiles, profileOfFile, type JobProgress } from '../../src/batch/file-drift.js';
 import { openTable } from '../../src/batch/readers/open-table.js';
 import { InputFileError } from '../../src/batch/table-source.js';
-import { backendsUnderTest, close } from '../helpers/backends.js';
+import { close, describeEachBackend } from '../helpers/backends.js';
 import { columnTable, mixedTable, writeArrow, writeCsv, writeParquetFile } from '../helpers/mixed-table.js';
 
 const initial = getBackend().name;
@@ -50,7 +50,7 @@ function expectSameResults(actual: DatasetDriftResult, expected: DatasetDriftRes
   expect(actual.datasetDrift).toBe(expected.datasetDrift);
 }
 
-describe.each(backendsUnderTest)('driftOfFiles on the %s backend', (backend) => {
+describeEachBackend('driftOfFiles on the %s backend', (backend) => {
   for (const size of ['large', 'small'] as const) {
     it(`gives DriftDetector's results on CSV, Arrow and Parquet (${size} reference), in memory and from disk`, async () => {
       useBackend(backend);

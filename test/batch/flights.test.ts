@@ -9,7 +9,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { DriftDetector, getBackend, useBackend } from '../../src/index.js';
 import { driftOfFiles } from '../../src/batch/file-drift.js';
 import { openTable } from '../../src/batch/readers/open-table.js';
-import { backendsUnderTest, close } from '../helpers/backends.js';
+import { close, describeEachBackend } from '../helpers/backends.js';
 import { FLIGHTS_200K_ARROW, FLIGHTS_200K_JSON, FLIGHTS_3M, flightsFixture, readWhole } from '../helpers/tables.js';
 
 const initial = getBackend().name;
@@ -69,7 +69,7 @@ describe('table readers on the flights files', () => {
   });
 });
 
-describe.each(backendsUnderTest)('driftOfFiles on flights-3m.parquet (January vs June), %s backend', (backend) => {
+describeEachBackend('driftOfFiles on flights-3m.parquet (January vs June), %s backend', (backend) => {
   const job = async (options: Parameters<typeof driftOfFiles>[2]) => {
     useBackend(backend);
     const source = await openTable(FLIGHTS_3M);

@@ -13,7 +13,7 @@ import { getBackend, useBackend } from '../../src/index.js';
 import { driftOfFiles, profileOfFile, type FileDriftReport, type JobProgress } from '../../src/batch/file-drift.js';
 import { openTable } from '../../src/batch/readers/open-table.js';
 import { InputFileError, type TableSource } from '../../src/batch/table-source.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 import { mixedTable, writeCsv, writeParquetFile } from '../helpers/mixed-table.js';
 
 const initial = getBackend().name;
@@ -34,7 +34,7 @@ function stable(report: FileDriftReport) {
   return { ...rest, drift: { ...rest.drift, timestamp: 0 } };
 }
 
-describe.each(backendsUnderTest)('file jobs on a worker thread, %s backend', (backend) => {
+describeEachBackend('file jobs on a worker thread, %s backend', (backend) => {
   it('report exactly what the caller thread reports, from files and from a profile, in memory and spilled', async () => {
     useBackend(backend);
     const [ref, cur] = [await openTable(refPath), await openTable(curPath)];

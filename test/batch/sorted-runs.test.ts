@@ -17,7 +17,7 @@ import { streamedEcdfDistances } from '../../src/batch/ecdf-walk.js';
 import { SummaryBuilder } from '../../src/batch/sorted-summary.js';
 import { distinctCount, runLengths } from '../../src/drift/samples.js';
 import { histogramOfSorted, meanAndStd, sturgesEdges } from '../../src/drift/statistics.js';
-import { backendsUnderTest, close } from '../helpers/backends.js';
+import { close, describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 const dir = mkdtempSync(join(tmpdir(), 'mlwatch-test-'));
@@ -50,7 +50,7 @@ function cut(sorted: Float64Array, size: number): SortedBlocks {
   };
 }
 
-describe.each(backendsUnderTest)('out-of-core drift pieces on the %s backend', (backend) => {
+describeEachBackend('out-of-core drift pieces on the %s backend', (backend) => {
   it('merges sorted runs from disk into one ascending sequence equal to a full sort', () => {
     useBackend(backend);
     const rng = new SeededRandom(11);

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnStats, DriftDetector, getBackend, matrixFromRows, useBackend, type SimpleDriftResult } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
 
-describe.each(backendsUnderTest)('DriftDetector on the %s backend', (backend) => {
+describeEachBackend('DriftDetector on the %s backend', (backend) => {
   it('follows the reference tests: no drift for a small shift, drift for a 3-sigma shift', () => {
     useBackend(backend);
     const rng = new SeededRandom(42);

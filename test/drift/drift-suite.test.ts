@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { DriftDetector, getBackend, ReferenceProfile, useBackend, type ColumnTable, type DatasetDriftResult } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
-import { backendsUnderTest, close } from '../helpers/backends.js';
+import { close, describeEachBackend } from '../helpers/backends.js';
 import { detectorCases } from '../helpers/drift-fixtures.js';
 
 const initial = getBackend().name;
@@ -29,7 +29,7 @@ function expectFixture(result: DatasetDriftResult, expected: (typeof detectorCas
   }
 }
 
-describe.each(backendsUnderTest)('DriftDetector.detect on the %s backend', (backend) => {
+describeEachBackend('DriftDetector.detect on the %s backend', (backend) => {
   it.each(detectorCases.map((c) => [c.name, c] as const))('matches SciPy on %s (auto tests), sync and async', async (_n, c) => {
     useBackend(backend);
     const detector = new DriftDetector(c.reference as ColumnTable, { schema: { categorical: c.categorical }, now: () => 7 });

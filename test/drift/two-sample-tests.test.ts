@@ -2,7 +2,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { chiSquareTest, getBackend, jensenShannon, ksTest, psi, useBackend, wassersteinDistance, wassersteinNorm, zTest } from '../../src/index.js';
 import { gammaQ } from '../../src/drift/gamma.js';
 import { kolmogorovSf } from '../../src/drift/kolmogorov.js';
-import { backendsUnderTest, close } from '../helpers/backends.js';
+import { close, describeEachBackend } from '../helpers/backends.js';
 import { categoricalPairs, distributionCases, numericPairs } from '../helpers/drift-fixtures.js';
 
 const initial = getBackend().name;
@@ -23,7 +23,7 @@ describe('p-value distributions against SciPy', () => {
   });
 });
 
-describe.each(backendsUnderTest)('two-sample tests on the %s backend', (backend) => {
+describeEachBackend('two-sample tests on the %s backend', (backend) => {
   it.each(numericPairs.map((c) => [c.name, c] as const))('numbers: %s', (_name, c) => {
     useBackend(backend);
     const e = c.expected;

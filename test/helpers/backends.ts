@@ -2,9 +2,28 @@
  * Every kernel and class test runs once per backend available on this machine. On CI the
  * native `cpu` backend must be among them (a missing addon there is a failure, not a skip).
  */
+import { afterAll, beforeEach, describe } from 'vitest';
 import { availableBackends, getBackend, useBackend, type Backend, type BackendName } from '../../src/index.js';
 
 export const backendsUnderTest: BackendName[] = availableBackends();
+
+/**
+ * A suite written once and run on every backend available here (as TensorFlow.js's ALL_ENVS):
+ * `title` may hold %s for the backend's name; each test starts with that backend active, and the
+ * backend active before the suite is restored after it.
+ */
+export function describeEachBackend(title: string, body: (backend: BackendName) => void): void {
+  describe.each(backendsUnderTest)(title, (backend) => {
+    const before = getBackend().name;
+    beforeEach(() => {
+      useBackend(backend);
+    });
+    afterAll(() => {
+      useBackend(before);
+    });
+    body(backend);
+  });
+}
 
 /** The backend objects of the named backends (the active backend is left as it was). */
 export function backendObjects(names: readonly BackendName[]): Backend[] {

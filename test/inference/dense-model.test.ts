@@ -6,7 +6,7 @@ import * as tf from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DenseModel, getBackend, useBackend, type ActivationName, type DenseLayer } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 beforeAll(async () => {
@@ -58,7 +58,7 @@ const SHAPES: [string, number[], ActivationName[], number][] = [
   ['a large batch: 16 -> 8 -> 3 on 20 000 rows', [16, 8, 3], ['relu', 'softmax'], 20_000],
 ];
 
-describe.each(backendsUnderTest)('DenseModel on the %s backend', (backend) => {
+describeEachBackend('DenseModel on the %s backend', (backend) => {
   for (const [label, sizes, activations, rows] of SHAPES) {
     it(`matches TensorFlow.js: ${label}, ${rows} rows`, () => {
       useBackend(backend);
@@ -136,7 +136,7 @@ describe('DenseModel rejects bad shapes with clear errors', () => {
   });
 });
 
-describe.each(backendsUnderTest)('DenseModel.predictAsync on the %s backend', (backend) => {
+describeEachBackend('DenseModel.predictAsync on the %s backend', (backend) => {
   it('gives predict()’s numbers and lets the event loop run meanwhile', async () => {
     useBackend(backend);
     const layers = randomModel([64, 32, 4], ['relu', 'softmax'], 77);

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend, useBackend } from '../../src/index.js';
 import { runProductionSimulation } from '../../src/demo/simulation.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
 
-describe.each(backendsUnderTest)('the two-week production simulation on the %s backend', (backend) => {
+describeEachBackend('the two-week production simulation on the %s backend', (backend) => {
   it('retrains on the day of the shift and a week later, and only then', () => {
     useBackend(backend);
     const timeline = runProductionSimulation();

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend, ModelMonitor, useBackend, type RuleAlert } from '../../src/index.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
@@ -13,7 +13,7 @@ function watched(monitor: ModelMonitor) {
   return { fired, resolved };
 }
 
-describe.each(backendsUnderTest)('alert rules on the %s backend', (backend) => {
+describeEachBackend('alert rules on the %s backend', (backend) => {
   it('fires once when a rule starts and once when it resolves (hysteresis band)', () => {
     useBackend(backend);
     let t = 0;

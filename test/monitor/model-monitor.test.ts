@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend, ModelMonitor, useBackend, type Alert, type RuleAlert } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
 
-describe.each(backendsUnderTest)('ModelMonitor on the %s backend', (backend) => {
+describeEachBackend('ModelMonitor on the %s backend', (backend) => {
   it('reports no_data before the first record', () => {
     useBackend(backend);
     const monitor = new ModelMonitor('m');

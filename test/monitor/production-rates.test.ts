@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend, ModelMonitor, MonitorRegistry, useBackend } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
 
-describe.each(backendsUnderTest)('monitoring at production rates on the %s backend', (backend) => {
+describeEachBackend('monitoring at production rates on the %s backend', (backend) => {
   it('recordBatch stores what single records would, and the sketch covers all time', () => {
     useBackend(backend);
     const rng = new SeededRandom(3);

@@ -5,7 +5,7 @@
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { AlertManager, columnStats, DenseModel, DriftDetector, ErrorWindow, getBackend, ModelMonitor, MonitorRegistry, RetrainingTrigger, RingBuffer, useBackend } from '../../src/index.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
@@ -62,7 +62,7 @@ describe('detached arrays are refused by name, never read as empty', () => {
   });
 });
 
-describe.each(backendsUnderTest)('a matrix is read once (%s backend)', (backend) => {
+describeEachBackend('a matrix is read once (%s backend)', (backend) => {
   it('a getter that answers differently on its second read changes nothing', () => {
     useBackend(backend);
     let reads = 0;

@@ -1,7 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend, QuantileSketch, useBackend } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { backendsUnderTest, describeEachBackend } from '../helpers/backends.js';
 import { crc32 } from '../../src/persist/crc32.js';
 
 const initial = getBackend().name;
@@ -25,7 +25,7 @@ function exactLower(sorted: Float64Array, q: number): number {
   return sorted[Math.floor(q * (sorted.length - 1))];
 }
 
-describe.each(backendsUnderTest)('QuantileSketch on the %s backend', (backend) => {
+describeEachBackend('QuantileSketch on the %s backend', (backend) => {
   for (const kind of ['lognormal', 'pareto', 'bimodal'] as const) {
     it(`stays within its relative accuracy on ${kind} data (single and batch inserts)`, () => {
       useBackend(backend);

@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { columnStats, columnStatsAsync, getBackend, useBackend } from '../../src/index.js';
-import { backendsUnderTest, mismatches, sameBytes } from '../helpers/backends.js';
+import { describeEachBackend, mismatches, sameBytes } from '../helpers/backends.js';
 import { decode, statsCases } from '../helpers/fixtures.js';
 import { SeededRandom } from '../../src/demo/random.js';
 
@@ -8,7 +8,7 @@ const FIELDS = ['count', 'nanCount', 'mean', 'std', 'min', 'max'] as const;
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
 
-describe.each(backendsUnderTest)('columnStats on the %s backend', (backend) => {
+describeEachBackend('columnStats on the %s backend', (backend) => {
   for (const c of statsCases) {
     it(`matches NumPy: ${c.name}`, () => {
       useBackend(backend);

@@ -1,12 +1,12 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { getBackend, percentiles, quantiles, useBackend } from '../../src/index.js';
-import { backendsUnderTest, mismatches, sameBytes } from '../helpers/backends.js';
+import { describeEachBackend, mismatches, sameBytes } from '../helpers/backends.js';
 import { percentileCases, quantileCases } from '../helpers/fixtures.js';
 
 const initial = getBackend().name;
 afterAll(() => void useBackend(initial));
 
-describe.each(backendsUnderTest)('quantiles on the %s backend', (backend) => {
+describeEachBackend('quantiles on the %s backend', (backend) => {
   for (const c of quantileCases) {
     it(`matches numpy.quantile: ${c.name}`, () => {
       useBackend(backend);

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getBackend, ModelMonitor, useBackend } from '../../src/index.js';
 import { DenseModel, monitorModel, toFeatureMatrix } from '../../src/tfjs/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
-import { backendsUnderTest } from '../helpers/backends.js';
+import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
 beforeAll(async () => {
@@ -22,7 +22,7 @@ function tfModel(): tf.Sequential {
   return model; // random initial weights
 }
 
-describe.each(backendsUnderTest)('TensorFlow.js interop on the %s backend', (backend) => {
+describeEachBackend('TensorFlow.js interop on the %s backend', (backend) => {
   it('DenseModel.fromTfjs predicts what the tf.Sequential predicts', () => {
     useBackend(backend);
     const model = tfModel();

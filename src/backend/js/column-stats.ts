@@ -9,6 +9,7 @@
  * Values are shifted by a per-column constant K (the mean of the first block of rows) and every
  * mean is kept relative to K, so that Chan's differences of block means stay accurate on
  * columns like 1e8 + N(0, 1), where the raw means' rounding is large against their spread.
+ * Twins: native/kernels/column_stats.cc (cpu) and native/cuda/column_stats.cu (cuda): the same contract, the same answers.
  */
 import type { ColumnStats } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';

@@ -1,6 +1,7 @@
 /**
  * Dense layers and row argmax in plain TypeScript: the reference for native/kernels/dense.cc.
  * Sums are accumulated in float64 (JS numbers) and stored as float32.
+ * Twins: native/kernels/dense.cc (cpu) and native/cuda/dense.cu (cuda): the same contract, the same answers.
  */
 import type { ActivationName } from '../contract.js';
 import { TimeSlicer } from '../time-slice.js';

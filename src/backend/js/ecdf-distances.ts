@@ -1,4 +1,7 @@
-/** JS ecdfDistances: the merge walk of two sorted samples giving the KS and Wasserstein distances. */
+/**
+ * JS ecdfDistances: the merge walk of two sorted samples giving the KS and Wasserstein distances.
+ * Twins: native/kernels/ecdf_distances.cc (cpu) and native/cuda/ecdf_distances.cu (cuda): the same contract, the same answers.
+ */
 import type { EcdfDistances } from '../contract.js';
 import { TimeSlicer } from '../time-slice.js';
 

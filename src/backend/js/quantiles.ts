@@ -5,6 +5,7 @@
  * The needed order statistics are found by Floyd–Rivest selection on a private copy (never a
  * full sort, never touching the caller's array). Ranks are sorted; the middle one is selected,
  * and each side is searched only for the ranks that fall in it.
+ * Twins: native/kernels/quantiles.cc (cpu) and native/cuda/quantiles.cu (cuda): the same contract, the same answers.
  */
 import type { FloatArray } from '../../matrix.js';
 

@@ -1,6 +1,7 @@
 /**
  * Bucket counts of a batch of values for the logarithmic quantile sketch (DDSketch mapping):
  * the reference for native/kernels/sketch_bins.cc.
+ * Twins: native/kernels/sketch_bins.cc (cpu) and native/cuda/sketch_bins.cu (cuda): the same contract, the same answers.
  */
 import type { SketchBins } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';

@@ -4,6 +4,7 @@
  * a column as runs of RUN values, then merges them in passes, in units of UNIT values, yielding
  * to the event loop every few milliseconds (time-slice.ts): no single turn sorts a whole column (a
  * million values took ~100-200 ms).
+ * Twins: native/kernels/sort_columns.cc (cpu) and native/cuda/sort_columns.cu (cuda): the same contract, the same answers.
  */
 import type { SortedColumns } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
