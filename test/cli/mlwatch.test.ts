@@ -125,7 +125,7 @@ describe('mlwatch drift', () => {
     const missing = mlwatch(['drift', '--reference', join(dir, 'none.parquet'), '--current', ref]);
     expect(missing).toMatchObject({ code: 2, stderr: `mlwatch: ${join(dir, 'none.parquet')}: no such file\n` });
     expect(existsSync(join(dir, 'none.parquet'))).toBe(false);
-  });
+  }, 240_000); // some twenty processes of the command, each compiling from source (slow under the sanitizers)
 });
 
 describe('mlwatch drift interrupted', () => {
