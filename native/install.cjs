@@ -1,4 +1,7 @@
 // `npm install` hook: builds the native addon, and never fails the install.
+// Where npm installed the prebuilt addon for this platform (the optional dependency
+// @mlwatch/<platform>-<arch>[-gnu|-musl]), nothing is built, unless asked for with
+// `npm install --build-from-source` or MLWATCH_BUILD_FROM_SOURCE=1.
 // cmake-js (CMakeLists.txt) is the main build; node-gyp (binding.gyp) is the fallback for
 // machines without CMake. If both fail, the library runs on the pure-TypeScript backend and
 // backendInfo() reports the reason, which is kept in build/native-build-error.log.
@@ -18,9 +21,32 @@ function run(label, command, args) {
   return { ok: result.status === 0, output };
 }
 
+/** The prebuilt addon's package for this platform (as src/backend/native.ts names it). */
+function platformPackage() {
+  const report = process.report && process.report.getReport();
+  const glibc = report && report.header && report.header.glibcVersionRuntime;
+  const libc = process.platform === 'linux' ? (glibc ? '-gnu' : '-musl') : '';
+  return `@mlwatch/${process.platform}-${process.arch}${libc}`;
+}
+
+/** The prebuilt addon's path when npm installed its package, else null. */
+function prebuilt() {
+  try {
+    return require.resolve(`${platformPackage()}/mlwatch.node`, { paths: [root] });
+  } catch {
+    return null;
+  }
+}
+
 function main() {
   if (process.env.MLWATCH_SKIP_NATIVE === '1') {
     record('the native build was skipped (MLWATCH_SKIP_NATIVE=1)');
+    return;
+  }
+  const fromSource = process.env.MLWATCH_BUILD_FROM_SOURCE === '1' || process.env.npm_config_build_from_source === 'true';
+  const found = prebuilt();
+  if (found && !fromSource) {
+    process.stderr.write(`mlwatch: using the prebuilt native addon ${found} (build from source: npm install --build-from-source)\n`);
     return;
   }
   const failures = [];

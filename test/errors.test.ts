@@ -83,7 +83,7 @@ describe('error codes', () => {
       encoding: 'utf8',
       env: { ...process.env, MLWATCH_ADDON_PATH: join(dir, 'nowhere.node') },
     });
-    expect(run.stdout).toContain(`Tried: ${join(dir, 'nowhere.node')}: not found.`);
+    expect(run.stdout).toContain(`native addon not loaded: tried ${join(dir, 'nowhere.node')}: not found.`);
     expect(run.stdout).toContain('Possible solutions: ');
     expect(run.stdout).toContain('`npm run build:native`');
     expect(run.stdout).toContain('`MLWATCH_BACKEND=js`');

@@ -3,8 +3,8 @@
  * the reason, exits 0, and the library then runs on the JS backend and reports why.
  * Simulated in a copy of the package where no compiler can be found (empty PATH).
  */
-import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -43,5 +43,32 @@ describe('install without a working native toolchain', () => {
     expect(result.active).toBe('js');
     expect(result.mean).toBe(2);
     expect(result.reason).toMatch(/native addon not loaded: .*not found.*the install-time build failed/s);
+  });
+});
+
+describe('install where npm installed the prebuilt addon', () => {
+  const pkg = mkdtempSync(join(tmpdir(), 'mlwatch-prebuilt-'));
+  afterAll(() => rmSync(pkg, { recursive: true, force: true }));
+  for (const entry of ['package.json', 'native', 'dist']) cpSync(join(root, entry), join(pkg, entry), { recursive: true });
+  // the platform package as npm lays it out, with the addon built here
+  const platform = join(pkg, 'node_modules', '@mlwatch', 'linux-x64-gnu');
+  cpSync(join(root, 'npm', 'linux-x64-gnu', 'package.json'), join(platform, 'package.json'));
+  // the package's own dependencies, as installed here
+  for (const name of readdirSync(join(root, 'node_modules'))) if (name !== '@mlwatch') symlinkSync(join(root, 'node_modules', name), join(pkg, 'node_modules', name));
+  const built = join(root, 'build', 'Release', 'mlwatch.node');
+  const env = { PATH: '/nonexistent', HOME: process.env.HOME ?? '/tmp' };
+
+  it.skipIf(process.platform !== 'linux' || process.arch !== 'x64' || !existsSync(built))('builds nothing and loads the cpu backend from the platform package', () => {
+    cpSync(built, join(platform, 'mlwatch.node'));
+    const install = spawnSync(process.execPath, ['native/install.cjs'], { cwd: pkg, env, encoding: 'utf8' });
+    expect(install.status).toBe(0);
+    expect(install.stderr).toBe(`mlwatch: using the prebuilt native addon ${join(platform, 'mlwatch.node')} (build from source: npm install --build-from-source)\n`);
+    expect(existsSync(join(pkg, 'build'))).toBe(false);
+    const out = execFileSync(
+      process.execPath,
+      ['--input-type=module', '-e', `import { backendInfo } from ${JSON.stringify(join(pkg, 'dist', 'index.js'))}; console.log(JSON.stringify(backendInfo().native));`],
+      { cwd: pkg, env: { ...env, MLWATCH_ADDON_PATH: '' }, encoding: 'utf8' },
+    );
+    expect(JSON.parse(out)).toMatchObject({ loaded: true, source: 'platform package', path: join(platform, 'mlwatch.node') });
   });
 });

@@ -70,18 +70,42 @@ export interface NativeInfo {
 export interface NativeLoad {
   addon: NativeAddon | null;
   path: string | null;
+  /** Where the loaded addon came from; null when none loaded. */
+  source: AddonSource | null;
   /** Why the addon could not be used, when addon is null. */
   error: string | null;
 }
+
+/** Where an addon file comes from, in the order the loader tries them. */
+export type AddonSource = 'MLWATCH_ADDON_PATH' | 'platform package' | 'local build';
 
 // This file is two levels below the package root, both as src/backend/native.ts and
 // dist/backend/native.js.
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function candidatePaths(): string[] {
+/** The prebuilt addon's package for this platform, as npm's os/cpu/libc fields select it: @mlwatch/linux-x64-gnu, say. */
+export function platformPackage(): string {
+  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
+  const libc = process.platform === 'linux' ? (report?.header?.glibcVersionRuntime ? '-gnu' : '-musl') : '';
+  return `@mlwatch/${process.platform}-${process.arch}${libc}`;
+}
+
+/**
+ * The addon files to try, in order: MLWATCH_ADDON_PATH alone when it is set; else the platform
+ * package's prebuilt file (installed by npm as an optional dependency), then a local build.
+ */
+function candidates(): { path: string; source: AddonSource }[] {
   const fromEnv = setting('MLWATCH_ADDON_PATH');
-  const built = ['Release', 'Debug'].map((dir) => join(packageRoot, 'build', dir, 'mlwatch.node'));
-  return fromEnv ? [resolve(fromEnv)] : built;
+  if (fromEnv) return [{ path: resolve(fromEnv), source: 'MLWATCH_ADDON_PATH' }];
+  const out: { path: string; source: AddonSource }[] = [];
+  const name = `${platformPackage()}/mlwatch.node`;
+  try {
+    out.push({ path: createRequire(import.meta.url).resolve(name), source: 'platform package' });
+  } catch {
+    out.push({ path: `${name} (not installed)`, source: 'platform package' });
+  }
+  for (const dir of ['Release', 'Debug']) out.push({ path: join(packageRoot, 'build', dir, 'mlwatch.node'), source: 'local build' });
+  return out;
 }
 
 let cached: NativeLoad | undefined;
@@ -91,7 +115,7 @@ export function loadNative(): NativeLoad {
   if (cached) return cached;
   const require = createRequire(import.meta.url);
   const errors: string[] = [];
-  for (const path of candidatePaths()) {
+  for (const { path, source } of candidates()) {
     if (!existsSync(path)) {
       errors.push(`${path}: not found`);
       continue;
@@ -99,7 +123,7 @@ export function loadNative(): NativeLoad {
     try {
       const addon = require(path) as NativeAddon;
       addon.info(); // a binary that cannot answer this is not trusted
-      cached = { addon, path, error: null };
+      cached = { addon, path, source, error: null };
       return cached;
     } catch (e) {
       errors.push(`${path}: ${(e as Error).message}`);
@@ -107,7 +131,8 @@ export function loadNative(): NativeLoad {
   }
   // As sharp does: what was tried, then what to do, with the exact commands.
   const solutions = [
-    'build it: `npm run build:native` (needs CMake >= 3.18 and a C++17 compiler; Debian: `apt-get install cmake g++`)',
+    `install the prebuilt addon: \`npm install ${platformPackage()}\` (Linux x64 with glibc has one)`,
+    'or build it: `npm run build:native` (needs CMake >= 3.18 and a C++17 compiler; Debian: `apt-get install cmake g++`)',
     'or load a build made elsewhere: `MLWATCH_ADDON_PATH=/path/to/mlwatch.node`',
     'or use the js backend meanwhile (same answers, slower): `MLWATCH_BACKEND=js`',
   ];
@@ -116,7 +141,7 @@ export function loadNative(): NativeLoad {
     const last = readFileSync(logPath, 'utf8').trim().split('\n').filter((l) => l.trim() !== '').slice(-3).join(' | ');
     solutions.unshift(`see why the install-time build failed: ${logPath} (last lines: ${last})`);
   }
-  cached = { addon: null, path: null, error: `native addon not loaded. Tried: ${errors.join('; ')}. Possible solutions: ${solutions.join('; ')}` };
+  cached = { addon: null, path: null, source: null, error: `native addon not loaded: tried ${errors.join('; ')}. Possible solutions: ${solutions.join('; ')}` };
   return cached;
 }
 

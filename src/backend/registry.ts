@@ -7,7 +7,7 @@ import type { Backend, BackendName } from './contract.js';
 import { nativeCudaBackend } from './cuda.js';
 import { DEVICE_ROUTES, routeMode, type Route, type RoutedKernel, type RouteMode } from './cuda-routing.js';
 import { jsBackend } from './js/index.js';
-import { loadNative, nativeCpuBackend, type NativeInfo } from './native.js';
+import { loadNative, nativeCpuBackend, type AddonSource, type NativeInfo } from './native.js';
 import { withPrivateMemory } from './private-memory.js';
 import { BackendUnavailableError, coded } from '../errors.js';
 import { SETTINGS, setting, type SettingName } from '../config.js';
@@ -32,7 +32,8 @@ export interface BackendStatus {
 export interface BackendInfo {
   active: BackendName;
   backends: Record<BackendName, BackendStatus>;
-  native: { loaded: boolean; path: string | null; error: string | null };
+  /** The addon: whether it loaded, its file, where that came from (MLWATCH_ADDON_PATH, the platform package, a local build), and why not. */
+  native: { loaded: boolean; path: string | null; source: AddonSource | null; error: string | null };
   cuda: {
     compiled: boolean;
     deviceCount: number;
@@ -148,7 +149,7 @@ export function backendInfo(): BackendInfo {
       cpu: { ...all.cpu.status },
       cuda: { ...all.cuda.status },
     },
-    native: { loaded: native.addon !== null, path: native.path, error: native.error },
+    native: { loaded: native.addon !== null, path: native.path, source: native.source, error: native.error },
     cuda: {
       compiled: info?.cuda.compiled ?? false,
       deviceCount: info?.cuda.deviceCount ?? 0,

@@ -16,7 +16,7 @@ export function runInfo(argv: readonly string[]): number {
     const detail = b.available ? `available${b.simd ? `, SIMD ${b.simd}` : ''}, ${b.threads} thread${b.threads === 1 ? '' : 's'}` : `unavailable: ${b.reason}`;
     lines.push(`  ${b.name.padEnd(5)} ${detail}`);
   }
-  lines.push(`native addon: ${info.native.loaded ? info.native.path : `not loaded (${info.native.error})`}`);
+  lines.push(`native addon: ${info.native.loaded ? `${info.native.path} (${info.native.source})` : `not loaded (${info.native.error})`}`);
   lines.push('settings (MLWATCH_*: set value -> in effect):');
   for (const [name, c] of Object.entries(info.config)) lines.push(`  ${name.padEnd(19)} ${c.value ?? 'unset'} -> ${c.effective}`);
   lines.push(`CUDA: ${info.cuda.compiled ? `compiled, ${info.cuda.deviceCount} device(s)${info.cuda.devices.length ? `: ${info.cuda.devices.join(', ')}` : ''}` : 'not compiled'}${info.cuda.error ? ` (${info.cuda.error})` : ''}`);
