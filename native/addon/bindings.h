@@ -6,11 +6,22 @@
 
 namespace mlwatch_addon {
 
-void AddColumnStats(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
-void AddQuantiles(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
-void AddSketchBins(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
-void AddDense(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
-void AddDrift(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
+// The one list of binding groups: a new kernel adds its line here and its *_binding.cc file,
+// which defines Add<Group>(env, cpu, cuda); module.cc registers every group in this order.
+#define MLWATCH_BINDING_GROUPS(X) \
+  X(ColumnStats)                  \
+  X(Quantiles)                    \
+  X(SketchBins)                   \
+  X(Dense)                        \
+  X(SortColumns)                  \
+  X(EcdfDistances)                \
+  X(SortAndMeasure)
+
+#define MLWATCH_DECLARE_GROUP(Group) void Add##Group(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
+MLWATCH_BINDING_GROUPS(MLWATCH_DECLARE_GROUP)
+#undef MLWATCH_DECLARE_GROUP
+
+// The device-only functions (memoryInfo, measureTransfers, ...), on `cuda` alone.
 void AddCudaDevice(Napi::Env env, Napi::Object cuda);
 Napi::Value Info(const Napi::CallbackInfo& info);
 

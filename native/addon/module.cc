@@ -9,11 +9,9 @@ namespace mlwatch_addon {
 
 Napi::Object Init(Napi::Env env, Napi::Object exports) {
   Napi::Object cuda = Napi::Object::New(env);
-  AddColumnStats(env, exports, cuda);
-  AddQuantiles(env, exports, cuda);
-  AddSketchBins(env, exports, cuda);
-  AddDense(env, exports, cuda);
-  AddDrift(env, exports, cuda);
+#define MLWATCH_ADD_GROUP(Group) Add##Group(env, exports, cuda);
+  MLWATCH_BINDING_GROUPS(MLWATCH_ADD_GROUP)
+#undef MLWATCH_ADD_GROUP
   AddCudaDevice(env, cuda);
   add(env, exports, "info", Info);
   exports.Set("cuda", cuda);

@@ -7,25 +7,22 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ACTIVATIONS, type Backend, type ColumnStats, type EcdfDistances, type SketchBins, type SortedColumns } from './contract.js';
+import { ACTIVATIONS, type Backend, type EcdfDistances } from './contract.js';
 import { composedKernels } from './composed.js';
 import type { FloatArray } from '../matrix.js';
 import { setting } from '../config.js';
 
-/** The kernels the addon exports twice: the CPU ones at its top level, the CUDA ones under `cuda`. */
-export interface NativeKernels {
-  columnStats(data: FloatArray, rows: number, cols: number): ColumnStats;
-  columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats>;
-  quantiles(values: FloatArray, q: Float64Array): Float64Array;
-  sketchBins(values: FloatArray, multiplier: number, minIndexable: number, maxBuckets: number): SketchBins;
+/** The contract's kernels the addon exports with the contract's own signatures. */
+type SharedKernel = 'columnStats' | 'columnStatsAsync' | 'quantiles' | 'sketchBins' | 'argmaxRows' | 'argmaxRowsAsync' | 'sortColumns' | 'sortColumnsAsync' | 'ecdfDistances' | 'ecdfDistancesAsync';
+
+/**
+ * The kernels the addon exports twice: the CPU ones at its top level, the CUDA ones under `cuda`.
+ * Derived from the Backend contract; only the dense layer differs (the activation crosses as its
+ * index in ACTIVATIONS, and the sync form returns `out`).
+ */
+export interface NativeKernels extends Pick<Backend, SharedKernel> {
   denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Float32Array;
   denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: number, out: Float32Array): Promise<void>;
-  argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
-  argmaxRowsAsync(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): Promise<void>;
-  sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): SortedColumns;
-  sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): Promise<SortedColumns>;
-  ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances;
-  ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances>;
 }
 
 /** An opaque handle to samples held in device memory (freed when it is garbage-collected). */

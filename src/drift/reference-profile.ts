@@ -13,13 +13,12 @@
 import { readFile } from 'node:fs/promises';
 import type { Backend, ColumnStats } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
-import { rangeError } from '../errors.js';
 import type { FeatureMatrix } from '../matrix.js';
 import { writeFileAtomic } from '../persist/atomic-write.js';
 import { decodeProfile, encodeProfile, STAT_KEYS } from './profile-format.js';
 import { columnStats } from '../stats/column-stats.js';
 import { columnKind, isLabelColumn, type ColumnTable, type DriftSchema } from './column-table.js';
-import { categoriesOfLabels, categoriesOfNumbers, distinctCount, distinctCountAsync, numericSample, numericValues, type CategoricalSample, type Category } from './samples.js';
+import { categoriesOfLabels, categoriesOfNumbers, distinctCount, distinctCountAsync, numericSample, numericValues, type CategoricalSample } from './samples.js';
 import { handOut, markPrivate } from '../backend/private-memory.js';
 import { meanAndStd } from './statistics.js';
 

@@ -4,7 +4,7 @@
  * reject with an error naming the argument, or compute on the data as it was when the call began;
  * never crash, never resolve with numbers from freed or missing memory. On every backend.
  */
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { columnStats, columnStatsAsync, DenseModel, DriftDetector, getBackend, useBackend } from '../../src/index.js';
 import { describeEachBackend } from '../helpers/backends.js';
 import { SeededRandom } from '../../src/demo/random.js';

@@ -6,7 +6,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { getBackend, useBackend } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
 import { MemoryPool } from '../../src/batch/memory-pool.js';

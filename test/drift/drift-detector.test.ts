@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { columnStats, DriftDetector, getBackend, matrixFromRows, useBackend, type SimpleDriftResult } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
 import { describeEachBackend } from '../helpers/backends.js';

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { DriftDetector, getBackend, ReferenceProfile, useBackend, type ColumnTable, type DatasetDriftResult } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
 import { close, describeEachBackend } from '../helpers/backends.js';

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { getBackend, useBackend } from '../../src/index.js';
 import { runProductionSimulation } from '../../src/demo/simulation.js';
 import { describeEachBackend } from '../helpers/backends.js';

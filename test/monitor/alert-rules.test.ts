@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { getBackend, ModelMonitor, useBackend, type RuleAlert } from '../../src/index.js';
 import { describeEachBackend } from '../helpers/backends.js';
 

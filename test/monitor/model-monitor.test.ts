@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import { getBackend, ModelMonitor, useBackend, type Alert, type RuleAlert } from '../../src/index.js';
 import { SeededRandom } from '../../src/demo/random.js';
 import { describeEachBackend } from '../helpers/backends.js';
