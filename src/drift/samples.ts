@@ -7,7 +7,7 @@ import type { Backend } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError, typeError } from '../errors.js';
 import { toFloatArray, type FloatArray } from '../matrix.js';
-import { TimeSlicer } from '../backend/time-slice.js';
+import { pauseIfDue } from '../backend/time-slice.js';
 
 /** A column's values: numbers (typed or plain) or category labels. */
 export type ColumnValues = Float32Array | Float64Array | Int32Array | readonly number[] | readonly string[];
@@ -82,11 +82,10 @@ function distinctIn(sorted: Float64Array, from: number, to: number): number {
 /** distinctCount in units of 2^16 values, yielding to the event loop every few milliseconds. */
 export async function distinctCountAsync(sorted: Float64Array): Promise<number> {
   const step = 1 << 16;
-  const slicer = new TimeSlicer();
   let count = 0;
   for (let i = 0; i < sorted.length; i += step) {
     count += distinctIn(sorted, i, Math.min(sorted.length, i + step));
-    await slicer.pause();
+    await pauseIfDue();
   }
   return count;
 }

@@ -13,7 +13,7 @@
  */
 import type { ColumnStats } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
-import { TimeSlicer } from '../time-slice.js';
+import { pauseIfDue } from '../time-slice.js';
 
 const BLOCK_BYTES = 64 * 1024;
 /** Elements processed between two yields of the event loop in the async form. */
@@ -185,10 +185,9 @@ export async function columnStatsAsync(data: FloatArray, rows: number, cols: num
   // Whole blocks per slice: the blocks, and so the results, are those of the sync form.
   const blockRows = blockRowsOf(cols, data.BYTES_PER_ELEMENT);
   const sliceRows = blockRows * Math.max(1, Math.floor(ASYNC_SLICE_ELEMENTS / cols / blockRows));
-  const slicer = new TimeSlicer();
   for (let r0 = 0; r0 < rows; r0 += sliceRows) {
     acc.addRows(data, r0, Math.min(rows, r0 + sliceRows));
-    await slicer.pause();
+    await pauseIfDue();
   }
   return acc.result();
 }

@@ -4,7 +4,7 @@
  * Twins: native/kernels/dense.cc (cpu) and native/cuda/dense.cu (cuda): the same contract, the same answers.
  */
 import type { ActivationName } from '../contract.js';
-import { TimeSlicer } from '../time-slice.js';
+import { pauseIfDue } from '../time-slice.js';
 
 export function denseForward(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): void {
   const acc = new Float64Array(nOut);
@@ -45,9 +45,8 @@ function activate(v: number, activation: ActivationName): number {
 /** denseForward in units of rows (about 2^17 multiply-adds each), yielding to the event loop every few milliseconds. */
 export async function denseForwardAsync(x: Float32Array, rows: number, nIn: number, w: Float32Array, b: Float32Array, nOut: number, activation: ActivationName, out: Float32Array): Promise<void> {
   const step = Math.max(1, Math.floor((1 << 17) / (nIn * nOut)));
-  const slicer = new TimeSlicer();
   for (let r0 = 0; r0 < rows; r0 += step) {
-    await slicer.pause();
+    await pauseIfDue();
     const r1 = Math.min(rows, r0 + step);
     // Rows are independent: a slice is the same layer over fewer rows.
     denseForward(x.subarray(r0 * nIn, r1 * nIn), r1 - r0, nIn, w, b, nOut, activation, out.subarray(r0 * nOut, r1 * nOut));
@@ -64,9 +63,8 @@ const UNIT_VALUES = 1 << 16;
 /** argmaxRows in units of rows, yielding to the event loop every few milliseconds. */
 export async function argmaxRowsAsync(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): Promise<void> {
   const step = Math.max(1, Math.floor(UNIT_VALUES / cols));
-  const slicer = new TimeSlicer();
   for (let r0 = 0; r0 < rows; r0 += step) {
-    await slicer.pause();
+    await pauseIfDue();
     argmaxOfRows(p, r0, Math.min(rows, r0 + step), cols, labels, confidence);
   }
 }

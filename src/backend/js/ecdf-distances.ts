@@ -3,7 +3,7 @@
  * Twins: native/kernels/ecdf_distances.cc (cpu) and native/cuda/ecdf_distances.cu (cuda): the same contract, the same answers.
  */
 import type { EcdfDistances } from '../contract.js';
-import { TimeSlicer } from '../time-slice.js';
+import { pauseIfDue } from '../time-slice.js';
 
 /** Distinct pooled values walked between two yields: the async form may pause there for the event loop. */
 const SLICE_STEPS = 1 << 14;
@@ -53,10 +53,9 @@ export function ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Flo
 /** The walks, yielding to the event loop every few milliseconds (time-slice.ts). */
 export async function ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances> {
   const out = { ks: new Float64Array(aStart.length), wasserstein: new Float64Array(aStart.length) };
-  const slicer = new TimeSlicer();
   for (let k = 0; k < aStart.length; k++) {
-    for (const _ of walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k)) await slicer.pause();
-    await slicer.pause();
+    for (const _ of walk(a, aStart[k], aCount[k], b, bStart[k], bCount[k], out, k)) await pauseIfDue();
+    await pauseIfDue();
   }
   return out;
 }

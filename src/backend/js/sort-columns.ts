@@ -8,7 +8,7 @@
  */
 import type { SortedColumns } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
-import { TimeSlicer } from '../time-slice.js';
+import { pauseIfDue } from '../time-slice.js';
 
 /** Values sorted by the engine at once (about 2 ms on a slow machine), and values merged or gathered between two checks of the clock. */
 const RUN = 1 << 14;
@@ -41,11 +41,11 @@ export function sortColumns(data: FloatArray, rows: number, cols: number, firstC
 }
 
 /** Sorts a in slices of work: sorted runs, then merge passes between a and a scratch array. */
-async function sortInSlices(a: Float64Array, scratch: Float64Array, slicer: TimeSlicer): Promise<void> {
+async function sortInSlices(a: Float64Array, scratch: Float64Array): Promise<void> {
   const n = a.length;
   for (let i = 0; i < n; i += RUN) {
     a.subarray(i, Math.min(n, i + RUN)).sort();
-    await slicer.pause();
+    await pauseIfDue();
   }
   let src = a;
   let dst = scratch.subarray(0, n);
@@ -59,7 +59,7 @@ async function sortInSlices(a: Float64Array, scratch: Float64Array, slicer: Time
       while (k < hi) {
         const stop = Math.min(hi, k + UNIT);
         while (k < stop) dst[k++] = j >= hi || (i < mid && src[i] <= src[j]) ? src[i++] : src[j++];
-        await slicer.pause();
+        await pauseIfDue();
       }
     }
     [src, dst] = [dst, src];
@@ -72,15 +72,14 @@ export async function sortColumnsAsync(data: FloatArray, rows: number, cols: num
   const values = out ?? new Float64Array(rows * colCount);
   const counts = new Float64Array(colCount);
   const scratch = new Float64Array(rows);
-  const slicer = new TimeSlicer();
   for (let k = 0; k < colCount; k++) {
     let n = 0;
     for (let r0 = 0; r0 < rows; r0 += UNIT) {
       n = gatherRows(data, r0, Math.min(rows, r0 + UNIT), cols, firstCol + k, values, k * rows, n);
-      await slicer.pause(); // strided reads: a cache miss per value
+      await pauseIfDue(); // strided reads: a cache miss per value
     }
     counts[k] = n;
-    await sortInSlices(values.subarray(k * rows, k * rows + counts[k]), scratch, slicer);
+    await sortInSlices(values.subarray(k * rows, k * rows + counts[k]), scratch);
   }
   return { values, counts };
 }
