@@ -10,6 +10,7 @@
 const { spawnSync } = require('node:child_process');
 const fs = require('node:fs');
 const path = require('node:path');
+const { platformPackage } = require('./platform-package.cjs');
 
 const root = path.resolve(__dirname, '..');
 const errorLog = path.join(root, 'build', 'native-build-error.log');
@@ -21,13 +22,6 @@ function run(label, command, args) {
   return { ok: result.status === 0, output };
 }
 
-/** The prebuilt addon's package for this platform (as src/backend/native.ts names it). */
-function platformPackage() {
-  const report = process.report && process.report.getReport();
-  const glibc = report && report.header && report.header.glibcVersionRuntime;
-  const libc = process.platform === 'linux' ? (glibc ? '-gnu' : '-musl') : '';
-  return `@mlwatch/${process.platform}-${process.arch}${libc}`;
-}
 
 /** The prebuilt addon's path when npm installed its package, else null. */
 function prebuilt() {

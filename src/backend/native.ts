@@ -80,11 +80,10 @@ export type AddonSource = 'MLWATCH_ADDON_PATH' | 'platform package' | 'local bui
 // dist/backend/native.js.
 const packageRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-/** The prebuilt addon's package for this platform, as npm's os/cpu/libc fields select it: @mlwatch/linux-x64-gnu, say. */
+/** The prebuilt addon's package for this platform (native/platform-package.cjs, shared with the install script). */
 export function platformPackage(): string {
-  const report = process.report?.getReport() as { header?: { glibcVersionRuntime?: string } } | undefined;
-  const libc = process.platform === 'linux' ? (report?.header?.glibcVersionRuntime ? '-gnu' : '-musl') : '';
-  return `@mlwatch/${process.platform}-${process.arch}${libc}`;
+  const shared = createRequire(import.meta.url)(join(packageRoot, 'native', 'platform-package.cjs')) as { platformPackage(): string };
+  return shared.platformPackage();
 }
 
 /**

@@ -241,13 +241,14 @@ function distributionOf(ref: SideSummary, cur: SideSummary, edges: Float64Array,
  * @throws Error naming the file, row and column for unreadable data; TypeError/RangeError for bad options
  */
 export async function driftOfFiles(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions = {}): Promise<FileDriftReport> {
-  const { backend } = checkDriftJob(reference, current, options);
+  const job = checkDriftJob(reference, current, options);
+  const { backend } = job;
   const runDir = createRunDirectory(options.tmpDir);
   try {
     const referencePath = reference instanceof ReferenceProfile ? undefined : openedPath(reference);
     const currentPath = openedPath(current);
     if (!onWorker(backend, options) || currentPath === undefined || (referencePath === undefined && !(reference instanceof ReferenceProfile))) {
-      return await driftInThisThread(reference, current, options, runDir);
+      return await driftInThisThread(reference, current, options, runDir, job);
     }
     return await runOnWorker<FileDriftReport>(
       {
@@ -369,9 +370,14 @@ async function measureColumns(reference: TableSource | ReferenceProfile, sides: 
  * what the worker runs, and the path for tables of the caller's own making. Plan (checkDriftJob),
  * collect (collectSides), measure (measureColumns).
  */
-export async function driftInThisThread(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions, runDir: string): Promise<FileDriftReport> {
+export async function driftInThisThread(
+  reference: TableSource | ReferenceProfile,
+  current: TableSource,
+  options: FileDriftOptions,
+  runDir: string,
+  job = checkDriftJob(reference, current, options),
+): Promise<FileDriftReport> {
   const started = performance.now();
-  const job = checkDriftJob(reference, current, options);
   const config = resolveSuite({ columns: job.columns }, options);
   const pool = new MemoryPool(job.memoryBytes / 5);
   const tables: CollectedTable[] = [];
@@ -425,13 +431,12 @@ function outcomeOfSummaries(
  * options.memoryBytes (half of it for the collected values); a RangeError says so otherwise.
  */
 export async function profileOfFile(source: TableSource, options: ProfileOptions = {}): Promise<{ profile: ReferenceProfile; use: FileUse }> {
-  const { backend } = validateOptions(options);
-  planColumns(source, options);
-  for (const filter of options.referenceFilters ?? []) parseRowFilter(filter);
+  const job = checkProfileJob(source, options);
+  const { backend } = job;
   const runDir = createRunDirectory();
   try {
     const path = openedPath(source);
-    if (!onWorker(backend, options) || path === undefined) return await profileInThisThread(source, options, runDir);
+    if (!onWorker(backend, options) || path === undefined) return await profileInThisThread(source, options, runDir, job);
     const { profile, use } = await runOnWorker<{ profile: ProfileParts; use: FileUse }>(
       { kind: 'profile', source: { path }, options: portableOptions(options), backend: backend.name, runDir },
       options.onProgress,
@@ -445,10 +450,21 @@ export async function profileOfFile(source: TableSource, options: ProfileOptions
 /** The options of profileOfFile. */
 export type ProfileOptions = Pick<FileDriftOptions, 'include' | 'categorical' | 'referenceFilters' | 'memoryBytes' | 'backend' | 'onProgress' | 'thread'>;
 
-/** profileOfFile on the calling thread, with any runs in `runDir` (which the caller removes). */
-export async function profileInThisThread(source: TableSource, options: ProfileOptions, runDir: string): Promise<{ profile: ReferenceProfile; use: FileUse }> {
+/** The checks a profile job makes before it reads anything (on the caller's thread, so bad options fail at once). */
+function checkProfileJob(source: TableSource, options: ProfileOptions) {
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(source, options);
+  for (const filter of options.referenceFilters ?? []) parseRowFilter(filter);
+  return { memoryBytes, backend, columns };
+}
+
+/** profileOfFile on the calling thread, with any runs in `runDir` (which the caller removes). */
+export async function profileInThisThread(
+  source: TableSource,
+  options: ProfileOptions,
+  runDir: string,
+  { memoryBytes, backend, columns } = checkProfileJob(source, options),
+): Promise<{ profile: ReferenceProfile; use: FileUse }> {
   const pool = new MemoryPool(memoryBytes / 2);
   let table: CollectedTable | undefined;
   try {
