@@ -1,8 +1,11 @@
-// columnStats(data, rows, cols) and columnStatsAsync(data, rows, cols), CPU and CUDA.
+// columnStats(data, rows, cols) and columnStatsAsync(data, rows, cols), CPU and CUDA; and
+// accumulateColumnStats(data, rows, cols, state), the form carried across blocks (CPU only:
+// the batch layer feeds it blocks that cost less to reduce here than to copy to a device).
 // The matrix is borrowed zero-copy; the async form keeps a reference to it until done.
 #include <napi.h>
 
 #include <limits>
+#include <string>
 #include <vector>
 
 #include "addon/args.h"
@@ -70,11 +73,24 @@ Napi::Value ColumnStatsAsync(const Napi::CallbackInfo& info) {
   return queue(new ColumnStatsWorker<K>(info.Env(), m));
 }
 
+// Adds the block to the caller's state (7 * cols values, laid out as kernels/column_stats.h says).
+Napi::Value AccumulateColumnStats(const Napi::CallbackInfo& info) {
+  MatrixArgs m = matrix_args(info);
+  Napi::Float64Array state = float64_array_arg(info, 3, "state");
+  if (state.ElementLength() != mlwatch::kColumnStatsFields * m.cols) {
+    throw Napi::RangeError::New(info.Env(), "Expected state.length == 7 * cols (" + std::to_string(m.cols) +
+                                                ") but received state.length " + std::to_string(state.ElementLength()));
+  }
+  with_values(m, [&](auto values) { mlwatch::accumulate_column_stats(values, m.rows, m.cols, state.Data()); });
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void AddColumnStats(Napi::Env env, Napi::Object cpu, Napi::Object cuda) {
   add(env, cpu, "columnStats", ColumnStats<CpuKernels>);
   add(env, cpu, "columnStatsAsync", ColumnStatsAsync<CpuKernels>);
+  add(env, cpu, "accumulateColumnStats", AccumulateColumnStats);
   add(env, cuda, "columnStats", ColumnStats<CudaKernels>);
   add(env, cuda, "columnStatsAsync", ColumnStatsAsync<CudaKernels>);
 }

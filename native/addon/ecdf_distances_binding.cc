@@ -1,10 +1,13 @@
 // ecdfDistances(a, aStart, aCount, b, bStart, bCount) -> { ks, wasserstein } (+ Async), CPU and
 // CUDA. Every window is checked to lie inside its sample; the async form holds references to the
-// inputs until done.
+// inputs until done. ecdfWalk(a, aFinal, b, bFinal, state), the walk carried across blocks, is
+// CPU only: the batch layer feeds it blocks read from disk, which the walk consumes faster than
+// they could be copied to a device.
 #include <napi.h>
 
 #include <cmath>
 #include <cstdint>
+#include <cstring>
 #include <limits>
 #include <string>
 #include <vector>
@@ -70,11 +73,38 @@ Napi::Value EcdfDistancesAsync(const Napi::CallbackInfo& info) {
   return queue(new EcdfDistancesWorker<K>(info.Env(), pair_args(info)));
 }
 
+bool boolean_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value v = info[index];
+  if (!v.IsBoolean()) throw_type(info.Env(), "a boolean", name, v);
+  return v.As<Napi::Boolean>().Value();
+}
+
+// Consumes what it can of the blocks a and b into the caller's state (mlwatch::EcdfWalkState's
+// 9 values). The state's counts only scale the ECDFs: whatever they hold, the walk reads a and b
+// within their lengths.
+Napi::Value EcdfWalk(const Napi::CallbackInfo& info) {
+  Napi::Float64Array a = float64_array_arg(info, 0, "a");
+  const bool a_final = boolean_arg(info, 1, "aFinal");
+  Napi::Float64Array b = float64_array_arg(info, 2, "b");
+  const bool b_final = boolean_arg(info, 3, "bFinal");
+  Napi::Float64Array state = float64_array_arg(info, 4, "state");
+  if (state.ElementLength() != mlwatch::kEcdfWalkStateSize) {
+    throw Napi::RangeError::New(info.Env(), "Expected state.length == " + std::to_string(mlwatch::kEcdfWalkStateSize) +
+                                                " but received state.length " + std::to_string(state.ElementLength()));
+  }
+  mlwatch::EcdfWalkState s;
+  std::memcpy(&s, state.Data(), sizeof s);
+  mlwatch::ecdf_walk(a.Data(), a.ElementLength(), a_final, b.Data(), b.ElementLength(), b_final, s);
+  std::memcpy(state.Data(), &s, sizeof s);
+  return info.Env().Undefined();
+}
+
 }  // namespace
 
 void AddEcdfDistances(Napi::Env env, Napi::Object cpu, Napi::Object cuda) {
   add(env, cpu, "ecdfDistances", EcdfDistances<CpuKernels>);
   add(env, cpu, "ecdfDistancesAsync", EcdfDistancesAsync<CpuKernels>);
+  add(env, cpu, "ecdfWalk", EcdfWalk);
   add(env, cuda, "ecdfDistances", EcdfDistances<CudaKernels>);
   add(env, cuda, "ecdfDistancesAsync", EcdfDistancesAsync<CudaKernels>);
 }

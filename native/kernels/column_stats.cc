@@ -86,15 +86,21 @@ void stats_of_range(const T* data, size_t r0, size_t r1, size_t cols, size_t blo
 }
 
 template <typename T>
-void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStatsOut& out) {
-  if (cols == 0) return;
+void accumulate_impl(const T* data, size_t rows, size_t cols, double* state) {
+  if (cols == 0 || rows == 0) return;
   const size_t block_rows = shift_rows<T>(cols);
   const size_t elements = rows * cols;
   size_t tasks = std::min(kMaxTasks, std::max<size_t>(1, elements / kTaskElements));
   tasks = std::min(tasks, std::max<size_t>(1, rows / block_rows));
   const size_t rows_per_task = (rows + tasks - 1) / tasks;
-  std::vector<double> shift(cols);
-  column_shifts(data, rows, cols, shift.data());
+  double* shift = state + kShift * cols;
+  if (std::any_of(shift, shift + cols, [](double k) { return std::isnan(k); })) {
+    std::vector<double> first(cols);
+    column_shifts(data, rows, cols, first.data());
+    for (size_t c = 0; c < cols; ++c)
+      if (std::isnan(shift[c])) shift[c] = first[c];
+  }
+  const std::vector<double> shifts(shift, shift + cols);
 
   std::vector<Partial> partials;
   partials.reserve(tasks);
@@ -102,29 +108,29 @@ void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStat
   parallel_for(tasks, [&](size_t t) {
     const size_t r0 = std::min(rows, t * rows_per_task);
     const size_t r1 = std::min(rows, r0 + rows_per_task);
-    stats_of_range(data, r0, r1, cols, block_rows, shift, partials[t]);
+    stats_of_range(data, r0, r1, cols, block_rows, shifts, partials[t]);
   });
 
-  Partial& total = partials[0];
-  for (size_t t = 1; t < tasks; ++t) {
-    const Partial& p = partials[t];
+  // The ranges in order, after what the state holds: with a fresh state the result does not
+  // depend on the number of threads, and one call equals column_stats.
+  double* n = state + kCount * cols;
+  double* nans = state + kNanCount * cols;
+  double* mean = state + kMean * cols;
+  double* m2 = state + kM2 * cols;
+  double* min = state + kMin * cols;
+  double* max = state + kMax * cols;
+  for (const Partial& p : partials) {
     for (size_t c = 0; c < cols; ++c) {
-      total.nans[c] += p.nans[c];
-      total.min[c] = std::min(total.min[c], p.min[c]);
-      total.max[c] = std::max(total.max[c], p.max[c]);
-      chan_merge(total.n[c], total.mean[c], total.m2[c], p.n[c], p.mean[c], p.m2[c]);
+      nans[c] += p.nans[c];
+      min[c] = std::min(min[c], p.min[c]);
+      max[c] = std::max(max[c], p.max[c]);
+      chan_merge(n[c], mean[c], m2[c], p.n[c], p.mean[c], p.m2[c]);
     }
   }
-  const double nan = std::numeric_limits<double>::quiet_NaN();
-  for (size_t c = 0; c < cols; ++c) {
-    const double n = total.n[c];
-    out.count[c] = n;
-    out.nan_count[c] = total.nans[c];
-    out.mean[c] = n > 0 ? shift[c] + total.mean[c] : nan;
-    out.std[c] = n > 0 ? std::sqrt(total.m2[c] / n) : nan;
-    out.min[c] = n > 0 ? total.min[c] : nan;
-    out.max[c] = n > 0 ? total.max[c] : nan;
-  }
+  // A column with no value yet leaves its shift to the next block (nothing depends on it):
+  // a first block of NaN must not fix K = 0 for a column of values near 1e12.
+  for (size_t c = 0; c < cols; ++c)
+    if (n[c] == 0) shift[c] = std::numeric_limits<double>::quiet_NaN();
 }
 
 }  // namespace
@@ -156,6 +162,42 @@ void column_shifts(const float* data, size_t rows, size_t cols, double* shift) {
 
 void column_shifts(const double* data, size_t rows, size_t cols, double* shift) {
   column_shifts_impl(data, rows, cols, shift);
+}
+
+void fresh_column_stats_state(size_t cols, double* state) {
+  const double initial[kColumnStatsFields] = {0, 0, std::numeric_limits<double>::quiet_NaN(), 0, 0,
+                                              std::numeric_limits<double>::infinity(),
+                                              -std::numeric_limits<double>::infinity()};
+  for (size_t f = 0; f < kColumnStatsFields; ++f) std::fill(state + f * cols, state + (f + 1) * cols, initial[f]);
+}
+
+void accumulate_column_stats(const float* data, size_t rows, size_t cols, double* state) {
+  accumulate_impl(data, rows, cols, state);
+}
+
+void accumulate_column_stats(const double* data, size_t rows, size_t cols, double* state) {
+  accumulate_impl(data, rows, cols, state);
+}
+
+void column_stats_of_state(const double* state, size_t cols, const ColumnStatsOut& out) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  for (size_t c = 0; c < cols; ++c) {
+    const double n = state[kCount * cols + c];
+    out.count[c] = n;
+    out.nan_count[c] = state[kNanCount * cols + c];
+    out.mean[c] = n > 0 ? state[kShift * cols + c] + state[kMean * cols + c] : nan;
+    out.std[c] = n > 0 ? std::sqrt(state[kM2 * cols + c] / n) : nan;
+    out.min[c] = n > 0 ? state[kMin * cols + c] : nan;
+    out.max[c] = n > 0 ? state[kMax * cols + c] : nan;
+  }
+}
+
+template <typename T>
+static void column_stats_impl(const T* data, size_t rows, size_t cols, const ColumnStatsOut& out) {
+  std::vector<double> state(kColumnStatsFields * cols);
+  fresh_column_stats_state(cols, state.data());
+  accumulate_impl(data, rows, cols, state.data());
+  column_stats_of_state(state.data(), cols, out);
 }
 
 void column_stats(const float* data, size_t rows, size_t cols, const ColumnStatsOut& out) {

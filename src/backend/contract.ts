@@ -103,6 +103,14 @@ export interface Backend {
   /** The same as columnStats, without blocking the event loop for the whole computation. */
   columnStatsAsync(data: FloatArray, rows: number, cols: number): Promise<ColumnStats>;
   /**
+   * columnStats carried across blocks of rows: adds rows x cols values to `state` (7 x cols values,
+   * laid out as column-stats-state.ts says; newColumnStatsState makes a fresh one, and
+   * columnStatsOfState reads the statistics). The first block with values in a column fixes its
+   * shift, so any number of blocks keeps the digits of 1e12 + N(0, 0.01); one call on a fresh
+   * state gives columnStats' answer exactly. The batch layer feeds it blocks read from disk.
+   */
+  accumulateColumnStats(data: FloatArray, rows: number, cols: number, state: Float64Array): void;
+  /**
    * Exact quantiles by NumPy's default 'linear' method (q in [0, 1], results in the order of q).
    * Never modifies values. If any value is NaN every result is NaN, as numpy.quantile.
    */
@@ -144,6 +152,17 @@ export interface Backend {
   ecdfDistances(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): EcdfDistances;
   /** ecdfDistances without blocking the event loop. */
   ecdfDistancesAsync(a: Float64Array, aStart: Float64Array, aCount: Float64Array, b: Float64Array, bStart: Float64Array, bCount: Float64Array): Promise<EcdfDistances>;
+  /**
+   * The merge walk of ecdfDistances carried across blocks, for samples delivered a sorted block at
+   * a time: consumes from a and b (the next values of each sample, ascending, never below what came
+   * before) every value it can, updating `state` (ecdf-walk-state.ts: newEcdfWalkState(na, nb)
+   * with the samples' whole sizes; ecdfWalkDistances reads the result). All of both blocks are
+   * consumed when both are final (nothing follows them); otherwise the walk stops when a non-final
+   * block is used up, since its sample's next value is unknown. The caller reads how many values of
+   * each block were consumed from the state's counts and passes the rest again with the next block.
+   * A walk over any cut into blocks gives ecdfDistances' answer bit for bit.
+   */
+  ecdfWalk(a: Float64Array, aFinal: boolean, b: Float64Array, bFinal: boolean, state: Float64Array): void;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */

@@ -34,6 +34,8 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     name: 'cuda',
     columnStats: (data, rows, cols) => (onDevice('columnStats', rows * cols) ? device : cpu).columnStats(data, rows, cols),
     columnStatsAsync: (data, rows, cols) => (onDevice('columnStats', rows * cols) ? device : cpu).columnStatsAsync(data, rows, cols),
+    // The carried forms get blocks read from disk: reducing one here costs less than copying it over.
+    accumulateColumnStats: cpu.accumulateColumnStats,
     quantiles: (values, q) => (onDevice('quantiles', values.length) ? device : cpu).quantiles(values, q),
     sketchBins: (values, multiplier, minIndexable, maxBuckets) => (onDevice('sketchBins', values.length) ? device : cpu).sketchBins(values, multiplier, minIndexable, maxBuckets),
     denseForward: (x, rows, nIn, w, b, nOut, activation, out) =>
@@ -50,6 +52,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
       (onDevice('ecdfDistances', a.length + b.length) ? device : cpu).ecdfDistances(a, aStart, aCount, b, bStart, bCount),
     ecdfDistancesAsync: (a, aStart, aCount, b, bStart, bCount) =>
       (onDevice('ecdfDistances', a.length + b.length) ? device : cpu).ecdfDistancesAsync(a, aStart, aCount, b, bStart, bCount),
+    ecdfWalk: cpu.ecdfWalk,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

@@ -49,8 +49,11 @@ export interface CudaKernels extends NativeKernels {
   denseKernelRate(rows: number, nIn: number, nOut: number, activation: number): number;
 }
 
+/** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block). */
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk';
+
 /** The functions the addon exports (native/addon/module.cc). */
-export interface NativeAddon extends NativeKernels {
+export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
   info(): NativeInfo;
   cuda: CudaKernels;
 }
@@ -142,7 +145,7 @@ export function loadNative(): NativeLoad {
 }
 
 /** The kernels every native backend shares, adapted to the contract. */
-export function nativeSimpleKernels(k: NativeKernels): Omit<Backend, 'name' | 'holdSamples' | 'sortAndMeasure' | 'sortAndMeasureAsync' | 'denseStackForward' | 'denseStackForwardAsync'> {
+export function nativeSimpleKernels(k: NativeKernels): Omit<Backend, 'name' | CpuOnlyKernel | 'holdSamples' | 'sortAndMeasure' | 'sortAndMeasureAsync' | 'denseStackForward' | 'denseStackForwardAsync'> {
   return {
     columnStats: (data, rows, cols) => k.columnStats(data, rows, cols),
     columnStatsAsync: (data, rows, cols) => k.columnStatsAsync(data, rows, cols),
@@ -162,5 +165,11 @@ export function nativeSimpleKernels(k: NativeKernels): Omit<Backend, 'name' | 'h
 /** The `cpu` backend over a loaded addon. */
 export function nativeCpuBackend(addon: NativeAddon): Backend {
   const simple = nativeSimpleKernels(addon);
-  return { name: 'cpu', ...simple, ...composedKernels(simple) };
+  return {
+    name: 'cpu',
+    ...simple,
+    ...composedKernels(simple),
+    accumulateColumnStats: (data, rows, cols, state) => addon.accumulateColumnStats(data, rows, cols, state),
+    ecdfWalk: (a, aFinal, b, bFinal, state) => addon.ecdfWalk(a, aFinal, b, bFinal, state),
+  };
 }

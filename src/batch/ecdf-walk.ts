@@ -1,65 +1,44 @@
 /**
- * The KS and Wasserstein distances of two samples delivered as sorted blocks: the same merge
- * walk as the backends' ecdfDistances kernel (same steps, same Neumaier sum), with its state
- * carried across blocks, so samples larger than memory are measured exactly. Each block read is
- * also handed to an observer (the column's SummaryBuilder), so one pass serves every test.
+ * The KS and Wasserstein distances of two samples delivered as sorted blocks, for samples larger
+ * than memory: the backend's ecdfWalk does the walk and carries its state from block to block;
+ * this file only hands it blocks. Each block read is also handed to an observer (the column's
+ * SummaryBuilder), so one pass serves every test.
  */
+import type { Backend } from '../backend/contract.js';
+import { ECDF_WALK, ecdfWalkDistances, newEcdfWalkState } from '../backend/ecdf-walk-state.js';
 import type { SortedBlocks } from './sorted-blocks.js';
 
 const EMPTY = new Float64Array(0);
 
-/** A read position in a stream of sorted blocks. */
-class Cursor {
+/** The unconsumed rest of a stream's current block, and whether the stream has ended. */
+class Feed {
   private block: Float64Array = EMPTY;
   private at = 0;
-  done = false;
+  final = false;
 
   constructor(
     private readonly source: SortedBlocks,
     private readonly observe: (block: Float64Array) => void,
-  ) {
-    this.fill();
-  }
+  ) {}
 
-  private fill(): void {
-    while (this.at >= this.block.length) {
+  /** What the walk has yet to consume of the current block, reading the next block when that is empty. */
+  rest(): Float64Array {
+    while (this.at >= this.block.length && !this.final) {
       const next = this.source.next();
       if (next === null) {
-        this.done = true;
-        return;
+        this.final = true;
+        this.block = EMPTY;
+      } else {
+        this.observe(next);
+        this.block = next;
       }
-      this.observe(next);
-      this.block = next;
       this.at = 0;
     }
+    return this.block.subarray(this.at);
   }
 
-  /** The next value (only when not done). */
-  peek(): number {
-    return this.block[this.at];
-  }
-
-  /** Moves past every value <= x; returns how many. */
-  skipThrough(x: number): number {
-    let moved = 0;
-    while (!this.done) {
-      const block = this.block;
-      let i = this.at;
-      while (i < block.length && block[i] <= x) i++;
-      moved += i - this.at;
-      this.at = i;
-      if (i < block.length) break;
-      this.fill();
-    }
-    return moved;
-  }
-
-  /** Reads to the end so the observer sees every block. */
-  drain(): void {
-    while (!this.done) {
-      this.at = this.block.length;
-      this.fill();
-    }
+  consumed(n: number): void {
+    this.at += n;
   }
 }
 
@@ -68,6 +47,7 @@ class Cursor {
  * empty (both streams are still read through for their observers).
  */
 export function streamedEcdfDistances(
+  backend: Backend,
   a: SortedBlocks,
   na: number,
   b: SortedBlocks,
@@ -75,31 +55,18 @@ export function streamedEcdfDistances(
   observeA: (block: Float64Array) => void,
   observeB: (block: Float64Array) => void,
 ): { ks: number; wasserstein: number } {
-  const ca = new Cursor(a, observeA);
-  const cb = new Cursor(b, observeB);
-  if (na < 1 || nb < 1) {
-    ca.drain();
-    cb.drain();
-    return { ks: NaN, wasserstein: NaN };
+  const fa = new Feed(a, observeA);
+  const fb = new Feed(b, observeB);
+  const state = newEcdfWalkState(na, nb);
+  for (;;) {
+    const restA = fa.rest();
+    const restB = fb.rest();
+    if (fa.final && fb.final && restA.length === 0 && restB.length === 0) break;
+    const i = state[ECDF_WALK.i];
+    const j = state[ECDF_WALK.j];
+    backend.ecdfWalk(restA, fa.final, restB, fb.final, state);
+    fa.consumed(state[ECDF_WALK.i] - i);
+    fb.consumed(state[ECDF_WALK.j] - j);
   }
-  let i = 0;
-  let j = 0;
-  let ks = 0;
-  let sum = 0;
-  let compensation = 0;
-  while (!ca.done || !cb.done) {
-    const x = !ca.done && (cb.done || ca.peek() <= cb.peek()) ? ca.peek() : cb.peek();
-    i += ca.skipThrough(x);
-    j += cb.skipThrough(x);
-    const diff = Math.abs(i / na - j / nb);
-    if (diff > ks) ks = diff;
-    if (!ca.done || !cb.done) {
-      const next = !ca.done && (cb.done || ca.peek() <= cb.peek()) ? ca.peek() : cb.peek();
-      const term = diff * (next - x);
-      const t = sum + term;
-      compensation += Math.abs(sum) >= Math.abs(term) ? sum - t + term : term - t + sum;
-      sum = t;
-    }
-  }
-  return { ks, wasserstein: sum + compensation };
+  return ecdfWalkDistances(state);
 }

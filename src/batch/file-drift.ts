@@ -211,8 +211,8 @@ function sideOfProfile(profile: ReferenceProfile, name: string): CollectedSide {
 /** Summaries of both sides of a numeric column and its ECDF distances, in one pass. */
 function measureNumeric(ref: NumericColumn | SortedInMemory, cur: NumericColumn | SortedInMemory, mergeBytes: number, backend: Backend) {
   const edges = ref.count > 0 && cur.count > 0 ? sturgesEdges(Math.min(ref.min, cur.min), Math.max(ref.max, cur.max), ref.count + cur.count) : new Float64Array(0);
-  const a = new SummaryBuilder(ref.total, edges, ref.sorted !== null);
-  const b = new SummaryBuilder(cur.total, edges, cur.sorted !== null);
+  const a = new SummaryBuilder(ref.total, edges, backend);
+  const b = new SummaryBuilder(cur.total, edges, backend);
   let distances: { ks: number; wasserstein: number };
   if (ref.sorted && cur.sorted) {
     // both in memory: the backend's kernel (native: vectorised, off the JS thread's loop)
@@ -221,7 +221,7 @@ function measureNumeric(ref: NumericColumn | SortedInMemory, cur: NumericColumn 
     const d = backend.ecdfDistances(ref.sorted, Float64Array.of(0), Float64Array.of(ref.count), cur.sorted, Float64Array.of(0), Float64Array.of(cur.count));
     distances = { ks: d.ks[0], wasserstein: d.wasserstein[0] };
   } else {
-    distances = streamedEcdfDistances(ref.blocks(mergeBytes / 2), ref.count, cur.blocks(mergeBytes / 2), cur.count, (x) => a.add(x), (x) => b.add(x));
+    distances = streamedEcdfDistances(backend, ref.blocks(mergeBytes / 2), ref.count, cur.blocks(mergeBytes / 2), cur.count, (x) => a.add(x), (x) => b.add(x));
   }
   return { ref: a.finish(), cur: b.finish(), edges, distances };
 }

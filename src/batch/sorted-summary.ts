@@ -1,15 +1,15 @@
 /**
  * SortedSummary: what the drift tests need from one side of a numeric column, gathered from its
  * sorted values block by block: distinct count, the distinct values with their counts (while
- * there are few enough to keep), a histogram over fixed edges, and mean/std. A single block
- * (a column in memory) takes meanAndStd as DriftDetector does. Blocks merged from disk each go
- * through the backend's columnStats shifted by the column's first value and are combined by
- * Chan's formula relative to that shift: raw block means of 1e12 + N(0, 0.01) would be rounded
- * at the scale of 1e12 and lose the spread.
+ * there are few enough to keep), a histogram over fixed edges, and mean/std. The moments are the
+ * backend's accumulateColumnStats carried over the blocks: a single block (a column in memory)
+ * gets exactly what columnStats gives DriftDetector, and any number of blocks keeps the spread of
+ * 1e12 + N(0, 0.01).
  */
-import { columnStats } from '../stats/column-stats.js';
+import type { Backend } from '../backend/contract.js';
+import { columnStatsOfState, newColumnStatsState } from '../backend/column-stats-state.js';
 import { distinctCount, runLengths } from '../drift/samples.js';
-import { histogramOfSorted, meanAndStd } from '../drift/statistics.js';
+import { histogramOfSorted } from '../drift/statistics.js';
 
 /** Distinct values kept per column side for the tests that read numbers as categories. */
 export const MAX_KEPT_RUNS = 100_000;
@@ -31,24 +31,15 @@ export interface NumericSummary {
 export class SummaryBuilder {
   private count = 0;
   private distinct = 0;
-  private wholeMoments: { mean: number; std: number } | null = null;
-  /** Blocks from disk: moments relative to `shift` (the first value), and a buffer for shifted blocks. */
-  private shift = NaN;
-  private mean = 0;
-  private m2 = 0;
-  private shifted = new Float64Array(0);
+  private readonly moments = newColumnStatsState(1);
   private last = NaN;
   private runs: { values: number[]; counts: number[] } | null = { values: [], counts: [] };
   private readonly histogram: Float64Array;
 
-  /**
-   * @param whole true when the values come as one block (a column in memory): its moments are
-   *   then the backend's columnStats of it, as DriftDetector computes them
-   */
   constructor(
     private readonly total: number,
     private readonly edges: Float64Array,
-    private readonly whole: boolean,
+    private readonly backend: Backend,
   ) {
     this.histogram = new Float64Array(Math.max(0, edges.length - 1));
   }
@@ -77,37 +68,18 @@ export class SummaryBuilder {
       const h = histogramOfSorted(block, this.edges);
       for (let i = 0; i < h.length; i++) this.histogram[i] += h[i];
     }
-    if (this.whole) {
-      if (this.wholeMoments) throw new Error('SummaryBuilder: a second block for a whole column');
-      this.wholeMoments = meanAndStd(block);
-    } else this.addMoments(block);
+    this.backend.accumulateColumnStats(block, n, 1, this.moments);
     this.count += n;
   }
 
-  /** Chan's update with the block's moments, measured by the backend on values minus the shift. */
-  private addMoments(block: Float64Array): void {
-    const n = block.length;
-    if (Number.isNaN(this.shift)) this.shift = block[0];
-    if (this.shifted.length < n) this.shifted = new Float64Array(n);
-    const shifted = this.shifted.subarray(0, n);
-    for (let i = 0; i < n; i++) shifted[i] = block[i] - this.shift;
-    const s = columnStats({ data: shifted, rows: n, cols: 1 });
-    const before = this.count;
-    const all = before + n;
-    const delta = s.mean[0] - this.mean;
-    this.mean += (delta * n) / all;
-    this.m2 += s.std[0] * s.std[0] * n + (delta * delta * before * n) / all;
-  }
-
   finish(): NumericSummary {
-    const empty = this.count === 0;
-    const { mean, std } = this.whole ? (this.wholeMoments ?? { mean: NaN, std: NaN }) : { mean: this.shift + this.mean, std: Math.sqrt(this.m2 / this.count) };
+    const { mean, std } = columnStatsOfState(this.moments, 1);
     return {
       total: this.total,
       count: this.count,
       distinct: this.distinct,
-      mean: empty ? NaN : mean,
-      std: empty ? NaN : std,
+      mean: mean[0],
+      std: std[0],
       histogram: this.histogram,
       runs: this.runs,
     };

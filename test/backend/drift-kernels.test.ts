@@ -7,6 +7,7 @@ import { backendsUnderTest, backendObjects } from '../helpers/backends.js';
 import { loadNative } from '../../src/backend/native.js';
 import type { Backend } from '../../src/backend/contract.js';
 import { lcgValues } from '../fixtures/lcg.js';
+import { ECDF_WALK, ecdfWalkDistances, newEcdfWalkState } from '../../src/backend/ecdf-walk-state.js';
 
 const { addon } = loadNative();
 const backends: Backend[] = backendObjects(backendsUnderTest);
@@ -99,6 +100,65 @@ describe.each(backends.map((b) => [b.name, b] as const))('drift kernels on the %
   });
 });
 
+/** Feeds ecdfWalk blocks of the given sizes, as the batch layer does; returns the finished state. */
+function walkInBlocks(backend: Backend, a: Float64Array, b: Float64Array, sizeA: number, sizeB: number): Float64Array {
+  const state = newEcdfWalkState(a.length, b.length);
+  let a0 = 0;
+  let b0 = 0;
+  for (let calls = 0; calls < 100_000; calls++) {
+    const a1 = Math.min(a.length, a0 + sizeA);
+    const b1 = Math.min(b.length, b0 + sizeB);
+    const i = state[ECDF_WALK.i];
+    const j = state[ECDF_WALK.j];
+    backend.ecdfWalk(a.subarray(i, a1), a1 === a.length, b.subarray(j, b1), b1 === b.length, state);
+    if (state[ECDF_WALK.i] === a.length && state[ECDF_WALK.j] === b.length) return state;
+    if (state[ECDF_WALK.i] === a1) a0 = a1;
+    if (state[ECDF_WALK.j] === b1) b0 = b1;
+  }
+  throw new Error('the walk stopped making progress');
+}
+
+describe.each(backends.map((b) => [b.name, b] as const))('ecdfWalk on the %s backend', (_name, backend) => {
+  // Ties everywhere (values on a grid of 40), so runs of equal values are cut by block ends.
+  const a = Float64Array.from(reference(matrix(3000, 1, 'float64', true), 3000, 1, 0));
+  const b = Float64Array.from(reference(matrix(2200, 1, 'float32', true), 2200, 1, 0)).map((x) => x + 0.5);
+  const whole = ecdfReference(Array.from(a), Array.from(b));
+
+  it.each([
+    [1, 1],
+    [1, 997],
+    [7, 3],
+    [64, 5000],
+    [3000, 1],
+    [3000, 2200],
+  ])('over blocks of %i and %i values gives the one-call distances bit for bit', (sizeA, sizeB) => {
+    const one = backend.ecdfDistances(a, Float64Array.of(0), Float64Array.of(a.length), b, Float64Array.of(0), Float64Array.of(b.length));
+    const d = ecdfWalkDistances(walkInBlocks(backend, a, b, sizeA, sizeB));
+    expect(d.ks).toBe(whole.ks);
+    expect(Math.abs(d.wasserstein - whole.w)).toBeLessThanOrEqual(1e-12 * Math.max(1, whole.w));
+    if (backend.name !== 'cuda') expect([d.ks, d.wasserstein]).toEqual([one.ks[0], one.wasserstein[0]]); // cuda's one-call form is another algorithm
+  });
+
+  it('stops at the end of a non-final block and consumes nothing more', () => {
+    const state = newEcdfWalkState(a.length, b.length);
+    backend.ecdfWalk(a.subarray(0, 10), false, new Float64Array(0), false, state);
+    expect([state[ECDF_WALK.i], state[ECDF_WALK.j]]).toEqual([0, 0]);
+    backend.ecdfWalk(a.subarray(0, 10), false, b, true, state);
+    expect(state[ECDF_WALK.i]).toBe(10);
+    // every value of b below a's last value in the block came first (a's values win ties)
+    expect(state[ECDF_WALK.j]).toBe(b.filter((x) => x < a[9]).length);
+  });
+
+  it('gives NaN distances when a sample is empty', () => {
+    const state = newEcdfWalkState(0, b.length);
+    backend.ecdfWalk(new Float64Array(0), true, b, true, state);
+    expect(state[ECDF_WALK.j]).toBe(b.length);
+    const d = ecdfWalkDistances(state);
+    expect(d.ks).toBeNaN();
+    expect(d.wasserstein).toBeNaN();
+  });
+});
+
 describe.each(backends.map((b) => [b.name, b] as const))('sortAndMeasure on the %s backend', (_name, backend) => {
   it.each([
     [2500, 6, 'float32', false],
@@ -153,6 +213,15 @@ describe.skipIf(!addon)('native drift kernels: argument checks', () => {
     ['mismatched lengths', () => a.ecdfDistances(v, one, Float64Array.of(1, 1), v, one, one), /of one length/],
     ['a Float32Array sample', () => a.ecdfDistances(new Float32Array(3) as never, one, one, v, one, one), /Float64Array for a/],
   ])('rejects %s', (_, call, message) => {
+    expect(call).toThrow(message);
+  });
+  it.each([
+    ['a short state', () => a.ecdfWalk(v, true, v, true, new Float64Array(8)), /state.length == 9/],
+    ['a missing final flag', () => a.ecdfWalk(v, 1 as never, v, true, new Float64Array(9)), /boolean for aFinal/],
+    ['a Float32Array block', () => a.ecdfWalk(v, true, new Float32Array(2) as never, true, new Float64Array(9)), /Float64Array for b/],
+    ['a state of the wrong size', () => a.accumulateColumnStats(v, 5, 2, new Float64Array(13)), /state.length == 7 \* cols/],
+    ['a block of the wrong shape', () => a.accumulateColumnStats(v, 3, 3, new Float64Array(21)), /data.length == rows \* cols/],
+  ])('carried forms: rejects %s', (_, call, message) => {
     expect(call).toThrow(message);
   });
   it('rejects bad async arguments before queueing work', () => {

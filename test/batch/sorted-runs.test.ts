@@ -97,12 +97,12 @@ describeEachBackend('out-of-core drift pieces on the %s backend', (backend) => {
     const k = getBackend().ecdfDistances(a, Float64Array.of(0), Float64Array.of(a.length), b, Float64Array.of(0), Float64Array.of(b.length));
     for (const [sa, sb] of [[1, 1], [97, 1000], [4096, 3], [a.length, b.length]]) {
       const seen = { a: 0, b: 0 };
-      const d = streamedEcdfDistances(cut(a, sa), a.length, cut(b, sb), b.length, (x) => (seen.a += x.length), (x) => (seen.b += x.length));
+      const d = streamedEcdfDistances(getBackend(), cut(a, sa), a.length, cut(b, sb), b.length, (x) => (seen.a += x.length), (x) => (seen.b += x.length));
       expect(d.ks).toBe(k.ks[0]);
       expect(close(d.wasserstein, k.wasserstein[0], 1e-12)).toBe(true);
       expect(seen).toEqual({ a: a.length, b: b.length });
     }
-    const empty = streamedEcdfDistances(cut(new Float64Array(0), 1), 0, cut(b, 10), b.length, () => {}, () => {});
+    const empty = streamedEcdfDistances(getBackend(), cut(new Float64Array(0), 1), 0, cut(b, 10), b.length, () => {}, () => {});
     expect(empty.ks).toBeNaN();
     expect(empty.wasserstein).toBeNaN();
   });
@@ -115,7 +115,7 @@ describeEachBackend('out-of-core drift pieces on the %s backend', (backend) => {
     const whole = meanAndStd(sorted);
     const runs = runLengths(sorted);
     for (const size of [1, 333, sorted.length]) {
-      const builder = new SummaryBuilder(sorted.length + 5, edges, size === sorted.length);
+      const builder = new SummaryBuilder(sorted.length + 5, edges, getBackend());
       const blocks = cut(sorted, size);
       for (let x = blocks.next(); x; x = blocks.next()) builder.add(x);
       const s = builder.finish();
@@ -137,7 +137,7 @@ describeEachBackend('out-of-core drift pieces on the %s backend', (backend) => {
     const sorted = Float64Array.from({ length: 100_000 }, () => 1e12 + rng.normal() * 0.01).sort();
     const whole = meanAndStd(sorted);
     for (const size of [1024, 65_536]) {
-      const builder = new SummaryBuilder(sorted.length, new Float64Array(0), false);
+      const builder = new SummaryBuilder(sorted.length, new Float64Array(0), getBackend());
       const blocks = cut(sorted, size);
       for (let x = blocks.next(); x; x = blocks.next()) builder.add(x);
       const s = builder.finish();

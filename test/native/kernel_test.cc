@@ -234,6 +234,65 @@ static void test_ecdf_distances(size_t na, size_t nb, unsigned seed) {
   check(std::isnan(got_ks[1]) && std::isnan(got_w[1]), "ecdf empty sample gives NaN", got_ks[1], NAN);
 }
 
+// ecdf_walk over blocks of every size gives ecdf_distances' answer bit for bit: the block ends
+// (ties split across blocks, one block used up long before the other) change nothing.
+static void test_ecdf_walk_blocks(size_t na, size_t nb, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::uniform_int_distribution<int> value(0, 60);
+  std::vector<double> a(na), b(nb);
+  for (auto& v : a) v = value(gen) * 0.5;
+  for (auto& v : b) v = value(gen) * 0.25 + 3;
+  std::sort(a.begin(), a.end());
+  std::sort(b.begin(), b.end());
+  mlwatch::SamplePair pair{a.data(), na, b.data(), nb};
+  double ks, w;
+  mlwatch::ecdf_distances(&pair, 1, &ks, &w);
+  const size_t sizes[][2] = {{1, 1}, {1, 997}, {7, 3}, {64, 1000}, {na, 1}, {na, nb}};
+  for (const auto& size : sizes) {
+    mlwatch::EcdfWalkState s{static_cast<double>(na), static_cast<double>(nb), 0, 0, 0, 0, 0, 0, 0};
+    size_t a0 = 0, b0 = 0, at_a = 0, at_b = 0;  // current block [x0, x0 + size) and the position in it
+    for (int guard = 0; guard < 1'000'000; ++guard) {
+      const size_t a1 = std::min(na, a0 + size[0]), b1 = std::min(nb, b0 + size[1]);
+      const bool a_final = a1 == na, b_final = b1 == nb;
+      const double i_before = s.i, j_before = s.j;
+      mlwatch::ecdf_walk(a.data() + at_a, a1 - at_a, a_final, b.data() + at_b, b1 - at_b, b_final, s);
+      at_a += static_cast<size_t>(s.i - i_before);
+      at_b += static_cast<size_t>(s.j - j_before);
+      if (a_final && b_final) break;
+      if (at_a == a1 && !a_final) a0 = a1;  // the next block of a
+      if (at_b == b1 && !b_final) b0 = b1;
+    }
+    check(s.i == static_cast<double>(na) && s.j == static_cast<double>(nb), "ecdf_walk consumes everything", s.i + s.j, na + nb);
+    check(mlwatch::ecdf_walk_ks(s) == ks, "ecdf_walk ks over blocks", mlwatch::ecdf_walk_ks(s), ks);
+    check(mlwatch::ecdf_walk_wasserstein(s) == w, "ecdf_walk wasserstein over blocks", mlwatch::ecdf_walk_wasserstein(s), w);
+  }
+}
+
+// accumulate_column_stats over blocks of rows against column_stats on the whole matrix.
+static void test_column_stats_blocks(size_t rows, size_t cols, size_t block, double offset, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(0.0, 0.01);
+  std::vector<double> data(rows * cols);
+  for (size_t i = 0; i < data.size(); ++i) data[i] = offset + normal(gen);
+  for (size_t r = 0; r < rows; r += 7) data[r * cols] = std::numeric_limits<double>::quiet_NaN();
+  // The last column starts with a block and a half of NaN: its shift waits for the first block with values.
+  for (size_t r = 0; r < block + block / 2 && r < rows; ++r) data[r * cols + cols - 1] = std::numeric_limits<double>::quiet_NaN();
+  std::vector<double> whole(6 * cols), carried(6 * cols), state(mlwatch::kColumnStatsFields * cols);
+  auto out = [cols](std::vector<double>& v) {
+    return mlwatch::ColumnStatsOut{&v[0], &v[cols], &v[2 * cols], &v[3 * cols], &v[4 * cols], &v[5 * cols]};
+  };
+  mlwatch::column_stats(data.data(), rows, cols, out(whole));
+  mlwatch::fresh_column_stats_state(cols, state.data());
+  for (size_t r0 = 0; r0 < rows; r0 += block)
+    mlwatch::accumulate_column_stats(data.data() + r0 * cols, std::min(block, rows - r0), cols, state.data());
+  mlwatch::column_stats_of_state(state.data(), cols, out(carried));
+  for (size_t k = 0; k < 6 * cols; ++k) {
+    const bool exact = k < 2 * cols || k >= 4 * cols;  // counts and extremes are exact
+    check(exact ? carried[k] == whole[k] : close(carried[k], whole[k], 1e-12), "accumulate_column_stats over blocks",
+          carried[k], whole[k]);
+  }
+}
+
 int main() {
   std::printf("SIMD level: %s\n", mlwatch::simd_level_name(mlwatch::simd_level()));
   test_column_stats<float>(1, 1, 0, 1, 0.05);
@@ -257,6 +316,10 @@ int main() {
   test_sort_columns<double>(300, 3, 2, 1, 20, true);         // below the radix minimum
   test_ecdf_distances(1, 1, 21);
   test_ecdf_distances(2'000, 1'500, 22);
+  test_ecdf_walk_blocks(1, 1, 23);
+  test_ecdf_walk_blocks(5'000, 3'001, 24);
+  test_column_stats_blocks(10'000, 3, 1, 0, 25);
+  test_column_stats_blocks(100'000, 2, 1'000, 1e12, 26);  // far from zero: the shift keeps the spread
   test_dense(1, 1, 1, mlwatch::Activation::Linear, 11);
   test_dense(7, 13, 17, mlwatch::Activation::Relu, 12);       // tails of tiles and panels
   test_dense(200, 64, 10, mlwatch::Activation::Softmax, 13);  // several tasks

@@ -3,6 +3,7 @@ import { columnStats, columnStatsAsync, getBackend, useBackend } from '../../src
 import { describeEachBackend, mismatches, sameBytes } from '../helpers/backends.js';
 import { decode, statsCases } from '../helpers/fixtures.js';
 import { SeededRandom } from '../../src/demo/random.js';
+import { columnStatsOfState, newColumnStatsState } from '../../src/backend/column-stats-state.js';
 
 const FIELDS = ['count', 'nanCount', 'mean', 'std', 'min', 'max'] as const;
 const initial = getBackend().name;
@@ -53,6 +54,50 @@ describeEachBackend('columnStats on the %s backend', (backend) => {
     expect(Array.from(stats.nanCount)).toEqual([2, 0]);
     for (const field of ['mean', 'std', 'min', 'max'] as const) expect(stats[field][0]).toBeNaN();
     expect(stats.mean[1]).toBe(1.5);
+  });
+
+  it('accumulateColumnStats: one call on a fresh state is columnStats; blocks agree within 1e-12 (counts and extremes exactly)', () => {
+    useBackend(backend);
+    const kernels = getBackend();
+    for (const c of statsCases) {
+      const { data, rows, cols } = c.matrix;
+      const whole = columnStats(c.matrix);
+      const once = newColumnStatsState(cols);
+      kernels.accumulateColumnStats(data, rows, cols, once);
+      const one = columnStatsOfState(once, cols);
+      for (const field of FIELDS) {
+        // exact on the host backends; cuda's columnStats may run on the device, another order of sums
+        if (backend !== 'cuda') expect(sameBytes(one[field], whole[field]), `${c.name} ${field}`).toBe(true);
+        else expect(mismatches(one[field], whole[field], 1e-12, field === 'std' ? 1e-9 : 0), `${c.name} ${field}`).toEqual([]);
+      }
+      const blocked = newColumnStatsState(cols);
+      const blockRows = Math.max(1, Math.floor(rows / 7));
+      for (let r0 = 0; r0 < rows; r0 += blockRows) {
+        const r1 = Math.min(rows, r0 + blockRows);
+        kernels.accumulateColumnStats(data.subarray(r0 * cols, r1 * cols), r1 - r0, cols, blocked);
+      }
+      const got = columnStatsOfState(blocked, cols);
+      for (const field of FIELDS) {
+        const exact = field === 'count' || field === 'nanCount' || field === 'min' || field === 'max';
+        expect(mismatches(got[field], whole[field], exact ? 0 : 1e-12, field === 'std' ? 1e-9 : 0), `${c.name} ${field}`).toEqual([]);
+      }
+    }
+  });
+
+  it('accumulateColumnStats: a column whose first blocks are all NaN keeps the spread of 1e12 + N(0, 0.01)', () => {
+    useBackend(backend);
+    const rng = new SeededRandom(22);
+    const rows = 30_000;
+    const data = Float64Array.from({ length: rows }, (_, r) => (r < 5_000 ? NaN : 1e12 + rng.normal() * 0.01));
+    const state = newColumnStatsState(1);
+    for (let r0 = 0; r0 < rows; r0 += 1000) getBackend().accumulateColumnStats(data.subarray(r0, r0 + 1000), 1000, 1, state);
+    const values = data.subarray(5_000);
+    const d = values.map((x) => x - values[0]); // exact differences (Sterbenz), then a two-pass std
+    const mean = d.reduce((a, b) => a + b, 0) / d.length;
+    const std = Math.sqrt(d.reduce((a, b) => a + (b - mean) ** 2, 0) / d.length);
+    const got = columnStatsOfState(state, 1);
+    expect(got.nanCount[0]).toBe(5_000);
+    expect(Math.abs(got.std[0] - std) / std, `${got.std[0]} vs ${std}`).toBeLessThan(1e-12);
   });
 
   it('columnStatsAsync gives the same numbers as columnStats', async () => {

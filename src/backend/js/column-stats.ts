@@ -14,6 +14,7 @@
 import type { ColumnStats } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
 import { pauseIfDue } from '../time-slice.js';
+import { columnStatsOfState, newColumnStatsState, stateField } from '../column-stats-state.js';
 
 const BLOCK_BYTES = 64 * 1024;
 /** Elements processed between two yields of the event loop in the async form. */
@@ -24,28 +25,35 @@ function blockRowsOf(cols: number, bytesPerElement: number): number {
   return Math.max(4, Math.floor(BLOCK_BYTES / (cols * bytesPerElement)));
 }
 
-/** Running statistics over the rows seen so far. */
-export class ColumnAccumulator {
-  readonly n: Float64Array;
-  readonly mean: Float64Array;
-  readonly m2: Float64Array;
-  readonly nans: Float64Array;
-  readonly min: Float64Array;
-  readonly max: Float64Array;
+/**
+ * Running statistics over the rows seen so far, kept in a carried state (column-stats-state.ts)
+ * so that accumulateColumnStats can continue it across calls.
+ */
+class ColumnAccumulator {
+  private readonly n: Float64Array;
+  private readonly mean: Float64Array;
+  private readonly m2: Float64Array;
+  private readonly nans: Float64Array;
+  private readonly min: Float64Array;
+  private readonly max: Float64Array;
+  private readonly shift: Float64Array;
   private readonly sum: Float64Array;
   private readonly count: Float64Array;
   private readonly bmin: Float64Array;
   private readonly bmax: Float64Array;
   private readonly squares: Float64Array;
-  private shift: Float64Array | null = null;
 
-  constructor(readonly cols: number) {
-    this.n = new Float64Array(cols);
-    this.mean = new Float64Array(cols);
-    this.m2 = new Float64Array(cols);
-    this.nans = new Float64Array(cols);
-    this.min = new Float64Array(cols).fill(Infinity);
-    this.max = new Float64Array(cols).fill(-Infinity);
+  constructor(
+    readonly cols: number,
+    readonly state: Float64Array = newColumnStatsState(cols),
+  ) {
+    this.n = stateField(state, cols, 'count');
+    this.nans = stateField(state, cols, 'nanCount');
+    this.shift = stateField(state, cols, 'shift');
+    this.mean = stateField(state, cols, 'mean');
+    this.m2 = stateField(state, cols, 'm2');
+    this.min = stateField(state, cols, 'min');
+    this.max = stateField(state, cols, 'max');
     this.sum = new Float64Array(cols);
     this.count = new Float64Array(cols);
     this.bmin = new Float64Array(cols);
@@ -57,13 +65,23 @@ export class ColumnAccumulator {
   addRows(data: FloatArray, r0: number, r1: number): void {
     const cols = this.cols;
     const blockRows = blockRowsOf(cols, data.BYTES_PER_ELEMENT);
-    this.shift ??= firstBlockMeans(data, r0, Math.min(r1, r0 + blockRows), cols);
+    if (r1 > r0 && this.shift.some(Number.isNaN)) {
+      const first = firstBlockMeans(data, r0, Math.min(r1, r0 + blockRows), cols);
+      for (let c = 0; c < cols; c++) if (Number.isNaN(this.shift[c])) this.shift[c] = first[c];
+    }
     for (let b0 = r0; b0 < r1; b0 += blockRows) this.addBlock(data, b0, Math.min(r1, b0 + blockRows));
   }
 
+  /**
+   * Leaves the shift of every column with no value yet to the next call (nothing depends on it):
+   * a first block of NaN must not fix K = 0 for a column of values near 1e12.
+   */
+  reopenEmptyShifts(): void {
+    for (let c = 0; c < this.cols; c++) if (this.n[c] === 0) this.shift[c] = NaN;
+  }
+
   private addBlock(data: FloatArray, b0: number, b1: number): void {
-    const { cols, sum, count, bmin, bmax, squares } = this;
-    const shift = this.shift!;
+    const { cols, sum, count, bmin, bmax, squares, shift } = this;
     const rowsInBlock = b1 - b0;
     sum.fill(0);
     count.fill(rowsInBlock); // NaNs are subtracted as they are found (they are rare)
@@ -132,23 +150,7 @@ export class ColumnAccumulator {
 
   /** The statistics of all rows added so far. */
   result(): ColumnStats {
-    const cols = this.cols;
-    const out: ColumnStats = {
-      count: Float64Array.from(this.n),
-      nanCount: Float64Array.from(this.nans),
-      mean: new Float64Array(cols),
-      std: new Float64Array(cols),
-      min: new Float64Array(cols),
-      max: new Float64Array(cols),
-    };
-    for (let c = 0; c < cols; c++) {
-      const n = this.n[c];
-      out.mean[c] = n > 0 ? this.shift![c] + this.mean[c] : NaN;
-      out.std[c] = n > 0 ? Math.sqrt(this.m2[c] / n) : NaN;
-      out.min[c] = n > 0 ? this.min[c] : NaN;
-      out.max[c] = n > 0 ? this.max[c] : NaN;
-    }
-    return out;
+    return columnStatsOfState(this.state, this.cols);
   }
 }
 
@@ -177,6 +179,13 @@ export function columnStats(data: FloatArray, rows: number, cols: number): Colum
   const acc = new ColumnAccumulator(cols);
   acc.addRows(data, 0, rows);
   return acc.result();
+}
+
+/** columnStats carried across blocks of rows (see Backend.accumulateColumnStats). */
+export function accumulateColumnStats(data: FloatArray, rows: number, cols: number, state: Float64Array): void {
+  const acc = new ColumnAccumulator(cols, state);
+  acc.addRows(data, 0, rows);
+  acc.reopenEmptyShifts();
 }
 
 /** columnStats in slices of rows, yielding to the event loop between slices. */

@@ -1,8 +1,8 @@
 /** The pure-TypeScript backend: always available, the reference for every other backend. */
 import type { Backend } from '../contract.js';
 import { composedKernels } from '../composed.js';
-import { columnStats, columnStatsAsync } from './column-stats.js';
-import { ecdfDistances, ecdfDistancesAsync } from './ecdf-distances.js';
+import { accumulateColumnStats, columnStats, columnStatsAsync } from './column-stats.js';
+import { ecdfDistances, ecdfDistancesAsync, ecdfWalk } from './ecdf-distances.js';
 import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './dense.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
@@ -22,6 +22,7 @@ export const jsBackend: Backend = {
   ...composedKernels(simple),
   columnStats,
   columnStatsAsync,
+  accumulateColumnStats,
   quantiles,
   sketchBins,
   denseForward,
@@ -32,4 +33,5 @@ export const jsBackend: Backend = {
   sortColumnsAsync,
   ecdfDistances,
   ecdfDistancesAsync,
+  ecdfWalk,
 };
