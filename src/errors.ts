@@ -10,7 +10,9 @@
  *   this machine cannot run, with the reason;
  * - DetachedInputError (ERR_MLWATCH_DETACHED_INPUT): an input buffer transferred or resized while
  *   an async call used it;
- * - JobStoppedError (ERR_MLWATCH_JOB_STOPPED): a file job's worker thread ended without an answer.
+ * - JobStoppedError (ERR_MLWATCH_JOB_STOPPED): a file job's worker thread ended without an answer;
+ * - the model server's answers to a request (each carries its HTTP status): InferInputError (400),
+ *   ModelNotServedError (404), ServerOverloadedError (429), InferTimeoutError (504).
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -21,6 +23,10 @@ export const ERROR_CODES = {
   ERR_MLWATCH_BACKEND_UNAVAILABLE: 'a backend this machine cannot run (BackendUnavailableError: backend, reason)',
   ERR_MLWATCH_DETACHED_INPUT: 'an input transferred or resized while an async call used it (DetachedInputError)',
   ERR_MLWATCH_JOB_STOPPED: "a file job's worker thread ended without an answer (JobStoppedError)",
+  ERR_MLWATCH_INFER_INPUT: 'an inference request the model cannot take: its body, an input tensor, its shape or datatype (InferInputError, HTTP 400)',
+  ERR_MLWATCH_MODEL_NOT_SERVED: 'a model name or version the server does not serve (ModelNotServedError, HTTP 404)',
+  ERR_MLWATCH_OVERLOADED: 'the server is at its limit of queued rows or concurrent requests (ServerOverloadedError, HTTP 429)',
+  ERR_MLWATCH_INFER_TIMEOUT: 'an inference request that did not finish within timeoutMs (InferTimeoutError, HTTP 504)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -94,6 +100,57 @@ export class JobStoppedError extends Error {
 
   constructor(readonly exitCode: number) {
     super(`the job's worker thread stopped (exit code ${exitCode}) before it finished`);
+  }
+}
+
+/** An inference request the model cannot take; the message names the input and what was expected. */
+export class InferInputError extends Error {
+  readonly code = 'ERR_MLWATCH_INFER_INPUT' as const;
+  readonly status = 400;
+  override name = 'InferInputError';
+}
+
+/** A model (or version of it) the server does not serve. */
+export class ModelNotServedError extends Error {
+  readonly code = 'ERR_MLWATCH_MODEL_NOT_SERVED' as const;
+  readonly status = 404;
+  override name = 'ModelNotServedError';
+
+  constructor(
+    readonly model: string,
+    readonly version: string | undefined,
+    served: readonly string[],
+  ) {
+    super(
+      version === undefined
+        ? `model ${JSON.stringify(model)} is not served here; served: ${served.length ? served.map((s) => JSON.stringify(s)).join(', ') : 'none'}`
+        : `model ${JSON.stringify(model)} is not served at version ${JSON.stringify(version)}; GET /v2/models/${encodeURIComponent(model)} lists the version served`,
+    );
+  }
+}
+
+/** The server's queue or concurrency limit is reached: retry after `retryAfterSeconds`. */
+export class ServerOverloadedError extends Error {
+  readonly code = 'ERR_MLWATCH_OVERLOADED' as const;
+  readonly status = 429;
+  override name = 'ServerOverloadedError';
+
+  constructor(
+    detail: string,
+    readonly retryAfterSeconds = 1,
+  ) {
+    super(`overloaded: ${detail}; retry after ${retryAfterSeconds} s`);
+  }
+}
+
+/** An inference request that did not finish within the server's timeoutMs. */
+export class InferTimeoutError extends Error {
+  readonly code = 'ERR_MLWATCH_INFER_TIMEOUT' as const;
+  readonly status = 504;
+  override name = 'InferTimeoutError';
+
+  constructor(readonly timeoutMs: number) {
+    super(`the request did not finish within ${timeoutMs} ms (the server's timeoutMs); it was dropped`);
   }
 }
 

@@ -7,7 +7,21 @@ export { DEFAULT_MEMORY_BYTES, driftOfFiles, profileOfFile } from './batch/file-
 export type { FileDriftOptions, FileDriftReport, FileUse, JobProgress } from './batch/file-drift.js';
 export type { Distribution } from './batch/distribution.js';
 export { openTable } from './batch/readers/open-table.js';
-export { BackendUnavailableError, DetachedInputError, ERROR_CODES, errorCode, InputFileError, JobStoppedError, UsageError, type CodedError, type ErrorCode } from './errors.js';
+export {
+  BackendUnavailableError,
+  DetachedInputError,
+  ERROR_CODES,
+  errorCode,
+  InferInputError,
+  InferTimeoutError,
+  InputFileError,
+  JobStoppedError,
+  ModelNotServedError,
+  ServerOverloadedError,
+  UsageError,
+  type CodedError,
+  type ErrorCode,
+} from './errors.js';
 export type { ChunkColumn, SourceColumn, TableChunk, TableSource } from './batch/table-source.js';
 export { DriftDetector } from './drift/drift-detector.js';
 export { DenseModel } from './inference/dense-model.js';
@@ -49,3 +63,7 @@ export { percentiles, quantiles } from './stats/quantiles.js';
 export { DEFAULT_RETRAINING_POLICY, RetrainingTrigger } from './trigger/retraining-trigger.js';
 export type { DriftSignal, RetrainingDecision, RetrainingPolicy, RetrainingTriggerOptions } from './trigger/retraining-trigger.js';
 export { SETTINGS, type SettingName, type SettingSpec } from './config.js';
+export { ModelServer, type ModelLoader, type ModelServerOptions } from './serving/model-server.js';
+export type { ServeOptions } from './serving/served-model.js';
+export type { DriftSampling } from './serving/drift-sampler.js';
+export { parseInferRequest, INPUT_DATATYPES, type InferInput, type InputDatatype, type TensorMetadata } from './serving/infer-request.js';

@@ -181,6 +181,18 @@ export class ModelMonitor extends EventEmitter {
   }
 
   /**
+   * Records an accuracy in [0, 1] alone, for labels that arrive after the request was answered
+   * (its latency was recorded then). An invalid value is counted in counters.rejected and throws
+   * a RangeError; nothing is stored.
+   */
+  recordAccuracy(accuracy: number): void {
+    if (typeof accuracy !== 'number' || !(accuracy >= 0 && accuracy <= 1)) this.reject('a number in [0, 1]', 'accuracy', accuracy);
+    this.accuracy.push(accuracy);
+    this.counters.accuracyRecords++;
+    this.setAccuracyAlert(accuracy < this.accuracyThreshold);
+  }
+
+  /**
    * Records a batch: latencies (ms), and accuracies of the same length or null. All-or-nothing:
    * one invalid value throws a RangeError naming its index and nothing is stored (the batch is
    * counted in counters.rejected). The batch's latencies enter the sketch through the backend.

@@ -1,0 +1,309 @@
+/**
+ * ModelServer: DenseModels served over HTTP with the Open Inference Protocol (v2 REST), on
+ * fastify. Requests are batched by rows per model (dynamic-batcher.ts), every answered request's
+ * latency goes to the model's ModelMonitor, and the server's own figures and the monitors' are
+ * exposed as Prometheus text on /metrics. A client's mistake is always a 4xx whose
+ * `{ "error": ... }` names the input and what was expected; the server never answers 500 for
+ * one, and keeps serving.
+ *
+ * Routes: GET /v2/health/live, /v2/health/ready, /v2, /v2/models/{name}[/versions/{v}],
+ * /v2/models/{name}[/versions/{v}]/ready, /metrics; POST /v2/models/{name}[/versions/{v}]/infer
+ * and /v2/models/{name}/outcomes (labels that arrive later: accuracy into the monitor).
+ */
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import type { DenseModel } from '../inference/dense-model.js';
+import { MonitorRegistry } from '../monitor/monitor-registry.js';
+import type { ModelMonitorOptions } from '../monitor/model-monitor.js';
+import { prometheusText } from '../monitor/prometheus.js';
+import { InferInputError, ModelNotServedError, ServerOverloadedError, requireInteger, requireNumber, typeError } from '../errors.js';
+import { parseInferRequest } from './infer-request.js';
+import { ServedModel, type ServeOptions } from './served-model.js';
+import { ServerMetrics } from './server-metrics.js';
+
+export interface ModelServerOptions {
+  /** Address to listen on. Default 127.0.0.1 (loopback only). */
+  host?: string;
+  /** Port; 0 picks a free one. Default 8000. */
+  port?: number;
+  /** Rows per model call. Default 256. */
+  maxBatchRows?: number;
+  /** Longest a request waits for others to join its batch, ms; 0 switches batching off. Default 2. */
+  maxQueueDelayMs?: number;
+  /** Rows queued per model at most (429 beyond). Default 8192. */
+  maxQueueRows?: number;
+  /** Requests being answered at once at most (429 beyond). Default 1024. */
+  maxConcurrentRequests?: number;
+  /** Longest an inference may take, ms (504 after; counted as an error by the monitor). Default 5000. */
+  timeoutMs?: number;
+  /** Largest request body, bytes (413 beyond). Default 8 MiB. */
+  maxBodyBytes?: number;
+  /** Rows per request at most. Default 65 536. */
+  maxRequestRows?: number;
+  /** Record latencies, errors and outcomes in each model's ModelMonitor. Default true. */
+  monitoring?: boolean;
+  /** Options of the monitors the server creates. */
+  monitor?: ModelMonitorOptions;
+  /** /v2/health/ready answers 503 while any monitor has a critical alert firing. Default false. */
+  readyUnlessCritical?: boolean;
+  /** Seconds a refused client is told to wait (Retry-After). Default 1. */
+  retryAfterSeconds?: number;
+}
+
+/** A function that loads a model by a reference (a registry ref such as "fraud@champion"). */
+export type ModelLoader = (ref: string) => Promise<{ model: DenseModel; version: string }>;
+
+const DEFAULTS = {
+  host: '127.0.0.1',
+  port: 8000,
+  maxBatchRows: 256,
+  maxQueueDelayMs: 2,
+  maxQueueRows: 8192,
+  maxConcurrentRequests: 1024,
+  timeoutMs: 5000,
+  maxBodyBytes: 8 * 1024 * 1024,
+  maxRequestRows: 65_536,
+  retryAfterSeconds: 1,
+};
+
+type Params = { name: string; version?: string };
+
+/** A fastify error's status, or the status our own errors carry; 500 for anything else. */
+function statusOf(error: unknown): number {
+  const e = error as { status?: unknown; statusCode?: unknown };
+  if (typeof e?.status === 'number') return e.status;
+  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return e.statusCode;
+  return 500;
+}
+
+/** The message a client sees: fastify's own errors said in terms of this server's options. */
+function messageOf(error: unknown, status: number, maxBodyBytes: number, request: FastifyRequest): string {
+  const e = error as { code?: string; message?: string };
+  if (status === 415) return `expected Content-Type: application/json but received ${JSON.stringify(request.headers['content-type'] ?? '(none)')}`;
+  if (status === 413) return `the body is larger than this server's limit of ${maxBodyBytes} bytes (maxBodyBytes)`;
+  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'the body is empty: expected a JSON object with "inputs"';
+  if (status === 400 && e.code === undefined && error instanceof SyntaxError) return `the body is not valid JSON: ${e.message}`;
+  if (status === 400 && (e.code ?? '').startsWith('FST_')) return `the body could not be read: ${e.message}`;
+  return e.message ?? String(error);
+}
+
+export class ModelServer {
+  readonly options: Readonly<typeof DEFAULTS> & ModelServerOptions;
+  private readonly app: FastifyInstance;
+  private readonly models = new Map<string, ServedModel>();
+  private readonly monitors = new MonitorRegistry();
+  private readonly metrics: ServerMetrics;
+  private address: { host: string; port: number } | null = null;
+  private closing = false;
+
+  /**
+   * @param options limits and defaults (all optional); see ModelServerOptions
+   * @param loadModel how `reload(name, ref)` and `serveRef` load a model by reference (the registry's loadModel)
+   */
+  constructor(
+    options: ModelServerOptions = {},
+    private readonly loadModel?: ModelLoader,
+  ) {
+    if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
+    this.options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+    const o = this.options;
+    if (typeof o.host !== 'string' || o.host === '') throw typeError('a host name or address', 'options.host', o.host);
+    requireInteger(o.port, 'options.port', 0, 65_535);
+    requireInteger(o.maxBatchRows, 'options.maxBatchRows', 1);
+    requireNumber(o.maxQueueDelayMs, 'options.maxQueueDelayMs', 0, 60_000);
+    requireInteger(o.maxQueueRows, 'options.maxQueueRows', 1);
+    requireInteger(o.maxConcurrentRequests, 'options.maxConcurrentRequests', 1);
+    requireNumber(o.timeoutMs, 'options.timeoutMs', 1, 3_600_000);
+    requireInteger(o.maxBodyBytes, 'options.maxBodyBytes', 64);
+    requireInteger(o.maxRequestRows, 'options.maxRequestRows', 1);
+    requireInteger(o.retryAfterSeconds, 'options.retryAfterSeconds', 1);
+    const buckets: number[] = [];
+    for (let b = 1; b < o.maxBatchRows; b *= 2) buckets.push(b);
+    buckets.push(o.maxBatchRows);
+    this.metrics = new ServerMetrics(buckets);
+    this.app = Fastify({ bodyLimit: o.maxBodyBytes, forceCloseConnections: false, return503OnClosing: true });
+    this.app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
+    this.routes();
+  }
+
+  /** Serves `model` under `name` (replacing nothing: use reload for that). */
+  serve(name: string, model: DenseModel, options: ServeOptions = {}): void {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw typeError('a model name of letters, digits, ".", "_" or "-" (at most 128)', 'name', name);
+    if (this.models.has(name)) throw typeError(`a name not served yet (use reload to replace ${JSON.stringify(name)})`, 'name', name);
+    this.models.set(name, this.served(name, model, options));
+  }
+
+  /** Loads `ref` with the server's loader and serves it under `name`. */
+  async serveRef(name: string, ref: string, options: Omit<ServeOptions, 'version'> = {}): Promise<void> {
+    const { model, version } = await this.load(ref);
+    this.serve(name, model, { ...options, version });
+  }
+
+  /**
+   * Replaces the model served under `name` while serving: loads it (a ref through the loader),
+   * warms it up with one row, then swaps; requests already queued or running finish on the old
+   * model, new ones go to the new one. The monitor carries over.
+   */
+  async reload(name: string, source: DenseModel | string, options: ServeOptions = {}): Promise<void> {
+    const old = this.models.get(name);
+    if (!old) throw new ModelNotServedError(name, undefined, [...this.models.keys()]);
+    const { model, version } = typeof source === 'string' ? await this.load(source) : { model: source, version: options.version ?? old.version };
+    await model.predictAsync({ data: new Float32Array(model.inputSize), rows: 1, cols: model.inputSize });
+    this.models.set(name, this.served(name, model, { inputName: old.inputName, outputName: old.outputName, ...options, version }));
+    await old.retire();
+  }
+
+  /** The monitor of a served model (null with monitoring off). */
+  monitor(name: string): ReturnType<MonitorRegistry['get']> | null {
+    return this.options.monitoring === false ? null : this.monitors.get(name);
+  }
+
+  /** The drift scores of every model with drift sampling, checked now. */
+  checkDrift(): Record<string, number | null> {
+    return Object.fromEntries([...this.models].map(([name, m]) => [name, m.checkDrift()]));
+  }
+
+  /** Starts listening; resolves with the address (the port chosen when options.port was 0). */
+  async listen(): Promise<{ host: string; port: number; url: string }> {
+    await this.app.listen({ host: this.options.host, port: this.options.port });
+    const a = this.app.server.address();
+    const port = typeof a === 'object' && a ? a.port : this.options.port;
+    this.address = { host: this.options.host, port };
+    const host = this.options.host.includes(':') ? `[${this.options.host}]` : this.options.host;
+    return { host: this.options.host, port, url: `http://${host}:${port}` };
+  }
+
+  /** Graceful close: stops accepting, answers every request in flight, then stops the models. */
+  async close(): Promise<void> {
+    if (this.closing) return;
+    this.closing = true;
+    const closed = this.app.close();
+    this.app.server.closeIdleConnections();
+    await closed;
+    await Promise.all([...this.models.values()].map((m) => m.retire()));
+  }
+
+  /** The Prometheus text of /metrics: the server's figures and every monitor's. */
+  metricsText(): string {
+    const depth = new Map([...this.models].map(([name, m]) => [name, m.batcher.depth]));
+    const monitors = this.options.monitoring === false ? '' : prometheusText([...this.models.keys()].map((n) => this.monitors.get(n)));
+    return this.metrics.text(depth) + monitors;
+  }
+
+  private async load(ref: string): Promise<{ model: DenseModel; version: string }> {
+    if (!this.loadModel) throw typeError('a DenseModel (this server has no model loader for refs)', 'source', ref);
+    return this.loadModel(ref);
+  }
+
+  private served(name: string, model: DenseModel, options: ServeOptions): ServedModel {
+    const o = this.options;
+    const monitor = o.monitoring === false ? null : this.monitors.get(name, o.monitor);
+    return new ServedModel(name, model, monitor, options, { maxBatchRows: o.maxBatchRows, maxQueueDelayMs: o.maxQueueDelayMs, maxQueueRows: o.maxQueueRows, timeoutMs: o.timeoutMs, retryAfterSeconds: o.retryAfterSeconds }, {
+      batch: (rows) => this.metrics.batch(rows),
+      timeout: () => {
+        this.metrics.timeout(name);
+        monitor?.recordError();
+      },
+      rejected: () => this.metrics.rejected(name),
+    });
+  }
+
+  /** The model a request names, at the version it names (if any). */
+  private modelOf(params: Params): ServedModel {
+    const m = this.models.get(params.name);
+    if (!m) throw new ModelNotServedError(params.name, undefined, [...this.models.keys()]);
+    if (params.version !== undefined && params.version !== m.version) throw new ModelNotServedError(params.name, params.version, [...this.models.keys()]);
+    return m;
+  }
+
+  private ready(): boolean {
+    if (this.closing || this.address === null) return false;
+    if (!this.options.readyUnlessCritical || this.options.monitoring === false) return true;
+    return ![...this.models.keys()].some((n) => this.monitors.get(n).checkAlerts().ruleAlerts.some((a) => a.severity === 'critical'));
+  }
+
+  private routes(): void {
+    const app = this.app;
+    const o = this.options;
+    app.addHook('onRequest', async (request) => {
+      if (this.metrics.inFlight >= o.maxConcurrentRequests) {
+        this.metrics.rejected('*');
+        throw new ServerOverloadedError(`${this.metrics.inFlight} requests are being answered (maxConcurrentRequests ${o.maxConcurrentRequests})`, o.retryAfterSeconds);
+      }
+      this.metrics.inFlight++;
+      (request as { counted?: boolean }).counted = true;
+    });
+    // While closing, every answer ends its connection, so that close() does not wait for
+    // keep-alive sockets that were busy when it began.
+    app.addHook('onSend', async (_request, reply) => {
+      if (this.closing) void reply.header('connection', 'close');
+    });
+    app.addHook('onResponse', async (request, reply) => {
+      if ((request as { counted?: boolean }).counted) this.metrics.inFlight--;
+      this.metrics.request(request.routeOptions.url ?? 'unmatched', reply.statusCode);
+    });
+    app.setErrorHandler((error, request, reply) => {
+      const status = statusOf(error);
+      if (error instanceof ServerOverloadedError) void reply.header('retry-after', String(error.retryAfterSeconds));
+      void reply.code(status).send({ error: status === 500 ? `internal error: ${(error as Error).message}` : messageOf(error, status, o.maxBodyBytes, request) });
+    });
+    app.setNotFoundHandler((request, reply) => {
+      void reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; the routes are GET /v2, /v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{v}][/ready], /metrics and POST /v2/models/{name}[/versions/{v}]/infer, /v2/models/{name}/outcomes` });
+    });
+
+    app.get('/v2/health/live', async () => ({ live: true }));
+    app.get('/v2/health/ready', async (_request, reply) => {
+      const ready = this.ready();
+      return reply.code(ready ? 200 : 503).send({ ready });
+    });
+    app.get('/v2', async () => ({ name: 'mlwatch', version: '0.1.0', extensions: [] as string[] }));
+    const metadata = async (request: FastifyRequest<{ Params: Params }>) => {
+      const m = this.modelOf(request.params);
+      return { name: m.name, versions: [m.version], platform: 'mlwatch_dense', ...m.tensors() };
+    };
+    app.get('/v2/models/:name', metadata);
+    app.get('/v2/models/:name/versions/:version', metadata);
+    const modelReady = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
+      this.modelOf(request.params);
+      const ready = this.ready();
+      return reply.code(ready ? 200 : 503).send({ name: request.params.name, ready });
+    };
+    app.get('/v2/models/:name/ready', modelReady);
+    app.get('/v2/models/:name/versions/:version/ready', modelReady);
+    const infer = async (request: FastifyRequest<{ Params: Params }>) => {
+      const start = performance.now();
+      const m = this.modelOf(request.params);
+      const input = parseInferRequest(request.body, { inputName: m.inputName, outputName: m.outputName, features: m.model.inputSize, maxRows: o.maxRequestRows });
+      const out = await m.infer(input.data, input.rows, input.id);
+      m.monitor?.recordLatency(performance.now() - start);
+      return {
+        model_name: m.name,
+        model_version: m.version,
+        ...(input.id === undefined ? {} : { id: input.id }),
+        outputs: [{ name: m.outputName, datatype: 'FP32', shape: [input.rows, m.model.outputSize], data: Array.from(out) }],
+      };
+    };
+    app.post('/v2/models/:name/infer', infer);
+    app.post('/v2/models/:name/versions/:version/infer', infer);
+    app.post('/v2/models/:name/outcomes', async (request: FastifyRequest<{ Params: Params }>) => {
+      const m = this.modelOf(request.params);
+      const outcomes = (request.body as { outcomes?: unknown } | null)?.outcomes;
+      if (!Array.isArray(outcomes)) throw new InferInputError('outcomes: expected { "outcomes": [{ "id": string, "labels": [integer, ...] }] }');
+      if (!m.monitor) throw new InferInputError('outcomes: this server runs with monitoring off, so it keeps no predictions to score');
+      const checked = outcomes.map((x, k) => {
+        const { id, labels } = (x ?? {}) as { id?: unknown; labels?: unknown };
+        if (typeof id !== 'string') throw new InferInputError(`outcomes[${k}].id: expected the id of an answered request (a string)`);
+        if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => Number.isInteger(l) && l >= 0)) throw new InferInputError(`outcomes[${k}].labels: expected an array of class indices (integers >= 0), one per row`);
+        return { id, labels: labels as number[] };
+      });
+      const accuracies: Record<string, number> = {};
+      const unmatched: string[] = [];
+      for (const { id, labels } of checked) {
+        const accuracy = m.scoreOutcome(id, labels);
+        if (accuracy === null) unmatched.push(id);
+        else accuracies[id] = accuracy;
+      }
+      return { model_name: m.name, matched: Object.keys(accuracies).length, accuracies, unmatched };
+    });
+    app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(this.metricsText()));
+  }
+}
