@@ -65,5 +65,6 @@ export type { DriftSignal, RetrainingDecision, RetrainingPolicy, RetrainingTrigg
 export { SETTINGS, type SettingName, type SettingSpec } from './config.js';
 export { ModelServer, type ModelLoader, type ModelServerOptions } from './serving/model-server.js';
 export type { ServeOptions } from './serving/served-model.js';
+export { LoadBalancer, type BalancedResponse, type BalancingStrategy, type HealthCheckOptions, type LoadBalancerOptions, type UpstreamStatus } from './serving/load-balancer.js';
 export type { DriftSampling } from './serving/drift-sampler.js';
 export { parseInferRequest, INPUT_DATATYPES, type InferInput, type InputDatatype, type TensorMetadata } from './serving/infer-request.js';

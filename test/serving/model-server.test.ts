@@ -9,6 +9,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { request } from 'undici';
 import { DenseModel, type DenseLayer } from '../../src/inference/dense-model.js';
 import { ModelServer, type ModelServerOptions } from '../../src/serving/model-server.js';
+import { DriftDetector } from '../../src/drift/drift-detector.js';
+import { SeededRandom } from '../../src/demo/random.js';
 
 const golden = JSON.parse(readFileSync(new URL('../fixtures/serving/infer-golden.json', import.meta.url), 'utf8'));
 
@@ -188,6 +190,34 @@ describe('ModelServer: the Open Inference Protocol', () => {
     await server.close();
     expect((await Promise.all(inFlight)).map((r) => r.status)).toEqual(new Array(20).fill(200));
     await expect(request(`${url}/v2/health/live`)).rejects.toThrow(/ECONNREFUSED/);
+  });
+
+  it('samples inputs for drift against the reference; a critical drift alert makes it not ready (readyUnlessCritical)', async () => {
+    const rng = new SeededRandom(5);
+    const reference = { data: Float64Array.from({ length: 2000 * 4 }, () => rng.normal()), rows: 2000, cols: 4 };
+    const server = new ModelServer({ port: 0, readyUnlessCritical: true });
+    servers.push(server);
+    server.serve('golden', goldenModel(), { drift: { detector: new DriftDetector(reference), share: 0.5, windowRows: 1000, intervalMs: 3_600_000, minRows: 50 } });
+    server.monitor('golden')!.configureAlerts({ drift_score: { threshold: 2, severity: 'critical' } });
+    const { url } = await server.listen();
+    const rows = (shift: number) => ({ inputs: [{ name: 'input', shape: [50, 4], datatype: 'FP32', data: Array.from({ length: 200 }, () => rng.normal() + shift) }] });
+    await post(`${url}/v2/models/golden/infer`, rows(0));
+    expect(server.checkDrift()).toEqual({ golden: null }); // 25 rows sampled: fewer than minRows
+    await post(`${url}/v2/models/golden/infer`, rows(0));
+    expect(server.checkDrift().golden).toBeLessThan(1);
+    expect((await get(`${url}/v2/health/ready`)).status).toBe(200);
+    for (let k = 0; k < 20; k++) await post(`${url}/v2/models/golden/infer`, rows(3)); // the window turns over to shifted rows
+    expect(server.checkDrift().golden).toBeGreaterThan(2);
+    expect(await get(`${url}/v2/health/ready`)).toEqual({ status: 503, json: { ready: false } });
+    expect(server.metricsText()).toContain('mlwatch_alert_firing{model="golden",alert="drift_score",severity="critical"} 1');
+  });
+
+  it('refuses requests past maxConcurrentRequests with 429', async () => {
+    const { url } = await start({ maxConcurrentRequests: 2, maxBatchRows: 1000, maxQueueDelayMs: 60_000, timeoutMs: 300 });
+    const answers = await Promise.all(Array.from({ length: 5 }, (_, k) => post(`${url}/v2/models/golden/infer`, oneRow(k))));
+    const statuses = answers.map((r) => r.status).sort();
+    expect(statuses).toEqual([429, 429, 429, 504, 504]);
+    expect(answers.find((r) => r.status === 429)!.json.error).toMatch(/2 requests are being answered \(maxConcurrentRequests 2\)/);
   });
 
   it('checks its options', () => {
