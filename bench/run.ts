@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: `npm run bench` runs every family but batch-large; `npm run bench -- quantiles` one.
+ * The benchmark suite: `npm run bench` runs every family but the opt-in ones (batch-large, stalls, copies, serving); `npm run bench -- quantiles` one.
  * Speed is reported as ratios against peers measured in the same run.
  */
 import { arch, cpus, totalmem } from 'node:os';
@@ -24,13 +24,15 @@ const optIn: Record<string, () => void | Promise<void>> = {
   // minutes on the js backend: 1 GiB matrices through every async API
   stalls: async () => (await import('./stalls.bench.js')).benchStalls(),
   copies: async () => (await import('./copies.bench.js')).benchCopies(),
+  // servers in child processes under autocannon for about a minute
+  serving: async () => (await import('./serving.bench.js')).benchServing(),
 };
 
 const asked = process.argv.slice(2);
 const all = { ...families, ...optIn };
 const unknown = asked.filter((name) => !(name in all));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls and copies only when named)`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls, copies and serving only when named)`);
   process.exit(2);
 }
 const info = backendInfo();

@@ -262,6 +262,11 @@ export class ModelMonitor extends EventEmitter {
     this.lastDriftScore = Number.isNaN(drift.maxDriftScore) ? null : drift.maxDriftScore;
   }
 
+  /** The latest drift score recorded (recordDrift), or null before the first. */
+  get driftScore(): number | null {
+    return this.lastDriftScore;
+  }
+
   /** Sets the alert rules, e.g. { latency_p99_ms: { threshold: 100, severity: 'critical' } }. */
   configureAlerts(rules: AlertRules): void {
     this.alerts.configureAlerts(rules);

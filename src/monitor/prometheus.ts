@@ -12,7 +12,7 @@ const num = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : 
 /**
  * Metrics of every monitor: accuracy gauge (mean over the window), latency summary (exact
  * quantiles over the window; _sum and _count over all time), record, error and rejection
- * counters, and one gauge per alert (1 firing, 0 not). Alert rules are evaluated first.
+ * counters, the latest drift score, and one gauge per alert (1 firing, 0 not). Alert rules are evaluated first.
  */
 export function prometheusText(monitors: Iterable<ModelMonitor>, quantiles: readonly number[] = [0.5, 0.9, 0.99]): string {
   if (!Array.isArray(quantiles)) throw typeError('an array of quantiles in [0, 1]', 'quantiles', quantiles);
@@ -42,6 +42,7 @@ export function prometheusText(monitors: Iterable<ModelMonitor>, quantiles: read
     add('mlwatch_errors_total', 'Failed requests (recordError).', 'counter', `mlwatch_errors_total{${model}} ${stats.errors}`);
     add('mlwatch_rejected_records_total', 'Records refused for invalid values.', 'counter', `mlwatch_rejected_records_total{${model}} ${stats.rejected}`);
     add('mlwatch_error_rate', 'Errors / requests over the monitor window.', 'gauge', `mlwatch_error_rate{${model}} ${num(m.errorRate)}`);
+    if (m.driftScore !== null) add('mlwatch_drift_score', 'The latest drift score recorded (recordDrift).', 'gauge', `mlwatch_drift_score{${model}} ${num(m.driftScore)}`);
     const firing = new Set<string>([...report.alerts.map((a) => a.type), ...report.ruleAlerts.map((a) => a.rule)]);
     const known: [string, string][] = [
       ['accuracy_degradation', 'high'],

@@ -210,6 +210,7 @@ describe('ModelServer: the Open Inference Protocol', () => {
     expect(server.checkDrift().golden).toBeGreaterThan(2);
     expect(await get(`${url}/v2/health/ready`)).toEqual({ status: 503, json: { ready: false } });
     expect(server.metricsText()).toContain('mlwatch_alert_firing{model="golden",alert="drift_score",severity="critical"} 1');
+    expect(server.metricsText()).toMatch(/mlwatch_drift_score\{model="golden"\} [2-9]\./);
   });
 
   it('refuses requests past maxConcurrentRequests with 429', async () => {
