@@ -17,6 +17,7 @@ const families: Record<string, () => void | Promise<void>> = {
   batch: async () => (await import('./batch.bench.js')).benchBatch(),
   readers: async () => (await import('./readers.bench.js')).benchReaders(),
   gpu: async () => (await import('./gpu.bench.js')).benchGpu(),
+  experiment: async () => (await import('./experiment.bench.js')).benchExperiment(),
 };
 // opt-in: writes a file of several GB and runs for minutes
 const optIn: Record<string, () => void | Promise<void>> = {

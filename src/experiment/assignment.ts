@@ -37,6 +37,30 @@ export function fnv1aContinue(h: number, s: string): number {
   return h;
 }
 
+/** Where fnv1aBoth leaves its two results (no allocation per call). */
+export const bothHashes = new Uint32Array(2);
+
+/**
+ * Two FNV-1a hashes continued over the same string in one pass, from states a and b (the two
+ * prefixes' states): bothHashes[0] and bothHashes[1]. The same values as two fnv1aContinue calls.
+ */
+export function fnv1aBoth(a: number, b: number, s: string): void {
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0x80) {
+      // rare: finish both from here through the general path
+      const rest = s.slice(i);
+      bothHashes[0] = fnv1aContinue(a, rest);
+      bothHashes[1] = fnv1aContinue(b, rest);
+      return;
+    }
+    a = Math.imul(a ^ c, FNV_PRIME);
+    b = Math.imul(b ^ c, FNV_PRIME);
+  }
+  bothHashes[0] = a;
+  bothHashes[1] = b;
+}
+
 /** 32-bit FNV-1a of the UTF-8 bytes of s. */
 export function fnv1a(s: string): number {
   return fnv1aContinue(FNV_OFFSET, s) >>> 0;

@@ -6,7 +6,7 @@
  * the guardrails, and decides: ship, no_ship, keep_running or invalid_srm, with the reason.
  */
 import { rangeError, requireNumber, typeError } from '../errors.js';
-import { BUCKETS, fnv1aContinue, prefixStates, rangeEnds } from './assignment.js';
+import { bothHashes, BUCKETS, fnv1aBoth, prefixStates, rangeEnds } from './assignment.js';
 import { OutcomeStats } from './outcome-stats.js';
 import { cupedAdjust } from './stats/cuped.js';
 import { mdeMeans, mdeProportions, powerMeans, powerProportions, sampleSizeMeans, sampleSizeProportions } from './stats/sample-size.js';
@@ -132,9 +132,9 @@ export class Experiment {
   /** The variant serving `unitId`, or null when the unit is outside the coverage. */
   assign(unitId: string): string | null {
     if (typeof unitId !== 'string' || unitId === '') throw typeError('a non-empty unit id', 'unitId', unitId);
-    const coverage = (fnv1aContinue(this.states.coverage, unitId) >>> 0) % BUCKETS;
-    if (coverage >= this.coverageCut) return null;
-    const bucket = (fnv1aContinue(this.states.variant, unitId) >>> 0) % BUCKETS;
+    fnv1aBoth(this.states.coverage, this.states.variant, unitId);
+    if (bothHashes[0] % BUCKETS >= this.coverageCut) return null;
+    const bucket = bothHashes[1] % BUCKETS;
     const ends = this.ends;
     let k = 0;
     while (bucket >= ends[k]) k++;

@@ -40,6 +40,11 @@ function binomial(rng: SeededRandom, n: number, p: number): number {
 describe('Experiment: assignment', () => {
   it('matches the pinned fixture (an independent FNV-1a over UTF-8) exactly', () => {
     for (const row of pinned) expect(bucketsOf(row.seed, row.unit), `${row.seed} ${row.unit}`).toEqual({ coverage: row.coverage, variant: row.variant });
+    // and Experiment.assign (one pass for both hashes) places those units by the same buckets
+    for (const row of pinned) {
+      const e = new Experiment(config({ name: 'x', seed: row.seed, coverage: 0.5 }));
+      expect(e.assign(row.unit), `${row.seed} ${row.unit}`).toBe(row.coverage >= 5000 ? null : row.variant < 5000 ? 'control' : 'treatment');
+    }
   });
 
   it('spreads 1 M ids uniformly over the 10 000 buckets (chi-square p > 0.001) and over the variants by weight', () => {
