@@ -148,9 +148,27 @@ export class Experiment {
    */
   logOutcome(unitId: string, variant: string, outcome: { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> }): void {
     if (typeof unitId !== 'string' || unitId === '') throw typeError('a non-empty unit id', 'unitId', unitId);
+    const k = this.checkOutcome(variant, outcome);
+    const s = this.stats[k];
+    const guardrails = outcome.guardrails;
+    s.units++;
+    if (this.config.metric.kind === 'proportion') {
+      if (outcome.success) s.successes++;
+    } else {
+      s.addValue(outcome.value!);
+      if (outcome.covariate !== undefined) s.addPair(outcome.value!, outcome.covariate);
+    }
+    if (guardrails !== undefined) for (const name in guardrails) s.addGuardrail(this.guardrailIndex.get(name)!, guardrails[name]);
+  }
+
+  /**
+   * Checks an outcome as logOutcome would, without logging it; returns the variant's index.
+   *
+   * @throws TypeError or RangeError naming the field
+   */
+  checkOutcome(variant: string, outcome: { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> }): number {
     const k = this.indexOf.get(variant);
     if (k === undefined) throw rangeError(`one of the variants ${[...this.indexOf.keys()].map((n) => JSON.stringify(n)).join(', ')}`, 'variant', JSON.stringify(variant));
-    const s = this.stats[k];
     if (this.config.metric.kind === 'proportion') {
       if (typeof outcome?.success !== 'boolean') throw typeError('a boolean outcome.success (the metric is a proportion)', 'outcome.success', outcome?.success);
     } else {
@@ -161,6 +179,7 @@ export class Experiment {
     }
     const guardrails = outcome.guardrails;
     if (guardrails !== undefined) {
+      if (typeof guardrails !== 'object' || guardrails === null) throw typeError('an object of guardrail values', 'outcome.guardrails', guardrails);
       for (const name in guardrails) {
         const g = this.guardrailIndex.get(name);
         const v = guardrails[name];
@@ -168,14 +187,7 @@ export class Experiment {
         if (typeof v !== 'number' || !Number.isFinite(v)) throw typeError('a finite number', `outcome.guardrails.${name}`, v);
       }
     }
-    s.units++;
-    if (this.config.metric.kind === 'proportion') {
-      if (outcome.success) s.successes++;
-    } else {
-      s.addValue(outcome.value!);
-      if (outcome.covariate !== undefined) s.addPair(outcome.value!, outcome.covariate);
-    }
-    if (guardrails !== undefined) for (const name in guardrails) s.addGuardrail(this.guardrailIndex.get(name)!, guardrails[name]);
+    return k;
   }
 
   /** Units per variant the design needs (for the smallest-weight comparison, fixed horizon). */

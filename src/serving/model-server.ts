@@ -18,6 +18,8 @@ import { prometheusText } from '../monitor/prometheus.js';
 import { InferInputError, ModelNotServedError, ServerOverloadedError, requireInteger, requireNumber, typeError } from '../errors.js';
 import { parseInferRequest } from './infer-request.js';
 import { ServedModel, type ServeOptions } from './served-model.js';
+import { ServedExperiment, UNIT_HEADER, VARIANT_HEADER } from './served-experiment.js';
+import type { Experiment } from '../experiment/experiment.js';
 import { ServerMetrics } from './server-metrics.js';
 
 export interface ModelServerOptions {
@@ -90,6 +92,7 @@ export class ModelServer {
   readonly options: Readonly<typeof DEFAULTS> & ModelServerOptions;
   private readonly app: FastifyInstance;
   private readonly models = new Map<string, ServedModel>();
+  private readonly experiments = new Map<string, ServedExperiment>();
   private readonly monitors = new MonitorRegistry();
   private readonly metrics: ServerMetrics;
   private address: { host: string; port: number } | null = null;
@@ -127,9 +130,44 @@ export class ModelServer {
 
   /** Serves `model` under `name` (replacing nothing: use reload for that). */
   serve(name: string, model: DenseModel, options: ServeOptions = {}): void {
-    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw typeError('a model name of letters, digits, ".", "_" or "-" (at most 128)', 'name', name);
-    if (this.models.has(name)) throw typeError(`a name not served yet (use reload to replace ${JSON.stringify(name)})`, 'name', name);
+    this.checkNewName(name);
     this.models.set(name, this.served(name, model, options));
+  }
+
+  /**
+   * Serves an experiment under `name`: each request's unit id (the x-mlwatch-unit header or
+   * parameters.unit_id) picks the variant, whose model answers; the response's x-mlwatch-variant
+   * header names it. `models` holds a DenseModel per variant. Outcomes posted to
+   * /v2/models/{name}/outcomes as { outcomes: [{ unit, success | value, ... }] } go into the
+   * experiment. Each variant has its own monitor, named "name:variant".
+   */
+  serveExperiment(name: string, experiment: Experiment, models: Readonly<Record<string, DenseModel>>, options: Omit<ServeOptions, 'version'> = {}): void {
+    this.checkNewName(name);
+    const variants = new Map<string, ServedModel>();
+    for (const v of experiment.config.variants) {
+      const model = models[v.name];
+      if (model === undefined) throw typeError(`a DenseModel for every variant (${experiment.config.variants.map((x) => x.name).join(', ')})`, `models.${v.name}`, model);
+      variants.set(v.name, this.served(name, model, { ...options, version: v.name }, `${name}:${v.name}`));
+    }
+    this.experiments.set(name, new ServedExperiment(experiment, variants));
+  }
+
+  /**
+   * Ends the experiment served under `name` and serves `model` (the winner, say) there instead,
+   * with the reload's warm-up; requests in flight finish on the variants' models.
+   */
+  async endExperiment(name: string, model: DenseModel, options: ServeOptions = {}): Promise<void> {
+    const served = this.experiments.get(name);
+    if (!served) throw new ModelNotServedError(name, undefined, [...this.experiments.keys()]);
+    await model.predictAsync({ data: new Float32Array(model.inputSize), rows: 1, cols: model.inputSize });
+    this.models.set(name, this.served(name, model, options));
+    this.experiments.delete(name);
+    await Promise.all([...served.variants.values()].map((m) => m.retire()));
+  }
+
+  private checkNewName(name: string): void {
+    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw typeError('a model name of letters, digits, ".", "_" or "-" (at most 128)', 'name', name);
+    if (this.models.has(name) || this.experiments.has(name)) throw typeError(`a name not served yet (use reload to replace ${JSON.stringify(name)})`, 'name', name);
   }
 
   /** Loads `ref` with the server's loader and serves it under `name`. */
@@ -145,7 +183,7 @@ export class ModelServer {
    */
   async reload(name: string, source: DenseModel | string, options: ServeOptions = {}): Promise<void> {
     const old = this.models.get(name);
-    if (!old) throw new ModelNotServedError(name, undefined, [...this.models.keys()]);
+    if (!old) throw new ModelNotServedError(name, undefined, this.servedNames());
     const { model, version } = typeof source === 'string' ? await this.load(source) : { model: source, version: options.version ?? old.version };
     await model.predictAsync({ data: new Float32Array(model.inputSize), rows: 1, cols: model.inputSize });
     this.models.set(name, this.served(name, model, { inputName: old.inputName, outputName: old.outputName, ...options, version }));
@@ -159,7 +197,7 @@ export class ModelServer {
 
   /** The drift scores of every model with drift sampling, checked now. */
   checkDrift(): Record<string, number | null> {
-    return Object.fromEntries([...this.models].map(([name, m]) => [name, m.checkDrift()]));
+    return Object.fromEntries(this.allServed().map(([name, m]) => [name, m.checkDrift()]));
   }
 
   /** Starts listening; resolves with the address (the port chosen when options.port was 0). */
@@ -179,13 +217,14 @@ export class ModelServer {
     const closed = this.app.close();
     this.app.server.closeIdleConnections();
     await closed;
-    await Promise.all([...this.models.values()].map((m) => m.retire()));
+    await Promise.all(this.allServed().map(([, m]) => m.retire()));
   }
 
   /** The Prometheus text of /metrics: the server's figures and every monitor's. */
   metricsText(): string {
-    const depth = new Map([...this.models].map(([name, m]) => [name, m.batcher.depth]));
-    const monitors = this.options.monitoring === false ? '' : prometheusText([...this.models.keys()].map((n) => this.monitors.get(n)));
+    const served = this.allServed();
+    const depth = new Map(served.map(([name, m]) => [name, m.batcher.depth]));
+    const monitors = this.options.monitoring === false ? '' : prometheusText(served.map(([n]) => this.monitors.get(n)));
     return this.metrics.text(depth) + monitors;
   }
 
@@ -194,31 +233,44 @@ export class ModelServer {
     return this.loadModel(ref);
   }
 
-  private served(name: string, model: DenseModel, options: ServeOptions): ServedModel {
+  private served(name: string, model: DenseModel, options: ServeOptions, monitorName = name): ServedModel {
     const o = this.options;
-    const monitor = o.monitoring === false ? null : this.monitors.get(name, o.monitor);
+    const monitor = o.monitoring === false ? null : this.monitors.get(monitorName, o.monitor);
     return new ServedModel(name, model, monitor, options, { maxBatchRows: o.maxBatchRows, maxQueueDelayMs: o.maxQueueDelayMs, maxQueueRows: o.maxQueueRows, timeoutMs: o.timeoutMs, retryAfterSeconds: o.retryAfterSeconds }, {
       batch: (rows) => this.metrics.batch(rows),
       timeout: () => {
-        this.metrics.timeout(name);
+        this.metrics.timeout(monitorName);
         monitor?.recordError();
       },
-      rejected: () => this.metrics.rejected(name),
+      rejected: () => this.metrics.rejected(monitorName),
     });
   }
 
-  /** The model a request names, at the version it names (if any). */
+  /** Every model served, by monitor name (an experiment's variants as "name:variant"). */
+  private allServed(): [string, ServedModel][] {
+    const out: [string, ServedModel][] = [...this.models];
+    for (const [name, e] of this.experiments) for (const [variant, m] of e.variants) out.push([`${name}:${variant}`, m]);
+    return out;
+  }
+
+  private servedNames(): string[] {
+    return [...this.models.keys(), ...this.experiments.keys()];
+  }
+
+  /** The model a request names, at the version it names (if any); an experiment's control for metadata. */
   private modelOf(params: Params): ServedModel {
+    const e = this.experiments.get(params.name);
+    if (e && params.version === undefined) return e.control;
     const m = this.models.get(params.name);
-    if (!m) throw new ModelNotServedError(params.name, undefined, [...this.models.keys()]);
-    if (params.version !== undefined && params.version !== m.version) throw new ModelNotServedError(params.name, params.version, [...this.models.keys()]);
+    if (!m) throw new ModelNotServedError(params.name, e ? params.version : undefined, this.servedNames());
+    if (params.version !== undefined && params.version !== m.version) throw new ModelNotServedError(params.name, params.version, this.servedNames());
     return m;
   }
 
   private ready(): boolean {
     if (this.closing || this.address === null) return false;
     if (!this.options.readyUnlessCritical || this.options.monitoring === false) return true;
-    return ![...this.models.keys()].some((n) => this.monitors.get(n).checkAlerts().ruleAlerts.some((a) => a.severity === 'critical'));
+    return !this.allServed().some(([n]) => this.monitors.get(n).checkAlerts().ruleAlerts.some((a) => a.severity === 'critical'));
   }
 
   private routes(): void {
@@ -269,9 +321,15 @@ export class ModelServer {
     };
     app.get('/v2/models/:name/ready', modelReady);
     app.get('/v2/models/:name/versions/:version/ready', modelReady);
-    const infer = async (request: FastifyRequest<{ Params: Params }>) => {
+    const infer = async (request: FastifyRequest<{ Params: Params }>, reply: FastifyReply) => {
       const start = performance.now();
-      const m = this.modelOf(request.params);
+      const experiment = this.experiments.get(request.params.name);
+      let m: ServedModel;
+      if (experiment && request.params.version === undefined) {
+        const route = experiment.route(experiment.unitOf(request.headers[UNIT_HEADER], request.body));
+        m = route.model;
+        void reply.header(VARIANT_HEADER, route.inExperiment ? route.variant : `${route.variant} (outside the experiment)`);
+      } else m = this.modelOf(request.params);
       const input = parseInferRequest(request.body, { inputName: m.inputName, outputName: m.outputName, features: m.model.inputSize, maxRows: o.maxRequestRows });
       const out = await m.infer(input.data, input.rows, input.id);
       m.monitor?.recordLatency(performance.now() - start);
@@ -285,6 +343,8 @@ export class ModelServer {
     app.post('/v2/models/:name/infer', infer);
     app.post('/v2/models/:name/versions/:version/infer', infer);
     app.post('/v2/models/:name/outcomes', async (request: FastifyRequest<{ Params: Params }>) => {
+      const experiment = this.experiments.get(request.params.name);
+      if (experiment) return { model_name: request.params.name, experiment: experiment.experiment.name, ...experiment.logOutcomes(request.body) };
       const m = this.modelOf(request.params);
       const outcomes = (request.body as { outcomes?: unknown } | null)?.outcomes;
       if (!Array.isArray(outcomes)) throw new InferInputError('outcomes: expected { "outcomes": [{ "id": string, "labels": [integer, ...] }] }');
