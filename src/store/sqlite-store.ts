@@ -1,0 +1,91 @@
+/**
+ * SqliteStore: the embedded default, one file in WAL mode through better-sqlite3. Write
+ * transactions start with BEGIN IMMEDIATE, which takes the database's one write lock at once, so
+ * writers in other processes queue on busy_timeout instead of failing half-way; readers are never
+ * blocked (WAL). better-sqlite3 is synchronous: the async interface only keeps one transaction
+ * per connection at a time (SerialQueue).
+ */
+import type BetterSqlite3 from 'better-sqlite3';
+import { StoreError } from '../errors.js';
+import { migrate } from './migrations.js';
+import { SerialQueue } from './serial-queue.js';
+import type { SqlRow, SqlStore, SqlTx, SqlValue } from './sql-store.js';
+
+export interface SqliteStoreOptions {
+  /** How long a writer waits for another process's write lock, ms (default 30 000). */
+  busyTimeoutMs?: number;
+}
+
+export class SqliteStore implements SqlStore {
+  readonly dialect = 'sqlite' as const;
+  private readonly statements = new Map<string, BetterSqlite3.Statement>();
+  private readonly queue = new SerialQueue();
+  private readonly tx: SqlTx;
+
+  private constructor(
+    private readonly db: BetterSqlite3.Database,
+    readonly location: string,
+  ) {
+    const prepare = (sql: string) => {
+      let s = this.statements.get(sql);
+      if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
+      return s;
+    };
+    const args = (params: readonly SqlValue[] | undefined) => (params ?? []) as unknown[];
+    this.tx = {
+      all: async (sql, params) => prepare(sql).all(...args(params)) as SqlRow[],
+      get: async (sql, params) => prepare(sql).get(...args(params)) as SqlRow | undefined,
+      run: async (sql, params) => prepare(sql).run(...args(params)).changes,
+    };
+  }
+
+  /** Opens (creating if needed) the database file and brings its schema up to date. */
+  static async open(file: string, options: SqliteStoreOptions = {}): Promise<SqliteStore> {
+    let Database: typeof BetterSqlite3;
+    try {
+      Database = (await import('better-sqlite3')).default;
+    } catch (error) {
+      throw new StoreError(`SQLite is not available (better-sqlite3 did not load: ${(error as Error).message}); run \`npm rebuild better-sqlite3\` for this Node version, or use a postgres:// database`);
+    }
+    let db: BetterSqlite3.Database;
+    try {
+      db = new Database(file);
+    } catch (error) {
+      throw new StoreError(`cannot open the SQLite database ${file}: ${(error as Error).message}`);
+    }
+    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
+    db.pragma('journal_mode = WAL');
+    // FULL: a committed registration and its audit event survive a power cut, not only a crash.
+    db.pragma('synchronous = FULL');
+    db.pragma('foreign_keys = ON');
+    const store = new SqliteStore(db, `sqlite:${file}`);
+    await store.write((tx) => migrate(tx, 'sqlite', store.location));
+    return store;
+  }
+
+  read<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN', fn);
+  }
+
+  write<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.transaction('BEGIN IMMEDIATE', fn);
+  }
+
+  async close(): Promise<void> {
+    await this.queue.run(async () => this.db.close());
+  }
+
+  private transaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>): Promise<T> {
+    return this.queue.run(async () => {
+      this.db.exec(begin);
+      try {
+        const result = await fn(this.tx);
+        this.db.exec('COMMIT');
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK');
+        throw error;
+      }
+    });
+  }
+}
