@@ -12,7 +12,7 @@ import { SerialQueue } from './serial-queue.js';
 import type { SqlRow, SqlStore, SqlTx, SqlValue } from './sql-store.js';
 
 export interface SqliteStoreOptions {
-  /** How long a writer waits for another process's write lock, ms (default 30 000). */
+  /** How long a transaction waits for another connection's write lock, ms (default 30 000). */
   busyTimeoutMs?: number;
 }
 
@@ -25,6 +25,7 @@ export class SqliteStore implements SqlStore {
   private constructor(
     private readonly db: BetterSqlite3.Database,
     readonly location: string,
+    private readonly busyTimeoutMs: number,
   ) {
     const prepare = (sql: string) => {
       let s = this.statements.get(sql);
@@ -53,12 +54,12 @@ export class SqliteStore implements SqlStore {
     } catch (error) {
       throw new StoreError(`cannot open the SQLite database ${file}: ${(error as Error).message}`);
     }
-    db.pragma(`busy_timeout = ${options.busyTimeoutMs ?? 30_000}`);
+    db.pragma('busy_timeout = 0');
     db.pragma('journal_mode = WAL');
     // FULL: a committed registration and its audit event survive a power cut, not only a crash.
     db.pragma('synchronous = FULL');
     db.pragma('foreign_keys = ON');
-    const store = new SqliteStore(db, `sqlite:${file}`);
+    const store = new SqliteStore(db, `sqlite:${file}`, options.busyTimeoutMs ?? 30_000);
     await store.write((tx) => migrate(tx, 'sqlite', store.location));
     return store;
   }
@@ -77,7 +78,7 @@ export class SqliteStore implements SqlStore {
 
   private transaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     return this.queue.run(async () => {
-      this.db.exec(begin);
+      await this.begin(begin);
       try {
         const result = await fn(this.tx);
         this.db.exec('COMMIT');
@@ -87,5 +88,20 @@ export class SqliteStore implements SqlStore {
         throw error;
       }
     });
+  }
+
+  /** BEGIN, retried on SQLITE_BUSY after a growing pause (never blocking the event loop). */
+  private async begin(begin: string): Promise<void> {
+    const deadline = Date.now() + this.busyTimeoutMs;
+    for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      try {
+        this.db.exec(begin);
+        return;
+      } catch (error) {
+        const code = (error as { code?: string }).code ?? '';
+        if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      }
+      await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
+    }
   }
 }
