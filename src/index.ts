@@ -7,7 +7,25 @@ export { DEFAULT_MEMORY_BYTES, driftOfFiles, profileOfFile } from './batch/file-
 export type { FileDriftOptions, FileDriftReport, FileUse, JobProgress } from './batch/file-drift.js';
 export type { Distribution } from './batch/distribution.js';
 export { openTable } from './batch/readers/open-table.js';
-export { BackendUnavailableError, DetachedInputError, ERROR_CODES, errorCode, InputFileError, JobStoppedError, UsageError, type CodedError, type ErrorCode } from './errors.js';
+export {
+  AliasConflictError,
+  ArtifactIntegrityError,
+  BackendUnavailableError,
+  DetachedInputError,
+  ERROR_CODES,
+  errorCode,
+  ForbiddenError,
+  InputFileError,
+  InvalidRefError,
+  JobStoppedError,
+  PolicyError,
+  RegistryNotFoundError,
+  SignatureMismatchError,
+  StoreError,
+  UsageError,
+  type CodedError,
+  type ErrorCode,
+} from './errors.js';
 export type { ChunkColumn, SourceColumn, TableChunk, TableSource } from './batch/table-source.js';
 export { DriftDetector } from './drift/drift-detector.js';
 export { DenseModel } from './inference/dense-model.js';
@@ -49,3 +67,19 @@ export { percentiles, quantiles } from './stats/quantiles.js';
 export { DEFAULT_RETRAINING_POLICY, RetrainingTrigger } from './trigger/retraining-trigger.js';
 export type { DriftSignal, RetrainingDecision, RetrainingPolicy, RetrainingTriggerOptions } from './trigger/retraining-trigger.js';
 export { SETTINGS, type SettingName, type SettingSpec } from './config.js';
+export { ModelRegistry } from './registry/model-registry.js';
+export type { AliasChange, ApprovalResult, ModelRegistryOptions, ModelSummary, SearchResult } from './registry/model-registry.js';
+export type { Approval, ArtifactRef, CheckResult, ModelVersion, RegisterInput } from './registry/model-version.js';
+export { formatRef, LATEST, parseRef, type ModelRef } from './registry/model-ref.js';
+export { COLUMN_TYPES, type ColumnSpec, type ColumnType, type ModelSignature } from './registry/signature.js';
+export type { Lineage, TrainingData } from './registry/lineage.js';
+export type { Cursor, SearchFilter, SearchPage } from './registry/search-options.js';
+export type { VersionComparison } from './registry/compare-versions.js';
+export { ArtifactStore, sha256Hex, type StoredArtifact } from './registry/artifact-store.js';
+export { AccessControl, type AccessControlOptions } from './governance/access-control.js';
+export { PERMISSIONS, STANDARD_ROLES, type Permission } from './governance/permissions.js';
+export { GovernancePolicy, type GovernancePolicyOptions, type PolicySubject } from './governance/governance-policy.js';
+export { AuditLog, type AuditEvent, type AuditOutcome, type AuditQuery, type AuditVerification } from './governance/audit-log.js';
+export { openStore } from './store/open-store.js';
+export type { SqlRow, SqlStore, SqlTx, SqlValue, StoreDialect } from './store/sql-store.js';
+export { SCHEMA_VERSION } from './store/migrations.js';
