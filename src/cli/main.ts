@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 /**
- * The mlwatch command: drift reports over table files, reference profiles, backend information
- * and the benchmark suite. Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage
+ * The mlwatch command: drift reports over table files, reference profiles, backend information,
+ * the benchmark suite and the model registry. Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage
  * or input error; a scheduler can act on them.
  */
 import { runBench } from './bench-command.js';
@@ -9,6 +9,7 @@ import { runDrift } from './drift-command.js';
 import { runInfo } from './info-command.js';
 import { UsageError } from './options.js';
 import { runProfile } from './profile-command.js';
+import { runRegistry } from './registry-command.js';
 import { errorCode } from '../errors.js';
 import { setting } from '../config.js';
 import { DRIFT_TESTS } from '../drift/drift-options.js';
@@ -18,6 +19,7 @@ export const USAGE = `Usage:
   mlwatch profile FILE --out PROFILE [options]             save a reference profile to reuse every night
   mlwatch info [--format text|json]                        backends, SIMD, threads, CUDA devices
   mlwatch bench [FAMILY...]                                run the benchmark suite (source checkout)
+  mlwatch registry list|show|compare|approve|alias|audit   the model registry (versions, aliases, approvals, audit trail)
 
 Tables: .csv, .parquet/.pq, .arrow/.arrows/.feather/.ipc. REF may be a profile saved by 'mlwatch profile'.
 
@@ -39,9 +41,37 @@ drift options:
 
 profile options: --columns, --categorical, --where EXPR, --backend, --memory, --quiet
 
+registry commands (--db sqlite:FILE | postgres://…, default MLWATCH_REGISTRY; --format text|json):
+  list [NAME] [--tag K=V]... [--limit N] [--cursor C]    models, or versions newest first (aliases shown)
+  show REF                   one version: metadata, lineage, checks, approvals, artifacts
+  compare A B                metric deltas, signature compatibility, changed artifacts, lineage
+  approve REF [--note TEXT]  approve as --actor (refused, naming each unmet item, while the policy is not met)
+  alias NAME ALIAS VERSION [--expect N|none]   move an alias (compare-and-set against --expect or its current value)
+  audit [--verify] [--resource R] [--audit-actor A] [--action P] [--since DATE] [--until DATE] [--limit N]
+  options: --actor NAME (default: the login name), --access FILE (JSON { roles?, actors }),
+           --policy FILE (JSON { approvalsRequired, requiredChecks, lineageRequired, protectedAliases }),
+           --artifacts DIR. REF: NAME/VERSION, NAME@ALIAS or NAME@latest.
+
 Exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error (also when no column
 could be tested, e.g. an empty file), 3 an internal error (MLWATCH_DEBUG=1 prints its stack).
+registry: 0 done, 1 audit --verify found a broken chain, 2 usage or input error (unknown ref,
+refused by the policy or access control, alias moved meanwhile, unusable database), 3 internal.
 `;
+
+/** Codes of errors that are the input's fault (exit 2), not a fault of mlwatch (exit 3). */
+const INPUT_CODES = new Set<string>([
+  'ERR_MLWATCH_INPUT_FILE',
+  'ERR_MLWATCH_INVALID_ARGUMENT',
+  'ERR_MLWATCH_BACKEND_UNAVAILABLE',
+  'ERR_MLWATCH_NOT_FOUND',
+  'ERR_MLWATCH_INVALID_REF',
+  'ERR_MLWATCH_ARTIFACT_INTEGRITY',
+  'ERR_MLWATCH_SIGNATURE_MISMATCH',
+  'ERR_MLWATCH_POLICY',
+  'ERR_MLWATCH_ALIAS_CONFLICT',
+  'ERR_MLWATCH_FORBIDDEN',
+  'ERR_MLWATCH_STORE',
+]);
 
 /** Runs the command line `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -56,6 +86,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return runInfo(rest);
       case 'bench':
         return await runBench(rest);
+      case 'registry':
+        return await runRegistry(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -73,7 +105,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const e = error as Error & { code?: string };
     // bad files and bad arguments: one line, exit 2; anything else is a fault worth its stack
     const code = errorCode(error);
-    const input = code === 'ERR_MLWATCH_INPUT_FILE' || code === 'ERR_MLWATCH_INVALID_ARGUMENT' || code === 'ERR_MLWATCH_BACKEND_UNAVAILABLE';
+    const input = code !== undefined && INPUT_CODES.has(code);
     if (input || error instanceof TypeError || error instanceof RangeError || (e.code && e.code.startsWith('ERR_PARSE_ARGS'))) {
       // one line: Node's argument parser explains some errors over several
       process.stderr.write(`mlwatch: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);

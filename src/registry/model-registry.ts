@@ -29,8 +29,11 @@ import { assembleVersions, resolveRow } from './version-assembly.js';
 export interface ModelRegistryOptions {
   /** sqlite:FILE (or a path), postgres://…, or an open store. */
   db: string | SqlStore;
-  /** The directory of content-addressed artifacts (shared storage when several machines write). */
-  artifacts: string;
+  /**
+   * The directory of content-addressed artifacts (shared storage when several machines write).
+   * Optional for a registry that only reads metadata, approves and moves aliases (the command line).
+   */
+  artifacts?: string;
   /** Who acts (recorded in the audit trail and checked by access). */
   actor: string;
   /** Who may do what (default: AccessControl.openToAll()). */
@@ -72,7 +75,7 @@ export interface ModelSummary {
 interface Shared {
   store: SqlStore;
   ownsStore: boolean;
-  artifacts: ArtifactStore;
+  artifacts: ArtifactStore | undefined;
   access: AccessControl;
   policy: GovernancePolicy;
   now: Clock;
@@ -95,7 +98,7 @@ export class ModelRegistry {
     if (options.access !== undefined && !(options.access instanceof AccessControl)) throw typeError('an AccessControl', 'options.access', options.access);
     const policy = options.policy instanceof GovernancePolicy ? options.policy : new GovernancePolicy(options.policy);
     const now = clockOption(options.now);
-    const artifacts = new ArtifactStore(options.artifacts);
+    const artifacts = options.artifacts === undefined ? undefined : new ArtifactStore(options.artifacts);
     const ownsStore = typeof options.db === 'string';
     const store = typeof options.db === 'string' ? await openStore(options.db) : options.db;
     return new ModelRegistry({ store, ownsStore, artifacts, access: options.access ?? AccessControl.openToAll(), policy, now, audit: new AuditLog(store) }, actor);
@@ -129,7 +132,8 @@ export class ModelRegistry {
     const checked = checkRegisterInput(input);
     // no files of a forbidden actor on disk: ask before storing, and audit the denial
     if (!this.shared.access.allows(this.actor, 'model.register')) await this.deny('model.register', name);
-    const artifacts = [...checked.files].map(([path, bytes]) => ({ path, ...this.shared.artifacts.put(bytes) }));
+    const store = this.artifactStore();
+    const artifacts = [...checked.files].map(([path, bytes]) => ({ path, ...store.put(bytes) }));
     const modelSha256 = checked.hasModel ? artifacts.find((a) => a.path === MODEL_ARTIFACT)!.sha256 : null;
     const version = await this.act('model.register', name, async (tx, at) => {
       if (checked.lineage.parentVersion != null && !(await versionRow(tx, name, checked.lineage.parentVersion))) {
@@ -264,7 +268,7 @@ export class ModelRegistry {
   async loadModel(ref: string): Promise<DenseModel> {
     const version = await this.get(ref);
     if (version.modelSha256 === null) throw new RegistryNotFoundError(version.ref, 'this version holds no DenseModel (it was registered without one): read its files with readArtifact()');
-    return DenseModel.restore(this.shared.artifacts.get(version.modelSha256));
+    return DenseModel.restore(this.artifactStore().get(version.modelSha256));
   }
 
   /** The bytes of one of the version's artifacts, verified against their SHA-256. Needs 'model.read'. */
@@ -272,7 +276,7 @@ export class ModelRegistry {
     const version = await this.get(ref);
     const artifact = version.artifacts.find((a) => a.path === path);
     if (!artifact) throw new RegistryNotFoundError(`${version.ref} ${path}`, `no artifact of that name; it has ${version.artifacts.map((a) => a.path).join(', ') || 'none'}`);
-    return this.shared.artifacts.get(artifact.sha256);
+    return this.artifactStore().get(artifact.sha256);
   }
 
   /** Audit events matching the query. Needs 'audit.read'. */
@@ -290,6 +294,11 @@ export class ModelRegistry {
   /** Closes the database when this registry opened it. */
   async close(): Promise<void> {
     if (this.shared.ownsStore) await this.shared.store.close();
+  }
+
+  private artifactStore(): ArtifactStore {
+    if (!this.shared.artifacts) throw typeError('a directory for artifacts (this registry was opened without one)', 'options.artifacts', undefined);
+    return this.shared.artifacts;
   }
 
   private async requireRead(resource: string): Promise<void> {

@@ -87,7 +87,7 @@ describeEachStore('the audit trail on %s', (fixture) => {
     expect(await log.verify()).toMatchObject({ firstBroken: 6 });
     const row6 = (await store.read((tx) => tx.get('SELECT * FROM audit_events WHERE seq = 6')))!;
     const { eventHash } = await import('../../src/governance/audit-chain.js');
-    await tamper('UPDATE audit_events SET hash = ? WHERE seq = 6', [eventHash({ ...(row6 as never), actor: 'mallory' })]);
+    await tamper('UPDATE audit_events SET hash = ? WHERE seq = 6', [eventHash({ ...(row6 as unknown as import('../../src/store/audit-rows.js').AuditRow), actor: 'mallory' })]);
     expect(await log.verify()).toMatchObject({ firstBroken: 7, reason: 'event 7 does not carry the hash of event 6' });
     // a removed event
     await tamper('DELETE FROM audit_events WHERE seq = 2', []);
