@@ -38,12 +38,15 @@ export class ArtifactStore {
     return join(this.root, 'sha256', sha256.slice(0, 2), sha256);
   }
 
-  /** Stores bytes (once: the same bytes already stored are not written again); returns their hash and size. */
+  /**
+   * Stores bytes once: when a file with their hash is already there and still holds them, nothing
+   * is written; one that was damaged since is replaced (registering the same bytes repairs it).
+   * Returns their hash and size.
+   */
   put(bytes: Uint8Array): StoredArtifact {
     const sha256 = sha256Hex(bytes);
     const path = this.pathOf(sha256);
-    // a file of the right size was renamed into place complete: the same bytes (the name is their hash)
-    if (!(existsSync(path) && statSync(path).size === bytes.byteLength)) {
+    if (!this.holds(path, sha256, bytes.byteLength)) {
       mkdirSync(join(this.root, 'sha256', sha256.slice(0, 2)), { recursive: true });
       writeFileAtomic(path, bytes);
     }
@@ -62,6 +65,14 @@ export class ArtifactStore {
     const actual = sha256Hex(bytes);
     if (actual !== sha256) throw new ArtifactIntegrityError(sha256, path, `its bytes hash to ${actual.slice(0, 12)}…, not to the SHA-256 recorded at registration`);
     return new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  private holds(path: string, sha256: string, size: number): boolean {
+    try {
+      return statSync(path).size === size && sha256Hex(readFileSync(path)) === sha256;
+    } catch {
+      return false; // not there (yet)
+    }
   }
 
   /** True when the artifact's file exists (without reading it). */

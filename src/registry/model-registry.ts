@@ -156,13 +156,13 @@ export class ModelRegistry {
       });
       return { result: v, resource: `${name}/${v}`, details: { version: v, modelSha256, artifacts: artifacts.map((a) => ({ path: a.path, sha256: a.sha256 })) } };
     });
-    return this.get(`${name}/${version}`);
+    return this.fetch(`${name}/${version}`);
   }
 
   /** The version a reference means (NAME/3, NAME@ALIAS, NAME@latest). Needs 'model.read'. */
   async get(ref: string): Promise<ModelVersion> {
     await this.requireRead(ref);
-    return this.shared.store.read(async (tx) => (await assembleVersions(tx, [await resolveRow(tx, ref)]))[0]);
+    return this.fetch(ref);
   }
 
   /** Every model with its newest version. Needs 'model.read'. */
@@ -209,7 +209,7 @@ export class ModelRegistry {
       await upsertCheck(tx, row.id, { name: check.name, passed: check.passed, details: check.details ?? '' }, at, this.actor);
       return { result: `${row.name}/${row.version}`, resource: `${row.name}/${row.version}`, details: { check: check.name, passed: check.passed } };
     });
-    return this.get(resolved);
+    return this.fetch(resolved);
   }
 
   /**
@@ -294,6 +294,11 @@ export class ModelRegistry {
   /** Closes the database when this registry opened it. */
   async close(): Promise<void> {
     if (this.shared.ownsStore) await this.shared.store.close();
+  }
+
+  /** The version without a permission check: what a change just wrote, returned to its author. */
+  private fetch(ref: string): Promise<ModelVersion> {
+    return this.shared.store.read(async (tx) => (await assembleVersions(tx, [await resolveRow(tx, ref)]))[0]);
   }
 
   private artifactStore(): ArtifactStore {

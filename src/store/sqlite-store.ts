@@ -73,7 +73,11 @@ export class SqliteStore implements SqlStore {
   }
 
   async close(): Promise<void> {
-    await this.queue.run(async () => this.db.close());
+    await this.queue.run(async () => {
+      // SQLite's advice for connections about to close: refresh the planner's statistics where stale
+      this.db.pragma('optimize');
+      this.db.close();
+    });
   }
 
   private transaction<T>(begin: string, fn: (tx: SqlTx) => Promise<T>): Promise<T> {

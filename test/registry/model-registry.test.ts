@@ -64,6 +64,9 @@ describeEachStore('ModelRegistry on %s', (fixture) => {
     await expect(registry.loadModel('m/1')).rejects.toMatchObject({ name: 'ArtifactIntegrityError', code: 'ERR_MLWATCH_ARTIFACT_INTEGRITY', message: expect.stringMatching(/hash to .* restore it from a backup or register the model again/) });
     rmSync(path);
     await expect(registry.loadModel('m/1')).rejects.toMatchObject({ code: 'ERR_MLWATCH_ARTIFACT_INTEGRITY', message: expect.stringContaining('cannot be read (ENOENT)') });
+    // registering the same bytes again puts the file back: m/1 loads again
+    await registry.register('m', { model: smallModel(), signature: SIGNATURE });
+    expect((await registry.loadModel('m/1')).snapshot()).toEqual(smallModel().snapshot());
     await registry.close();
   });
 
