@@ -37,6 +37,7 @@ function integer(text: string | undefined, option: string): number | undefined {
   return Number(text);
 }
 
+/** Runs `mlwatch registry ...` (argv after 'registry'); returns the exit code. */
 export async function runRegistry(argv: readonly string[]): Promise<number> {
   const { values, positionals } = parseArgs({
     args: [...argv],

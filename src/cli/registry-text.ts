@@ -12,15 +12,18 @@ export function table(header: string[], rows: string[][]): string {
   return [header, ...rows].map((r) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(widths[i]))).join('  ')).join('\n') + '\n';
 }
 
+/** The models as a table. */
 export function modelsText(models: ModelSummary[]): string {
   return models.length ? table(['name', 'latest', 'created', 'by'], models.map((m) => [m.name, String(m.latestVersion), iso(m.createdAt), m.createdBy])) : 'no models registered\n';
 }
 
+/** A page of versions as a table, with the cursor of the next page. */
 export function versionsText(versions: ModelVersion[], nextCursor: string | null): string {
   const rows = versions.map((v) => [v.ref, iso(v.createdAt), v.createdBy, v.aliases.join(',') || '-', v.approved ? 'yes' : 'no', Object.entries(v.metrics).map(([k, x]) => `${k}=${x}`).join(' ') || '-']);
   return (rows.length ? table(['version', 'created', 'by', 'aliases', 'approved', 'metrics'], rows) : 'no versions match\n') + (nextCursor ? `more: --cursor ${nextCursor}\n` : '');
 }
 
+/** One version, field by field. */
 export function versionText(v: ModelVersion): string {
   const lines = [
     `${v.ref}${v.aliases.length ? ` (${v.aliases.map((a) => `@${a}`).join(', ')})` : ''}`,
@@ -41,6 +44,7 @@ export function versionText(v: ModelVersion): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** A comparison: metric deltas, signature, artifacts, lineage. */
 export function comparisonText(c: VersionComparison): string {
   const fmt = (x: number | null) => (x === null ? '-' : String(Number(x.toPrecision(6))));
   const lines = [`${c.a} -> ${c.b}`, 'metrics:'];
@@ -52,10 +56,12 @@ export function comparisonText(c: VersionComparison): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** Audit events as a table. */
 export function auditText(events: AuditEvent[]): string {
   return events.length ? table(['seq', 'time', 'actor', 'action', 'resource', 'outcome'], events.map((e) => [String(e.seq), iso(e.at), e.actor, e.action, e.resource, e.outcome])) : 'no audit events match\n';
 }
 
+/** The result of verifying the audit chain, in one line. */
 export function verificationText(v: AuditVerification): string {
   return v.ok ? `audit trail intact: ${v.events} events, each chained to the one before\n` : `audit trail BROKEN at event ${v.firstBroken}: ${v.reason} (${v.events} events before it verify)\n`;
 }

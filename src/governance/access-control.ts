@@ -12,6 +12,7 @@ export interface AccessControlOptions {
   actors: Record<string, readonly string[]>;
 }
 
+/** Who may do what: checked by the registry before every action. */
 export class AccessControl {
   private readonly roles: ReadonlyMap<string, ReadonlySet<Permission>>;
   private readonly actors: ReadonlyMap<string, readonly string[]>;

@@ -96,6 +96,7 @@ const time = (value: number | Date | undefined, name: string) => {
   return value;
 };
 
+/** Reads and verifies the audit trail of a registry database (appending is appendAuditEvent's, inside a change's transaction). */
 export class AuditLog {
   constructor(private readonly store: SqlStore) {}
 

@@ -25,6 +25,7 @@ export interface PolicySubject {
   approvals: readonly { approver: string }[];
 }
 
+/** The approval and production requirements of a registry (see the file comment). */
 export class GovernancePolicy {
   readonly approvalsRequired: number;
   readonly requiredChecks: readonly string[];

@@ -22,6 +22,7 @@ export function sha256Hex(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex');
 }
 
+/** Content-addressed artifact files under one root directory (see the file comment). */
 export class ArtifactStore {
   readonly root: string;
 

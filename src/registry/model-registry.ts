@@ -84,6 +84,7 @@ interface Shared {
 
 type Outcome<T> = { result: T; details: Record<string, unknown>; resource?: string } | { refused: PolicyError; details: Record<string, unknown> };
 
+/** The model registry, acting for one actor (see the file comment); open it with ModelRegistry.open(). */
 export class ModelRegistry {
   private constructor(
     private readonly shared: Shared,

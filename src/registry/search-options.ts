@@ -44,10 +44,12 @@ export function orderKey(orderBy: SearchPage['orderBy']): string {
   return `metric:${direction}:${orderBy.metric}`;
 }
 
+/** The cursor as an opaque URL-safe string. */
 export function encodeCursor(c: Cursor): string {
   return Buffer.from(JSON.stringify(c)).toString('base64url');
 }
 
+/** The cursor of text, checked to belong to the order it is used with. */
 export function decodeCursor(text: string, order: string): Cursor {
   let c: Cursor;
   try {

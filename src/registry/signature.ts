@@ -5,6 +5,7 @@
  */
 import { SignatureMismatchError, typeError } from '../errors.js';
 
+/** The column types a signature may name. */
 export const COLUMN_TYPES = ['float32', 'float64', 'int32', 'int64', 'boolean', 'string'] as const;
 export type ColumnType = (typeof COLUMN_TYPES)[number];
 

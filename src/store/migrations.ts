@@ -15,6 +15,7 @@ interface Migration {
 
 const autoId = (dialect: StoreDialect) => (dialect === 'sqlite' ? 'INTEGER PRIMARY KEY' : 'BIGSERIAL PRIMARY KEY');
 
+/** Every migration, in order; append only. */
 export const MIGRATIONS: readonly Migration[] = [
   {
     version: 1,

@@ -18,6 +18,7 @@ function numbered(sql: string): string {
   return sql.replace(/\?/g, () => `$${++n}`);
 }
 
+/** A registry database on a PostgreSQL server (see the file comment). */
 export class PostgresStore implements SqlStore {
   readonly dialect = 'postgres' as const;
   private readonly sqlCache = new Map<string, string>();
@@ -53,14 +54,17 @@ export class PostgresStore implements SqlStore {
     return store;
   }
 
+  /** See SqlStore.read: REPEATABLE READ, READ ONLY. */
   read<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     return this.transaction('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY', false, fn);
   }
 
+  /** See SqlStore.write: serialized by the advisory lock. */
   write<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     return this.transaction('BEGIN', true, fn);
   }
 
+  /** Ends the pool's connections. */
   async close(): Promise<void> {
     await this.pool.end();
   }

@@ -16,6 +16,7 @@ export interface SqliteStoreOptions {
   busyTimeoutMs?: number;
 }
 
+/** A registry database in one SQLite file (see the file comment). */
 export class SqliteStore implements SqlStore {
   readonly dialect = 'sqlite' as const;
   private readonly statements = new Map<string, BetterSqlite3.Statement>();
@@ -64,14 +65,17 @@ export class SqliteStore implements SqlStore {
     return store;
   }
 
+  /** See SqlStore.read: a deferred transaction, a snapshot under WAL. */
   read<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     return this.transaction('BEGIN', fn);
   }
 
+  /** See SqlStore.write: BEGIN IMMEDIATE, retried while another connection writes. */
   write<T>(fn: (tx: SqlTx) => Promise<T>): Promise<T> {
     return this.transaction('BEGIN IMMEDIATE', fn);
   }
 
+  /** Closes the connection after the transactions queued before. */
   async close(): Promise<void> {
     await this.queue.run(async () => {
       // SQLite's advice for connections about to close: refresh the planner's statistics where stale
