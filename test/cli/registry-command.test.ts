@@ -60,5 +60,5 @@ describeEachStore('mlwatch registry on %s', (fixture) => {
     await store.close();
     expect(run('audit', '--verify', '--actor', 'bob')).toMatchObject({ code: 1, stdout: expect.stringContaining('audit trail BROKEN at event 5') });
     expect(AccessControl).toBeDefined();
-  }, 180_000);
+  }, 300_000); // about twenty mlwatch processes, each compiling the sources with tsx
 });

@@ -53,7 +53,10 @@ async function freePort(): Promise<number> {
 function asServerUser(bin: string, args: string[]): void {
   const root = process.getuid?.() === 0;
   const [command, argv] = root ? ['setpriv', ['--reuid=postgres', '--regid=postgres', '--init-groups', join(bin, args[0]), ...args.slice(1)]] : [join(bin, args[0]), args.slice(1)];
-  execFileSync(command, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
+  // the server is not the code under test: keep the sanitizer run's preloaded runtime out of it
+  const env = { ...process.env };
+  delete env.LD_PRELOAD;
+  execFileSync(command, argv, { stdio: ['ignore', 'pipe', 'pipe'], env });
 }
 
 function alive(pid: number): boolean {

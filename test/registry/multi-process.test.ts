@@ -102,5 +102,5 @@ describeEachStore('several processes on one registry (%s)', (fixture) => {
       before = latest;
       await registry.close();
     }
-  }, 240_000);
+  }, 480_000); // 25 child processes: slow under the sanitizer run and a busy machine
 });
