@@ -1,15 +1,22 @@
 /**
  * SqliteStore: the embedded default, one file in WAL mode through better-sqlite3. Write
- * transactions start with BEGIN IMMEDIATE, which takes the database's one write lock at once, so
- * writers in other processes queue on busy_timeout instead of failing half-way; readers are never
- * blocked (WAL). better-sqlite3 is synchronous: the async interface only keeps one transaction
- * per connection at a time (SerialQueue).
+ * transactions start with BEGIN IMMEDIATE, which takes the database's one write lock at once, so a
+ * writer waits before it starts instead of failing half-way; readers are never blocked (WAL).
+ * better-sqlite3 is synchronous, and SQLite's own busy wait would block the event loop, which
+ * deadlocks two connections of one process (the holder cannot run its COMMIT): so BEGIN IMMEDIATE
+ * runs with busy_timeout 0 and is retried after a timer, until busyTimeoutMs. Other statements keep
+ * a short busy wait (STATEMENT_BUSY_MS) for the brief locks of WAL bookkeeping (another process
+ * opening, checkpointing or recovering the file), which never wait on a transaction. The async
+ * interface keeps one transaction per connection at a time (SerialQueue).
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import { StoreError } from '../errors.js';
 import { migrate } from './migrations.js';
 import { SerialQueue } from './serial-queue.js';
 import type { SqlRow, SqlStore, SqlTx, SqlValue } from './sql-store.js';
+
+/** The busy wait of statements other than BEGIN IMMEDIATE, ms. */
+const STATEMENT_BUSY_MS = 5000;
 
 export interface SqliteStoreOptions {
   /** How long a transaction waits for another connection's write lock, ms (default 30 000). */
@@ -55,7 +62,7 @@ export class SqliteStore implements SqlStore {
     } catch (error) {
       throw new StoreError(`cannot open the SQLite database ${file}: ${(error as Error).message}`);
     }
-    db.pragma('busy_timeout = 0');
+    db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
     db.pragma('journal_mode = WAL');
     // FULL: a committed registration and its audit event survive a power cut, not only a crash.
     db.pragma('synchronous = FULL');
@@ -78,8 +85,14 @@ export class SqliteStore implements SqlStore {
   /** Closes the connection after the transactions queued before. */
   async close(): Promise<void> {
     await this.queue.run(async () => {
-      // SQLite's advice for connections about to close: refresh the planner's statistics where stale
-      this.db.pragma('optimize');
+      // SQLite's advice for connections about to close: refresh the planner's statistics where stale.
+      // It may need the write lock: best effort, without waiting for it.
+      this.db.pragma('busy_timeout = 0');
+      try {
+        this.db.pragma('optimize');
+      } catch {
+        // another connection is writing: a later close will do it
+      }
       this.db.close();
     });
   }
@@ -102,12 +115,15 @@ export class SqliteStore implements SqlStore {
   private async begin(begin: string): Promise<void> {
     const deadline = Date.now() + this.busyTimeoutMs;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
+      this.db.pragma('busy_timeout = 0');
       try {
         this.db.exec(begin);
         return;
       } catch (error) {
         const code = (error as { code?: string }).code ?? '';
         if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
+      } finally {
+        this.db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
       }
       await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
     }
