@@ -3,7 +3,8 @@
  * transaction commits all or nothing, writes from one process never interleave, and a database
  * with a newer schema is refused with StoreError.
  */
-import { expect, it } from 'vitest';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
 import { SCHEMA_VERSION } from '../../src/store/migrations.js';
 import { openStore } from '../../src/store/open-store.js';
 import { describeEachStore } from '../helpers/stores.js';
@@ -53,5 +54,18 @@ describeEachStore('the registry store on %s', (fixture) => {
     await store.write((tx) => tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [SCHEMA_VERSION + 1, 'future', 0]));
     await store.close();
     await expect(openStore(url)).rejects.toMatchObject({ code: 'ERR_MLWATCH_STORE', message: expect.stringMatching(/newer than this mlwatch understands .* upgrade mlwatch/) });
+  });
+});
+
+describe('opening a registry database', () => {
+  it('says why a database cannot be used (StoreError)', async () => {
+    // port 1 on loopback: nothing listens there, the connection is refused at once
+    await expect(openStore('postgres://postgres:secret@127.0.0.1:1/registry')).rejects.toMatchObject({
+      name: 'StoreError',
+      code: 'ERR_MLWATCH_STORE',
+      message: expect.stringMatching(/^cannot use the PostgreSQL database postgres:\/\/postgres:\*\*\*@127\.0\.0\.1:1\/registry: /),
+    });
+    await expect(openStore(`sqlite:${tmpdir()}`)).rejects.toMatchObject({ code: 'ERR_MLWATCH_STORE', message: expect.stringContaining('cannot open the SQLite database') });
+    await expect(openStore('' as string)).rejects.toMatchObject({ code: 'ERR_MLWATCH_INVALID_ARGUMENT' });
   });
 });
