@@ -110,10 +110,12 @@ export class ModelRegistry {
     return new ModelRegistry(this.shared, checkActor(actor));
   }
 
+  /** The governance policy this registry enforces. */
   get policy(): GovernancePolicy {
     return this.shared.policy;
   }
 
+  /** Who may do what in this registry. */
   get access(): AccessControl {
     return this.shared.access;
   }
