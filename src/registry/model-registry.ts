@@ -6,12 +6,12 @@
  *
  * A registry object acts for one actor; as(actor) gives one acting for another over the same
  * database. Denied attempts are audited, then throw ForbiddenError; policy refusals are audited,
- * then throw PolicyError listing every unmet item.
+ * then throw PolicyError listing every unmet item (audited-change.ts).
  */
 import { clockOption, type Clock } from '../clock.js';
-import { AliasConflictError, ForbiddenError, PolicyError, RegistryNotFoundError, requireInteger, typeError } from '../errors.js';
+import { AliasConflictError, PolicyError, RegistryNotFoundError, requireInteger, typeError } from '../errors.js';
 import { AccessControl } from '../governance/access-control.js';
-import { appendAuditEvent, AuditLog, type AuditEvent, type AuditQuery, type AuditVerification } from '../governance/audit-log.js';
+import { AuditLog, type AuditEvent, type AuditQuery, type AuditVerification } from '../governance/audit-log.js';
 import { GovernancePolicy, type GovernancePolicyOptions } from '../governance/governance-policy.js';
 import type { Permission } from '../governance/permissions.js';
 import { DenseModel } from '../inference/dense-model.js';
@@ -19,6 +19,7 @@ import { openStore } from '../store/open-store.js';
 import { aliasTarget, insertApproval, insertVersion, markApproved, modelRows, nextVersion, searchVersionRows, upsertAlias, upsertCheck, versionRow } from '../store/registry-rows.js';
 import type { SqlStore, SqlTx } from '../store/sql-store.js';
 import { ArtifactStore } from './artifact-store.js';
+import { auditedChange, requirePermission, type ChangeContext, type ChangeOutcome } from './audited-change.js';
 import { compareVersions, type VersionComparison } from './compare-versions.js';
 import { checkAlias, checkName } from './model-ref.js';
 import { MODEL_ARTIFACT, type ModelVersion, type RegisterInput } from './model-version.js';
@@ -82,8 +83,6 @@ interface Shared {
   audit: AuditLog;
 }
 
-type Outcome<T> = { result: T; details: Record<string, unknown>; resource?: string } | { refused: PolicyError; details: Record<string, unknown> };
-
 /** The model registry, acting for one actor (see the file comment); open it with ModelRegistry.open(). */
 export class ModelRegistry {
   private constructor(
@@ -134,7 +133,7 @@ export class ModelRegistry {
     checkName(name);
     const checked = checkRegisterInput(input);
     // no files of a forbidden actor on disk: ask before storing, and audit the denial
-    if (!this.shared.access.allows(this.actor, 'model.register')) await this.deny('model.register', name);
+    await this.require('model.register', name);
     const store = this.artifactStore();
     const artifacts = [...checked.files].map(([path, bytes]) => ({ path, ...store.put(bytes) }));
     const modelSha256 = checked.hasModel ? artifacts.find((a) => a.path === MODEL_ARTIFACT)!.sha256 : null;
@@ -309,43 +308,20 @@ export class ModelRegistry {
     return this.shared.artifacts;
   }
 
-  private async requireRead(resource: string): Promise<void> {
-    await this.require('model.read', resource);
+  private get context(): ChangeContext {
+    return { store: this.shared.store, access: this.shared.access, now: this.shared.now, actor: this.actor };
   }
 
-  private async require(permission: Permission, resource: string): Promise<void> {
-    if (!this.shared.access.allows(this.actor, permission)) await this.deny(permission, resource);
+  private requireRead(resource: string): Promise<void> {
+    return requirePermission(this.context, 'model.read', resource);
   }
 
-  /** Audits a denied attempt, then throws ForbiddenError. */
-  private async deny(permission: Permission, resource: string): Promise<never> {
-    await this.shared.store.write((tx) => appendAuditEvent(tx, { at: this.shared.now(), actor: this.actor, action: permission, resource, outcome: 'denied', details: {} }));
-    throw new ForbiddenError(this.actor, permission, resource);
+  private require(permission: Permission, resource: string): Promise<void> {
+    return requirePermission(this.context, permission, resource);
   }
 
-  /**
-   * Runs a change in one write transaction with its audit event: denied (audited, ForbiddenError),
-   * refused by the policy (audited, PolicyError) or done (audited with its details). Any other
-   * error rolls everything back, event included.
-   */
-  private async act<T>(permission: Permission, resource: string, change: (tx: SqlTx, at: number) => Promise<Outcome<T>>): Promise<T> {
-    const done = await this.shared.store.write(async (tx): Promise<{ value: T } | { error: Error }> => {
-      const at = this.shared.now();
-      const event = { at, actor: this.actor, action: permission, resource };
-      if (!this.shared.access.allows(this.actor, permission)) {
-        await appendAuditEvent(tx, { ...event, outcome: 'denied', details: {} });
-        return { error: new ForbiddenError(this.actor, permission, resource) };
-      }
-      const outcome = await change(tx, at);
-      if ('refused' in outcome) {
-        await appendAuditEvent(tx, { ...event, outcome: 'refused', details: { ...outcome.details, unmet: outcome.refused.unmet } });
-        return { error: outcome.refused };
-      }
-      await appendAuditEvent(tx, { ...event, resource: outcome.resource ?? resource, outcome: 'ok', details: outcome.details });
-      return { value: outcome.result };
-    });
-    if ('error' in done) throw done.error;
-    return done.value;
+  private act<T>(permission: Permission, resource: string, change: (tx: SqlTx, at: number) => Promise<ChangeOutcome<T>>): Promise<T> {
+    return auditedChange(this.context, permission, resource, change);
   }
 }
 
