@@ -27,13 +27,15 @@ const optIn: Record<string, () => void | Promise<void>> = {
   copies: async () => (await import('./copies.bench.js')).benchCopies(),
   // servers in child processes under autocannon for about a minute
   serving: async () => (await import('./serving.bench.js')).benchServing(),
+  // minutes: fills 100 000 versions on SQLite and on a private PostgreSQL server
+  registry: async () => (await import('./registry.bench.js')).benchRegistry(),
 };
 
 const asked = process.argv.slice(2);
 const all = { ...families, ...optIn };
 const unknown = asked.filter((name) => !(name in all));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls, copies and serving only when named)`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls, copies, serving and registry only when named)`);
   process.exit(2);
 }
 const info = backendInfo();

@@ -23,6 +23,7 @@ export const SETTINGS = {
   MLWATCH_SIMD: { default: 'the best the CPU has (avx2+fma, else baseline)', meaning: 'baseline forces the portable kernels on an AVX2 CPU', readBy: 'addon' },
   MLWATCH_BUILD_FROM_SOURCE: { default: 'unset (use the prebuilt platform package when npm installed it)', meaning: '1 builds the native addon at npm install even where the prebuilt one is installed (as does npm install --build-from-source)', readBy: 'install' },
   MLWATCH_SKIP_NATIVE: { default: 'unset (build the addon at install)', meaning: '1 skips building the native addon at npm install (the js backend is used)', readBy: 'install' },
+  MLWATCH_REGISTRY: { default: 'unset (then --db is required)', meaning: "the model registry's database for `mlwatch registry` when --db is not given: sqlite:FILE or postgres://…", readBy: 'cli' },
   MLWATCH_DEBUG: { default: 'unset', meaning: '1 makes the mlwatch command print the stack of an internal error', readBy: 'cli' },
   MLWATCH_STALL_BYTES: { default: '1073741824 (1 GiB)', meaning: 'size of the matrix of the stalls benchmark', readBy: 'bench' },
   MLWATCH_STALL_BACKENDS: { default: 'every available backend', meaning: 'comma list of backends the stalls benchmark measures', readBy: 'bench' },
@@ -30,6 +31,7 @@ export const SETTINGS = {
   MLWATCH_LARGE_DIR: { default: 'the system temporary directory', meaning: 'where the batch-large benchmark writes its file', readBy: 'bench' },
   MLWATCH_PROPERTY_RUNS: { default: '60', meaning: 'runs per kernel of the property-based backend parity test', readBy: 'tests' },
   MLWATCH_SCREENSHOT: { default: 'a temporary file', meaning: 'where the HTML report test saves its screenshot', readBy: 'tests' },
+  MLWATCH_POSTGRES_BIN: { default: 'the newest /usr/lib/postgresql/N/bin', meaning: 'where the registry tests find initdb and pg_ctl to start their private PostgreSQL server', readBy: 'tests' },
   MLWATCH_CUDA_TEST_SMALL: { default: 'unset', meaning: 'set: the CUDA kernel tests leave out their largest sizes (for compute-sanitizer)', readBy: 'tests' },
 } as const satisfies Record<string, SettingSpec>;
 

@@ -12,7 +12,9 @@
  *   an async call used it;
  * - JobStoppedError (ERR_MLWATCH_JOB_STOPPED): a file job's worker thread ended without an answer;
  * - the model server's answers to a request (each carries its HTTP status): InferInputError (400),
- *   ModelNotServedError (404), ServerOverloadedError (429), InferTimeoutError (504).
+ *   ModelNotServedError (404), ServerOverloadedError (429), InferTimeoutError (504);
+ * - the model registry's: RegistryNotFoundError, InvalidRefError, ArtifactIntegrityError,
+ *   SignatureMismatchError, PolicyError, AliasConflictError, ForbiddenError and StoreError.
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -27,6 +29,14 @@ export const ERROR_CODES = {
   ERR_MLWATCH_MODEL_NOT_SERVED: 'a model name or version the server does not serve (ModelNotServedError, HTTP 404)',
   ERR_MLWATCH_OVERLOADED: 'the server is at its limit of queued rows or concurrent requests (ServerOverloadedError, HTTP 429)',
   ERR_MLWATCH_INFER_TIMEOUT: 'an inference request that did not finish within timeoutMs (InferTimeoutError, HTTP 504)',
+  ERR_MLWATCH_NOT_FOUND: 'a registered model, version or alias that does not exist (RegistryNotFoundError: ref)',
+  ERR_MLWATCH_INVALID_REF: 'a model name, alias or reference that cannot be parsed (InvalidRefError: ref)',
+  ERR_MLWATCH_ARTIFACT_INTEGRITY: "an artifact whose bytes no longer match their SHA-256, or are missing (ArtifactIntegrityError: sha256)",
+  ERR_MLWATCH_SIGNATURE_MISMATCH: "a signature that does not match the model's inputs or outputs (SignatureMismatchError)",
+  ERR_MLWATCH_POLICY: 'a governance policy not met, each unmet item listed (PolicyError: unmet)',
+  ERR_MLWATCH_ALIAS_CONFLICT: 'an alias moved by someone else since it was read (AliasConflictError: expected, actual)',
+  ERR_MLWATCH_FORBIDDEN: 'an actor without the permission an action needs (ForbiddenError: actor, permission)',
+  ERR_MLWATCH_STORE: 'a registry database that cannot be used: bad URL, a newer schema, a server that refuses (StoreError)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -152,6 +162,101 @@ export class InferTimeoutError extends Error {
   constructor(readonly timeoutMs: number) {
     super(`the request did not finish within ${timeoutMs} ms (the server's timeoutMs); it was dropped`);
   }
+}
+
+
+/** A model, version or alias that is not in the registry; `ref` is what was asked for. */
+export class RegistryNotFoundError extends Error {
+  readonly code = 'ERR_MLWATCH_NOT_FOUND' as const;
+  override name = 'RegistryNotFoundError';
+
+  constructor(
+    readonly ref: string,
+    detail: string,
+  ) {
+    super(`${ref}: ${detail}`);
+  }
+}
+
+/** A model name, alias or reference that cannot be parsed. */
+export class InvalidRefError extends Error {
+  readonly code = 'ERR_MLWATCH_INVALID_REF' as const;
+  override name = 'InvalidRefError';
+
+  constructor(
+    readonly ref: string,
+    detail: string,
+  ) {
+    super(`${JSON.stringify(ref)} is not a valid ${detail}`);
+  }
+}
+
+/** An artifact whose stored bytes do not hash to the SHA-256 the registry recorded (or that is gone). */
+export class ArtifactIntegrityError extends Error {
+  readonly code = 'ERR_MLWATCH_ARTIFACT_INTEGRITY' as const;
+  override name = 'ArtifactIntegrityError';
+
+  constructor(
+    readonly sha256: string,
+    readonly path: string,
+    detail: string,
+  ) {
+    super(`artifact ${sha256.slice(0, 12)}… at ${path}: ${detail}; the file was changed or lost after it was registered: restore it from a backup or register the model again`);
+  }
+}
+
+/** A signature that does not describe the model it is registered with. */
+export class SignatureMismatchError extends Error {
+  readonly code = 'ERR_MLWATCH_SIGNATURE_MISMATCH' as const;
+  override name = 'SignatureMismatchError';
+}
+
+/** A governance policy not met: `unmet` lists every missing item, each a sentence saying what to do. */
+export class PolicyError extends Error {
+  readonly code = 'ERR_MLWATCH_POLICY' as const;
+  override name = 'PolicyError';
+
+  constructor(
+    readonly action: string,
+    readonly unmet: readonly string[],
+  ) {
+    super(`${action} refused by the governance policy: ${unmet.join('; ')}`);
+  }
+}
+
+/** An alias that another writer moved since the caller read it (compare-and-set lost). */
+export class AliasConflictError extends Error {
+  readonly code = 'ERR_MLWATCH_ALIAS_CONFLICT' as const;
+  override name = 'AliasConflictError';
+
+  constructor(
+    readonly ref: string,
+    readonly expected: number | null,
+    readonly actual: number | null,
+  ) {
+    const show = (v: number | null) => (v === null ? 'unset' : `version ${v}`);
+    super(`${ref} is ${show(actual)}, not ${show(expected)} as expected: someone else moved it; read it again and retry if the change still makes sense`);
+  }
+}
+
+/** An actor whose roles lack the permission an action needs; the attempt is in the audit trail. */
+export class ForbiddenError extends Error {
+  readonly code = 'ERR_MLWATCH_FORBIDDEN' as const;
+  override name = 'ForbiddenError';
+
+  constructor(
+    readonly actor: string,
+    readonly permission: string,
+    readonly resource: string,
+  ) {
+    super(`${actor} may not ${permission} on ${resource}: ask an administrator for a role with the '${permission}' permission`);
+  }
+}
+
+/** A registry database that cannot be used (a bad URL, a schema newer than this code, a server that refuses). */
+export class StoreError extends Error {
+  readonly code = 'ERR_MLWATCH_STORE' as const;
+  override name = 'StoreError';
 }
 
 /** True for a typed array whose buffer was transferred away (it reads as empty). */

@@ -8,16 +8,24 @@ export type { FileDriftOptions, FileDriftReport, FileUse, JobProgress } from './
 export type { Distribution } from './batch/distribution.js';
 export { openTable } from './batch/readers/open-table.js';
 export {
+  AliasConflictError,
+  ArtifactIntegrityError,
   BackendUnavailableError,
   DetachedInputError,
   ERROR_CODES,
   errorCode,
+  ForbiddenError,
   InferInputError,
   InferTimeoutError,
   InputFileError,
+  InvalidRefError,
   JobStoppedError,
   ModelNotServedError,
+  PolicyError,
+  RegistryNotFoundError,
   ServerOverloadedError,
+  SignatureMismatchError,
+  StoreError,
   UsageError,
   type CodedError,
   type ErrorCode,
@@ -63,7 +71,8 @@ export { percentiles, quantiles } from './stats/quantiles.js';
 export { DEFAULT_RETRAINING_POLICY, RetrainingTrigger } from './trigger/retraining-trigger.js';
 export type { DriftSignal, RetrainingDecision, RetrainingPolicy, RetrainingTriggerOptions } from './trigger/retraining-trigger.js';
 export { SETTINGS, type SettingName, type SettingSpec } from './config.js';
-export { ModelServer, type ModelLoader, type ModelServerOptions } from './serving/model-server.js';
+export { ModelServer, type ModelServerOptions, type ModelSource } from './serving/model-server.js';
+export { registrySource } from './serving/registry-source.js';
 export type { ServeOptions } from './serving/served-model.js';
 export { LoadBalancer, type BalancedResponse, type BalancingStrategy, type HealthCheckOptions, type LoadBalancerOptions, type UpstreamStatus } from './serving/load-balancer.js';
 export type { DriftSampling } from './serving/drift-sampler.js';
@@ -78,3 +87,19 @@ export { mixtureSprt, type SequentialLook } from './experiment/stats/sequential.
 export { cupedAdjust, type PairedMoments } from './experiment/stats/cuped.js';
 export { normalCdf, normalQuantile, normalSf } from './stats/normal.js';
 export { studentTSf, studentTwoSided } from './stats/student-t.js';
+export { ModelRegistry } from './registry/model-registry.js';
+export type { AliasChange, ApprovalResult, ModelRegistryOptions, ModelSummary, SearchResult } from './registry/model-registry.js';
+export type { Approval, ArtifactRef, CheckResult, ModelVersion, RegisterInput } from './registry/model-version.js';
+export { formatRef, LATEST, parseRef, type ModelRef } from './registry/model-ref.js';
+export { COLUMN_TYPES, type ColumnSpec, type ColumnType, type ModelSignature } from './registry/signature.js';
+export type { Lineage, TrainingData } from './registry/lineage.js';
+export type { Cursor, SearchFilter, SearchPage } from './registry/search-options.js';
+export type { VersionComparison } from './registry/compare-versions.js';
+export { ArtifactStore, sha256Hex, type StoredArtifact } from './registry/artifact-store.js';
+export { AccessControl, type AccessControlOptions } from './governance/access-control.js';
+export { PERMISSIONS, STANDARD_ROLES, type Permission } from './governance/permissions.js';
+export { GovernancePolicy, type GovernancePolicyOptions, type PolicySubject } from './governance/governance-policy.js';
+export { AuditLog, type AuditEvent, type AuditOutcome, type AuditQuery, type AuditVerification } from './governance/audit-log.js';
+export { openStore } from './store/open-store.js';
+export type { SqlRow, SqlStore, SqlTx, SqlValue, StoreDialect } from './store/sql-store.js';
+export { SCHEMA_VERSION } from './store/migrations.js';

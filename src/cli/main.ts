@@ -1,7 +1,12 @@
 #!/usr/bin/env node
 /**
- * The mlwatch command: drift reports over table files, reference profiles, backend information
- * and the benchmark suite. Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage
+ * The mlwatch command: drift reports over table files, reference profiles, backend information,
+ * the benchmark suite, the model registry and the model server. serve options: --host H (default 127.0.0.1), --port N (default 8000), --follow-ms N (poll aliases and
+  reload a moved one; default 5000, 0 never), --max-batch-rows N, --max-queue-delay-ms N, --max-queue-rows N,
+  --max-concurrent N, --timeout-ms N, --max-body-bytes N, --actor NAME. Runs until SIGTERM or SIGINT,
+  then answers every request in flight and exits 0.
+
+Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage
  * or input error; a scheduler can act on them.
  */
 import { runBench } from './bench-command.js';
@@ -9,6 +14,8 @@ import { runDrift } from './drift-command.js';
 import { runInfo } from './info-command.js';
 import { UsageError } from './options.js';
 import { runProfile } from './profile-command.js';
+import { runRegistry } from './registry-command.js';
+import { runServe } from './serve-command.js';
 import { errorCode } from '../errors.js';
 import { setting } from '../config.js';
 import { DRIFT_TESTS } from '../drift/drift-options.js';
@@ -18,6 +25,8 @@ export const USAGE = `Usage:
   mlwatch profile FILE --out PROFILE [options]             save a reference profile to reuse every night
   mlwatch info [--format text|json]                        backends, SIMD, threads, CUDA devices
   mlwatch bench [FAMILY...]                                run the benchmark suite (source checkout)
+  mlwatch registry list|show|compare|approve|alias|audit   the model registry (versions, aliases, approvals, audit trail)
+  mlwatch serve --db DB --artifacts DIR --model REF...     serve registry models over the Open Inference Protocol
 
 Tables: .csv, .parquet/.pq, .arrow/.arrows/.feather/.ipc. REF may be a profile saved by 'mlwatch profile'.
 
@@ -39,9 +48,42 @@ drift options:
 
 profile options: --columns, --categorical, --where EXPR, --backend, --memory, --quiet
 
+registry commands (--db sqlite:FILE | postgres://…, default MLWATCH_REGISTRY; --format text|json):
+  list [NAME] [--tag K=V]... [--limit N] [--cursor C]    models, or versions newest first (aliases shown)
+  show REF                   one version: metadata, lineage, checks, approvals, artifacts
+  compare A B                metric deltas, signature compatibility, changed artifacts, lineage
+  approve REF [--note TEXT]  approve as --actor (refused, naming each unmet item, while the policy is not met)
+  alias NAME ALIAS VERSION [--expect N|none]   move an alias (compare-and-set against --expect or its current value)
+  audit [--verify] [--resource R] [--audit-actor A] [--action P] [--since DATE] [--until DATE] [--limit N]
+  options: --actor NAME (default: the login name), --access FILE (JSON { roles?, actors }),
+           --policy FILE (JSON { approvalsRequired, requiredChecks, lineageRequired, protectedAliases }),
+           --artifacts DIR. REF: NAME/VERSION, NAME@ALIAS or NAME@latest.
+
+serve options: --host H (default 127.0.0.1), --port N (default 8000), --follow-ms N (poll aliases and
+  reload a moved one; default 5000, 0 never), --max-batch-rows N, --max-queue-delay-ms N, --max-queue-rows N,
+  --max-concurrent N, --timeout-ms N, --max-body-bytes N, --actor NAME. Runs until SIGTERM or SIGINT,
+  then answers every request in flight and exits 0.
+
 Exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error (also when no column
 could be tested, e.g. an empty file), 3 an internal error (MLWATCH_DEBUG=1 prints its stack).
+registry: 0 done, 1 audit --verify found a broken chain, 2 usage or input error (unknown ref,
+refused by the policy or access control, alias moved meanwhile, unusable database), 3 internal.
 `;
+
+/** Codes of errors that are the input's fault (exit 2), not a fault of mlwatch (exit 3). */
+const INPUT_CODES = new Set<string>([
+  'ERR_MLWATCH_INPUT_FILE',
+  'ERR_MLWATCH_INVALID_ARGUMENT',
+  'ERR_MLWATCH_BACKEND_UNAVAILABLE',
+  'ERR_MLWATCH_NOT_FOUND',
+  'ERR_MLWATCH_INVALID_REF',
+  'ERR_MLWATCH_ARTIFACT_INTEGRITY',
+  'ERR_MLWATCH_SIGNATURE_MISMATCH',
+  'ERR_MLWATCH_POLICY',
+  'ERR_MLWATCH_ALIAS_CONFLICT',
+  'ERR_MLWATCH_FORBIDDEN',
+  'ERR_MLWATCH_STORE',
+]);
 
 /** Runs the command line `argv` (without node and script); returns the exit code. */
 export async function main(argv: readonly string[]): Promise<number> {
@@ -56,6 +98,10 @@ export async function main(argv: readonly string[]): Promise<number> {
         return runInfo(rest);
       case 'bench':
         return await runBench(rest);
+      case 'registry':
+        return await runRegistry(rest);
+      case 'serve':
+        return await runServe(rest);
       case undefined:
       case '-h':
       case '--help':
@@ -73,7 +119,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     const e = error as Error & { code?: string };
     // bad files and bad arguments: one line, exit 2; anything else is a fault worth its stack
     const code = errorCode(error);
-    const input = code === 'ERR_MLWATCH_INPUT_FILE' || code === 'ERR_MLWATCH_INVALID_ARGUMENT' || code === 'ERR_MLWATCH_BACKEND_UNAVAILABLE';
+    const input = code !== undefined && INPUT_CODES.has(code);
     if (input || error instanceof TypeError || error instanceof RangeError || (e.code && e.code.startsWith('ERR_PARSE_ARGS'))) {
       // one line: Node's argument parser explains some errors over several
       process.stderr.write(`mlwatch: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
@@ -99,9 +145,12 @@ function internalError(error: unknown): number {
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs
-  process.on('SIGINT', () => process.exit(130));
-  process.on('SIGTERM', () => process.exit(143));
+  // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs;
+  // the server handles both signals itself (a graceful close answers the requests in flight first)
+  if (process.argv[2] !== 'serve') {
+    process.on('SIGINT', () => process.exit(130));
+    process.on('SIGTERM', () => process.exit(143));
+  }
   // An error thrown outside the awaited chain (a library failing in a callback) must not exit 1,
   // which means "dataset drift".
   process.on('uncaughtException', (error) => process.exit(internalError(error)));

@@ -9,7 +9,7 @@
 import { DriftDetector, type DriftSeverity } from '../drift/drift-detector.js';
 import { ModelMonitor } from '../monitor/model-monitor.js';
 import { percentiles } from '../stats/quantiles.js';
-import { RetrainingTrigger } from '../trigger/retraining-trigger.js';
+import { RetrainingTrigger, type RetrainingDecision } from '../trigger/retraining-trigger.js';
 import { SeededRandom } from './random.js';
 
 export interface SimulationDay {
@@ -23,6 +23,8 @@ export interface SimulationDay {
   alerts: string[];
   retrain: boolean;
   reasons: string[];
+  /** The trigger's whole decision (the registry demo records it as the new version's lineage). */
+  decision: RetrainingDecision;
 }
 
 export interface SimulationOptions {
@@ -86,6 +88,7 @@ export function runProductionSimulation(options: SimulationOptions = {}): Simula
       alerts: alerts.alerts.map((a) => a.type),
       retrain: decision.shouldRetrain,
       reasons: decision.triggerReasons,
+      decision,
     });
     if (decision.shouldRetrain) {
       // The retrained model learns today's data: it becomes the new drift baseline.

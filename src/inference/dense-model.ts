@@ -7,6 +7,7 @@ import { handOut, markPrivate } from '../backend/private-memory.js';
 import { getBackend } from '../backend/registry.js';
 import { rangeError, requireInteger, typeError } from '../errors.js';
 import { validateMatrix, type FeatureMatrix } from '../matrix.js';
+import { decodeSnapshot, encodeSnapshot, f32FromSection, f32Section, SnapshotKind } from '../persist/snapshot-format.js';
 import { accuracyOf, checkLabels } from './accuracy.js';
 
 export interface DenseLayer {
@@ -90,6 +91,32 @@ export class DenseModel {
       };
     });
     return new DenseModel(layers, options);
+  }
+
+  /**
+   * The model as bytes (snapshot container, kind 4): the layer shapes, activations and batchRows in
+   * the JSON header, each layer's weights and bias as raw float32 sections, so restore() gives
+   * back the same bits (NaN payloads and -0 included). The registry stores models this way.
+   */
+  snapshot(): Uint8Array {
+    const header = { layers: this.layers.map((l) => ({ inputSize: l.inputSize, outputSize: l.outputSize, activation: l.activation })), batchRows: this.batchRows };
+    return encodeSnapshot(SnapshotKind.DenseModel, header, this.layers.flatMap((l) => [f32Section(l.weights), f32Section(l.bias)]));
+  }
+
+  /** The model of snapshot() bytes; a RangeError for damaged or foreign bytes, naming what is wrong. */
+  static restore(bytes: Uint8Array, options: DenseModelOptions = {}): DenseModel {
+    const { header, sections } = decodeSnapshot(bytes, SnapshotKind.DenseModel, 'DenseModel');
+    const shapes = header.layers;
+    if (!Array.isArray(shapes) || sections.length !== 2 * shapes.length) throw rangeError('two sections per layer in a DenseModel snapshot', 'bytes', `${sections.length} sections for ${Array.isArray(shapes) ? shapes.length : 'no'} layers`);
+    const layers = shapes.map((shape: { inputSize: number; outputSize: number; activation: ActivationName }, i: number): DenseLayer => ({
+      inputSize: shape.inputSize,
+      outputSize: shape.outputSize,
+      activation: shape.activation,
+      weights: f32FromSection(sections[2 * i]),
+      bias: f32FromSection(sections[2 * i + 1]),
+    }));
+    // the constructor checks every shape against its arrays, as for any other model
+    return new DenseModel(layers, { batchRows: options.batchRows ?? (header.batchRows as number) });
   }
 
   get inputSize(): number {

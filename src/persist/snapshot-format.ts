@@ -3,7 +3,8 @@
  *
  *   offset 0   u32  magic "MLWS" (0x53574c4d, little-endian)
  *          4   u16  format version (1)
- *          6   u16  kind: 1 = ModelMonitor, 2 = RetrainingTrigger, 3 = drift ReferenceProfile
+ *          6   u16  kind: 1 = ModelMonitor, 2 = RetrainingTrigger, 3 = drift ReferenceProfile,
+ *                   4 = DenseModel
  *          8   u32  byte length of the JSON header
  *         12   u32  CRC-32 of every byte from offset 16 to the end
  *         16        JSON header (UTF-8): the object's scalar state and `sections`, the byte length
@@ -17,7 +18,7 @@ import { rangeError, typeError } from '../errors.js';
 import { crc32 } from './crc32.js';
 
 export const SNAPSHOT_VERSION = 1;
-export const SnapshotKind = { ModelMonitor: 1, RetrainingTrigger: 2, DriftProfile: 3 } as const;
+export const SnapshotKind = { ModelMonitor: 1, RetrainingTrigger: 2, DriftProfile: 3, DenseModel: 4 } as const;
 export type SnapshotKind = (typeof SnapshotKind)[keyof typeof SnapshotKind];
 
 const MAGIC = 0x53574c4d;
@@ -90,4 +91,15 @@ export function f64Section(values: Float64Array): Uint8Array {
 export function f64FromSection(section: Uint8Array): Float64Array {
   if (section.byteLength % 8 !== 0) throw rangeError('a Float64 section', 'bytes', `${section.byteLength} bytes`);
   return new Float64Array(section.buffer, section.byteOffset, section.byteLength / 8);
+}
+
+/** A Float32Array as snapshot section bytes (the same bytes: NaN payloads and -0 survive). */
+export function f32Section(values: Float32Array): Uint8Array {
+  return new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+}
+
+/** A snapshot section read back as a Float32Array. */
+export function f32FromSection(section: Uint8Array): Float32Array {
+  if (section.byteLength % 4 !== 0) throw rangeError('a Float32 section', 'bytes', `${section.byteLength} bytes`);
+  return new Float32Array(section.buffer, section.byteOffset, section.byteLength / 4);
 }

@@ -51,8 +51,13 @@ export interface ModelServerOptions {
   retryAfterSeconds?: number;
 }
 
-/** A function that loads a model by a reference (a registry ref such as "fraud@champion"). */
-export type ModelLoader = (ref: string) => Promise<{ model: DenseModel; version: string }>;
+/** Where models come from by reference (a registry ref such as "fraud@champion"): registry-source.ts. */
+export interface ModelSource {
+  /** The version a reference points at now (an alias moves). */
+  version(ref: string): Promise<string>;
+  /** The model a reference points at, with its version. */
+  load(ref: string): Promise<{ model: DenseModel; version: string }>;
+}
 
 const DEFAULTS = {
   host: '127.0.0.1',
@@ -93,6 +98,7 @@ export class ModelServer {
   private readonly app: FastifyInstance;
   private readonly models = new Map<string, ServedModel>();
   private readonly experiments = new Map<string, ServedExperiment>();
+  private readonly followers = new Map<string, { ref: string; timer: NodeJS.Timeout; lastError: string | null }>();
   private readonly monitors = new MonitorRegistry();
   private readonly metrics: ServerMetrics;
   private address: { host: string; port: number } | null = null;
@@ -100,11 +106,11 @@ export class ModelServer {
 
   /**
    * @param options limits and defaults (all optional); see ModelServerOptions
-   * @param loadModel how `reload(name, ref)` and `serveRef` load a model by reference (the registry's loadModel)
+   * @param source where `serveRef`, `reload(name, ref)` and `follow` find models by reference (registrySource(registry))
    */
   constructor(
     options: ModelServerOptions = {},
-    private readonly loadModel?: ModelLoader,
+    private readonly source?: ModelSource,
   ) {
     if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
     this.options = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
@@ -190,6 +196,41 @@ export class ModelServer {
     await old.retire();
   }
 
+  /**
+   * Keeps `name` on whatever version `ref` points at: every intervalMs the source is asked, and a
+   * moved alias is reloaded (warm-up, swap, the old model drains). A failed check or load keeps the
+   * model being served; `followed(name)` reports the last error. Stopped by close().
+   */
+  follow(name: string, ref: string, intervalMs = 5000): void {
+    if (!this.source) throw typeError('a server with a model source', 'follow', ref);
+    requireNumber(intervalMs, 'intervalMs', 10);
+    const previous = this.followers.get(name);
+    if (previous) clearInterval(previous.timer);
+    const state = { ref, timer: setInterval(() => void check(), intervalMs), lastError: null as string | null, checking: false };
+    const check = async () => {
+      if (state.checking || this.closing) return;
+      state.checking = true;
+      try {
+        const version = await this.source!.version(ref);
+        const served = this.models.get(name);
+        if (served && served.version !== version) await this.reload(name, ref);
+        state.lastError = null;
+      } catch (e) {
+        state.lastError = (e as Error).message;
+      } finally {
+        state.checking = false;
+      }
+    };
+    state.timer.unref();
+    this.followers.set(name, state);
+  }
+
+  /** The reference `name` follows and the last error of following it (null when the last check worked). */
+  followed(name: string): { ref: string; lastError: string | null } | null {
+    const f = this.followers.get(name);
+    return f ? { ref: f.ref, lastError: f.lastError } : null;
+  }
+
   /** The monitor of a served model (null with monitoring off). */
   monitor(name: string): ReturnType<MonitorRegistry['get']> | null {
     return this.options.monitoring === false ? null : this.monitors.get(name);
@@ -214,6 +255,7 @@ export class ModelServer {
   async close(): Promise<void> {
     if (this.closing) return;
     this.closing = true;
+    for (const f of this.followers.values()) clearInterval(f.timer);
     const closed = this.app.close();
     this.app.server.closeIdleConnections();
     await closed;
@@ -229,8 +271,8 @@ export class ModelServer {
   }
 
   private async load(ref: string): Promise<{ model: DenseModel; version: string }> {
-    if (!this.loadModel) throw typeError('a DenseModel (this server has no model loader for refs)', 'source', ref);
-    return this.loadModel(ref);
+    if (!this.source) throw typeError('a DenseModel (this server has no model source for refs)', 'source', ref);
+    return this.source.load(ref);
   }
 
   private served(name: string, model: DenseModel, options: ServeOptions, monitorName = name): ServedModel {

@@ -1,0 +1,87 @@
+/**
+ * `mlwatch serve`: serves registry models over the Open Inference Protocol until SIGTERM or
+ * SIGINT, then closes gracefully (every request in flight answered) and exits 0.
+ *
+ *   mlwatch serve --db sqlite:registry.db --artifacts DIR --model fraud@champion [--model churn/3]
+ *                 [--host 127.0.0.1] [--port 8000] [--follow-ms 5000] [limits]
+ *
+ * Each --model is served under its model name; an alias is followed (a moved alias is reloaded
+ * while serving) every --follow-ms (0: never).
+ */
+import { userInfo } from 'node:os';
+import { parseArgs } from 'node:util';
+import { setting } from '../config.js';
+import { ModelRegistry } from '../registry/model-registry.js';
+import { ModelServer, type ModelServerOptions } from '../serving/model-server.js';
+import { registrySource } from '../serving/registry-source.js';
+import { UsageError } from './options.js';
+
+function integer(text: string | undefined, option: string, min: number): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${option}: expected a whole number >= ${min}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** Runs `mlwatch serve ...` (argv after 'serve'); resolves with the exit code once the server has closed. */
+export async function runServe(argv: readonly string[], signals: NodeJS.EventEmitter = process): Promise<number> {
+  const { values } = parseArgs({
+    args: [...argv],
+    options: {
+      db: { type: 'string' },
+      artifacts: { type: 'string' },
+      model: { type: 'string', multiple: true },
+      actor: { type: 'string' },
+      host: { type: 'string' },
+      port: { type: 'string' },
+      'follow-ms': { type: 'string' },
+      'max-batch-rows': { type: 'string' },
+      'max-queue-delay-ms': { type: 'string' },
+      'max-queue-rows': { type: 'string' },
+      'max-concurrent': { type: 'string' },
+      'timeout-ms': { type: 'string' },
+      'max-body-bytes': { type: 'string' },
+    },
+    strict: true,
+    allowPositionals: false,
+  });
+  const db = values.db ?? setting('MLWATCH_REGISTRY');
+  if (!db) throw new UsageError('serve: --db sqlite:FILE or postgres://... is needed (or MLWATCH_REGISTRY)');
+  if (!values.artifacts) throw new UsageError('serve: --artifacts DIR is needed (where the registry keeps model files)');
+  const refs = values.model ?? [];
+  if (refs.length === 0) throw new UsageError('serve: at least one --model REF (e.g. fraud@champion)');
+  const options: ModelServerOptions = {
+    host: values.host,
+    port: integer(values.port, '--port', 0),
+    maxBatchRows: integer(values['max-batch-rows'], '--max-batch-rows', 1),
+    maxQueueDelayMs: integer(values['max-queue-delay-ms'], '--max-queue-delay-ms', 0),
+    maxQueueRows: integer(values['max-queue-rows'], '--max-queue-rows', 1),
+    maxConcurrentRequests: integer(values['max-concurrent'], '--max-concurrent', 1),
+    timeoutMs: integer(values['timeout-ms'], '--timeout-ms', 1),
+    maxBodyBytes: integer(values['max-body-bytes'], '--max-body-bytes', 64),
+  };
+  const followMs = integer(values['follow-ms'], '--follow-ms', 0) ?? 5000;
+  const registry = await ModelRegistry.open({ db, artifacts: values.artifacts, actor: values.actor ?? userInfo().username });
+  const server = new ModelServer(options, registrySource(registry));
+  try {
+    for (const ref of refs) {
+      const name = ref.split(/[@/]/)[0];
+      await server.serveRef(name, ref);
+      if (followMs > 0 && ref.includes('@')) server.follow(name, ref, followMs);
+    }
+    const { url } = await server.listen();
+    process.stdout.write(`mlwatch serve: listening on ${url} (${refs.join(', ')}); SIGTERM or SIGINT closes gracefully\n`);
+  } catch (error) {
+    await server.close();
+    await registry.close();
+    throw error;
+  }
+  await new Promise<void>((resolve) => {
+    const stop = () => resolve();
+    signals.once('SIGTERM', stop);
+    signals.once('SIGINT', stop);
+  });
+  await server.close();
+  await registry.close();
+  process.stdout.write('mlwatch serve: closed\n');
+  return 0;
+}
