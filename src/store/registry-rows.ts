@@ -130,11 +130,22 @@ export async function markApproved(tx: SqlTx, id: number, at: number): Promise<v
   await tx.run('UPDATE model_versions SET approved_at = ? WHERE id = ? AND approved_at IS NULL', [at, id]);
 }
 
+/**
+ * An IN list's values padded (repeating the last) to the next power of two: statements are cached
+ * by their text, so this keeps the number of distinct statements at a dozen per query, not one per
+ * page size.
+ */
+function padded<T>(values: readonly T[]): T[] {
+  let size = 1;
+  while (size < values.length) size *= 2;
+  return [...values, ...Array<T>(size - values.length).fill(values[values.length - 1])];
+}
+
 /** Tags, metrics, artifacts, checks, approvals and aliases of the given versions, in a few queries. */
 export async function versionDetails(tx: SqlTx, versions: readonly VersionRow[]): Promise<VersionDetailRows> {
   const out: VersionDetailRows = { tags: new Map(), metrics: new Map(), artifacts: new Map(), checks: new Map(), approvals: new Map(), aliases: new Map(), latest: new Map() };
   if (versions.length === 0) return out;
-  const ids = versions.map((v) => v.id);
+  const ids = padded(versions.map((v) => v.id));
   const idList = ids.map(() => '?').join(', ');
   const push = <T>(map: Map<number, T[]>, id: number, item: T) => (map.get(id) ?? map.set(id, []).get(id)!).push(item);
   for (const r of await tx.all(`SELECT version_id, key, value FROM version_tags WHERE version_id IN (${idList}) ORDER BY key`, ids)) {
@@ -154,7 +165,7 @@ export async function versionDetails(tx: SqlTx, versions: readonly VersionRow[])
   for (const r of await tx.all(`SELECT version_id, approver, note, approved_at FROM version_approvals WHERE version_id IN (${idList}) ORDER BY approved_at, approver`, ids)) {
     push(out.approvals, Number(r.version_id), { approver: String(r.approver), note: r.note === null ? null : String(r.note), approvedAt: Number(r.approved_at) });
   }
-  const names = [...new Set(versions.map((v) => v.name))];
+  const names = padded([...new Set(versions.map((v) => v.name))]);
   const nameList = names.map(() => '?').join(', ');
   for (const r of await tx.all(`SELECT name, latest_version FROM registered_models WHERE name IN (${nameList})`, names)) out.latest.set(String(r.name), Number(r.latest_version));
   const aliasRows = await tx.all(`SELECT name, alias, version FROM model_aliases WHERE name IN (${nameList}) ORDER BY alias`, names);

@@ -15,6 +15,17 @@ import { migrate } from './migrations.js';
 import { SerialQueue } from './serial-queue.js';
 import type { SqlRow, SqlStore, SqlTx, SqlValue } from './sql-store.js';
 
+/**
+ * Every Database and Statement object this module creates, kept reachable for the life of the
+ * process. better-sqlite3 12 aborts the process on Node 24 when the garbage collector destroys one
+ * of its objects (its destructor asks for the current Node environment, which a GC pass may run
+ * without: "Assertion failed: (env) != nullptr" in RemoveEnvironmentCleanupHook; fixed in 13, which
+ * needs Node 22). A closed database's object is a small wrapper, and a store prepares a fixed set of
+ * statements, so this holds little memory. For the same reason the store never calls db.pragma(),
+ * which prepares a throw-away statement on every call.
+ */
+const RETAINED = new Set<object>();
+
 /** The busy wait of statements other than BEGIN IMMEDIATE, ms. */
 const STATEMENT_BUSY_MS = 5000;
 
@@ -35,11 +46,7 @@ export class SqliteStore implements SqlStore {
     readonly location: string,
     private readonly busyTimeoutMs: number,
   ) {
-    const prepare = (sql: string) => {
-      let s = this.statements.get(sql);
-      if (!s) this.statements.set(sql, (s = this.db.prepare(sql)));
-      return s;
-    };
+    const prepare = (sql: string) => this.prepare(sql);
     const args = (params: readonly SqlValue[] | undefined) => (params ?? []) as unknown[];
     this.tx = {
       all: async (sql, params) => prepare(sql).all(...args(params)) as SqlRow[],
@@ -62,12 +69,18 @@ export class SqliteStore implements SqlStore {
     } catch (error) {
       throw new StoreError(`cannot open the SQLite database ${file}: ${(error as Error).message}`);
     }
-    db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
-    db.pragma('journal_mode = WAL');
-    // FULL: a committed registration and its audit event survive a power cut, not only a crash.
-    db.pragma('synchronous = FULL');
-    db.pragma('foreign_keys = ON');
+    RETAINED.add(db);
     const store = new SqliteStore(db, `sqlite:${file}`, options.busyTimeoutMs ?? 30_000);
+    try {
+      store.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
+      store.pragma('journal_mode = WAL');
+      // FULL: a committed registration and its audit event survive a power cut, not only a crash.
+      store.pragma('synchronous = FULL');
+      store.pragma('foreign_keys = ON');
+    } catch (error) {
+      db.close();
+      throw new StoreError(`cannot use the SQLite database ${file}: ${(error as Error).message}`);
+    }
     await store.write((tx) => migrate(tx, 'sqlite', store.location));
     return store;
   }
@@ -87,9 +100,9 @@ export class SqliteStore implements SqlStore {
     await this.queue.run(async () => {
       // SQLite's advice for connections about to close: refresh the planner's statistics where stale.
       // It may need the write lock: best effort, without waiting for it.
-      this.db.pragma('busy_timeout = 0');
+      this.pragma('busy_timeout = 0');
       try {
-        this.db.pragma('optimize');
+        this.pragma('optimize');
       } catch {
         // another connection is writing: a later close will do it
       }
@@ -111,11 +124,29 @@ export class SqliteStore implements SqlStore {
     });
   }
 
+  /** A cached statement (created once per store, retained: see RETAINED). */
+  private prepare(sql: string): BetterSqlite3.Statement {
+    let statement = this.statements.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statements.set(sql, statement);
+      RETAINED.add(statement);
+    }
+    return statement;
+  }
+
+  /** Runs a PRAGMA through the statement cache. */
+  private pragma(text: string): void {
+    const statement = this.prepare(`PRAGMA ${text}`);
+    if (statement.reader) statement.get();
+    else statement.run();
+  }
+
   /** BEGIN, retried on SQLITE_BUSY after a growing pause (never blocking the event loop). */
   private async begin(begin: string): Promise<void> {
     const deadline = Date.now() + this.busyTimeoutMs;
     for (let pause = 1; ; pause = Math.min(pause * 2, 50)) {
-      this.db.pragma('busy_timeout = 0');
+      this.pragma('busy_timeout = 0');
       try {
         this.db.exec(begin);
         return;
@@ -123,7 +154,7 @@ export class SqliteStore implements SqlStore {
         const code = (error as { code?: string }).code ?? '';
         if (!code.startsWith('SQLITE_BUSY') || Date.now() >= deadline) throw error;
       } finally {
-        this.db.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
+        this.pragma(`busy_timeout = ${STATEMENT_BUSY_MS}`);
       }
       await new Promise((resolve) => setTimeout(resolve, pause * (0.5 + Math.random())));
     }
