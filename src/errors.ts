@@ -14,7 +14,8 @@
  * - the model server's answers to a request (each carries its HTTP status): InferInputError (400),
  *   ModelNotServedError (404), ServerOverloadedError (429), InferTimeoutError (504);
  * - the model registry's: RegistryNotFoundError, InvalidRefError, ArtifactIntegrityError,
- *   SignatureMismatchError, PolicyError, AliasConflictError, ForbiddenError and StoreError.
+ *   SignatureMismatchError, PolicyError, AliasConflictError, ForbiddenError and StoreError;
+ * - ExperimentDecisionError: promoting an experiment's winner before its analysis says ship.
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -37,6 +38,7 @@ export const ERROR_CODES = {
   ERR_MLWATCH_ALIAS_CONFLICT: 'an alias moved by someone else since it was read (AliasConflictError: expected, actual)',
   ERR_MLWATCH_FORBIDDEN: 'an actor without the permission an action needs (ForbiddenError: actor, permission)',
   ERR_MLWATCH_STORE: 'a registry database that cannot be used: bad URL, a newer schema, a server that refuses (StoreError)',
+  ERR_MLWATCH_NOT_DECIDED: "promoting an experiment's winner while its analysis does not say ship (ExperimentDecisionError: decision)",
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -313,4 +315,18 @@ export function requireInteger(value: unknown, name: string, min = 0, max = Numb
     throw rangeError(`an integer in [${min}, ${max}]`, name, String(value));
   }
   return value;
+}
+
+/** An experiment's winner asked for while its analysis does not say ship; `decision` and the reason say why. */
+export class ExperimentDecisionError extends Error {
+  readonly code = 'ERR_MLWATCH_NOT_DECIDED' as const;
+  override name = 'ExperimentDecisionError';
+
+  constructor(
+    readonly experiment: string,
+    readonly decision: string,
+    reason: string,
+  ) {
+    super(`experiment ${JSON.stringify(experiment)} has no winner to promote: its decision is ${decision} (${reason})`);
+  }
 }

@@ -13,6 +13,7 @@ export {
   BackendUnavailableError,
   DetachedInputError,
   ERROR_CODES,
+  ExperimentDecisionError,
   errorCode,
   ForbiddenError,
   InferInputError,

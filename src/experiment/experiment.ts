@@ -14,6 +14,8 @@ import { mixtureSprt } from './stats/sequential.js';
 import { sampleRatioMismatch, type SrmResult } from './stats/srm.js';
 import { twoProportionTest, type EffectEstimate } from './stats/two-proportion.js';
 import { welchTest, type MeanSample } from './stats/welch.js';
+import { promoteWinner } from './promote-winner.js';
+import type { AliasChange, ModelRegistry } from '../registry/model-registry.js';
 
 export interface VariantConfig {
   name: string;
@@ -289,6 +291,16 @@ export class Experiment {
       const worse = t.pValue < alpha && (g.worse === 'higher' ? t.difference > 0 : t.difference < 0);
       return { name: g.name, difference: t.difference, pValue: t.pValue, worse };
     });
+  }
+
+  /**
+   * Moves `alias` (default champion) of the winner's registry model to the winner's version, as
+   * compare-and-set, with this analysis in the audit event (promote-winner.ts).
+   *
+   * @throws ExperimentDecisionError unless analysis.decision is 'ship'; the registry's errors (PolicyError, AliasConflictError, ...)
+   */
+  promoteWinner(registry: ModelRegistry, analysis: ExperimentAnalysis, alias = 'champion'): Promise<AliasChange & { winner: string; ref: string }> {
+    return promoteWinner(this, registry, analysis, alias);
   }
 
   /** The MDE the design detects with `units` per variant. */

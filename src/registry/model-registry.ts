@@ -241,8 +241,9 @@ export class ModelRegistry {
    * at now (null: unset); if another writer moved it meanwhile, AliasConflictError and nothing
    * changes, so of two concurrent moves exactly one wins. A protected alias (champion) needs
    * 'alias.set.protected' and a version that meets the policy for production; others 'alias.set'.
+   * options.reason (JSON-serialisable) is recorded in the move's audit event.
    */
-  async setAlias(name: string, alias: string, version: number, options: { expectedVersion: number | null }): Promise<AliasChange> {
+  async setAlias(name: string, alias: string, version: number, options: { expectedVersion: number | null; reason?: Record<string, unknown> }): Promise<AliasChange> {
     checkName(name);
     checkAlias(alias);
     requireInteger(version, 'version', 1);
@@ -256,7 +257,8 @@ export class ModelRegistry {
       const row = await resolveRow(tx, `${name}/${version}`);
       const previous = (await aliasTarget(tx, name, alias)) ?? null;
       if (previous !== expected) throw new AliasConflictError(`${name}@${alias}`, expected, previous);
-      const details = { version, previous };
+      // why the alias moves (an experiment's analysis, say) is kept in the audit event
+      const details = { version, previous, ...(options.reason === undefined ? {} : { reason: options.reason }) };
       if (isProtected) {
         const unmet = this.shared.policy.unmetForProduction((await assembleVersions(tx, [row]))[0]);
         if (unmet.length) return { refused: new PolicyError(`pointing ${name}@${alias} at ${name}/${version}`, unmet), details };
