@@ -15,13 +15,14 @@ import { ModelRegistry } from '../../src/registry/model-registry.js';
 import { ModelServer } from '../../src/serving/model-server.js';
 import { registrySource } from '../../src/serving/registry-source.js';
 import { SeededRandom } from '../../src/demo/random.js';
+import type { ModelSignature } from '../../src/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlwatch-e2e-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 /** A 2 -> 2 softmax model whose class-1 probability at (0, 0) grows with bias. */
 const model = (bias: number) => new DenseModel([{ inputSize: 2, outputSize: 2, weights: Float32Array.of(1, 0, 0, 1), bias: Float32Array.of(0, bias), activation: 'softmax' }]);
-const SIGNATURE = { inputs: [{ name: 'a', type: 'float32' }, { name: 'b', type: 'float32' }], outputs: [{ name: 'no', type: 'float32' }, { name: 'yes', type: 'float32' }] } as const;
+const SIGNATURE: ModelSignature = { inputs: [{ name: 'a', type: 'float32' }, { name: 'b', type: 'float32' }], outputs: [{ name: 'no', type: 'float32' }, { name: 'yes', type: 'float32' }] };
 
 describe('experiment end to end: registry, server, outcomes, promotion, audit', () => {
   it('promotes the better version to champion and the server serves it', async () => {
