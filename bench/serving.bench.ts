@@ -87,7 +87,7 @@ export async function benchServing(): Promise<void> {
   console.log(`mlwatch vs onnxruntime-node behind the same route: ${(mlwatch.requestsPerSecond / onnx.requestsPerSecond).toFixed(2)}x requests/s`);
 
   const delay = 2;
-  const batched = await withTarget('mlwatch', { maxQueueDelayMs: delay, maxBatchRows: 256 }, (url) => load(`batching on (maxQueueDelayMs ${delay}, maxBatchRows 256)`, url, '/v2/models/bench/infer', 1, 256));
+  const batched = await withTarget('mlwatch', { maxQueueDelayMs: delay, maxBatchRows: 1024 }, (url) => load(`batching on (maxQueueDelayMs ${delay}, maxBatchRows 1024)`, url, '/v2/models/bench/infer', 1, 256));
   const unbatched = await withTarget('mlwatch', { maxQueueDelayMs: 0, maxBatchRows: 1 }, (url) => load('batching off (one request per model call)', url, '/v2/models/bench/infer', 1, 256));
   print('1-row requests, 256 connections', [batched, unbatched]);
   const model256 = modelMs(256);
