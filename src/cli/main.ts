@@ -145,12 +145,15 @@ function internalError(error: unknown): number {
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs;
-  // the server handles both signals itself (a graceful close answers the requests in flight first)
-  if (process.argv[2] !== 'serve') {
-    process.on('SIGINT', () => process.exit(130));
-    process.on('SIGTERM', () => process.exit(143));
-  }
+  // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs,
+  // unless the command took the signal over (serve closes gracefully, answering the requests in
+  // flight first): then its own listener decides
+  const exitOn = (signal: NodeJS.Signals, code: number) =>
+    process.on(signal, () => {
+      if (process.listenerCount(signal) === 1) process.exit(code);
+    });
+  exitOn('SIGINT', 130);
+  exitOn('SIGTERM', 143);
   // An error thrown outside the awaited chain (a library failing in a callback) must not exit 1,
   // which means "dataset drift".
   process.on('uncaughtException', (error) => process.exit(internalError(error)));

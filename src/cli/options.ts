@@ -18,6 +18,13 @@ export function parseBytes(text: string, option: string): number {
 }
 
 /** A decimal number in [0, 1] ("0.3", "1"); an empty or other string is a usage error, never 0. */
+/** A whole-number option (absent: undefined), at least `min`. */
+export function parseWholeNumber(text: string | undefined, option: string, min = 0): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${option}: expected a whole number${min > 0 ? ` >= ${min}` : ''}, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
 export function parseShare(text: string, option: string): number {
   const value = /^\s*(\d+(\.\d*)?|\.\d+)\s*$/.test(text) ? Number(text) : NaN;
   if (!(value >= 0 && value <= 1)) throw new UsageError(`${option}: expected a number in [0, 1], got ${JSON.stringify(text)}`);

@@ -11,7 +11,7 @@ import { setting } from '../config.js';
 import { AccessControl } from '../governance/access-control.js';
 import { GovernancePolicy } from '../governance/governance-policy.js';
 import { ModelRegistry } from '../registry/model-registry.js';
-import { UsageError } from './options.js';
+import { parseWholeNumber, UsageError } from './options.js';
 import { auditText, comparisonText, modelsText, verificationText, versionsText, versionText } from './registry-text.js';
 
 const SUBCOMMANDS = ['list', 'show', 'compare', 'approve', 'alias', 'audit'] as const;
@@ -29,12 +29,6 @@ function time(text: string | undefined, option: string): number | undefined {
   const ms = Date.parse(text);
   if (Number.isNaN(ms)) throw new UsageError(`${option}: expected a date such as 2026-01-31 or 2026-01-31T12:00:00Z, got ${JSON.stringify(text)}`);
   return ms;
-}
-
-function integer(text: string | undefined, option: string): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) throw new UsageError(`${option}: expected a whole number, got ${JSON.stringify(text)}`);
-  return Number(text);
 }
 
 /** Runs `mlwatch registry ...` (argv after 'registry'); returns the exit code. */
@@ -89,7 +83,7 @@ export async function runRegistry(argv: readonly string[]): Promise<number> {
           if (eq <= 0) throw new UsageError(`--tag: expected KEY=VALUE, got ${JSON.stringify(t)}`);
           return [t.slice(0, eq), t.slice(eq + 1)];
         }));
-        const page = await registry.search({ name: args[0], tags }, { limit: integer(values.limit, '--limit') ?? 50, cursor: values.cursor });
+        const page = await registry.search({ name: args[0], tags }, { limit: parseWholeNumber(values.limit, '--limit') ?? 50, cursor: values.cursor });
         print(page, versionsText(page.versions, page.nextCursor));
         break;
       }
@@ -114,7 +108,7 @@ export async function runRegistry(argv: readonly string[]): Promise<number> {
       case 'alias': {
         need(3, 'NAME ALIAS VERSION');
         const [name, alias, versionArg] = args;
-        const version = integer(versionArg, 'VERSION')!;
+        const version = parseWholeNumber(versionArg, 'VERSION')!;
         // without --expect: what the alias points at now, still compared-and-set against a concurrent move
         let expected: number | null;
         if (values.expect === undefined) {
@@ -125,7 +119,7 @@ export async function runRegistry(argv: readonly string[]): Promise<number> {
               throw e;
             },
           );
-        } else expected = values.expect === 'none' ? null : integer(values.expect, '--expect')!;
+        } else expected = values.expect === 'none' ? null : parseWholeNumber(values.expect, '--expect')!;
         const change = await registry.setAlias(name, alias, version, { expectedVersion: expected });
         print(change, `${name}@${alias} -> ${version}${change.previous === null ? '' : ` (was ${change.previous})`}\n`);
         break;
@@ -143,7 +137,7 @@ export async function runRegistry(argv: readonly string[]): Promise<number> {
           action: values.action,
           since: time(values.since, '--since'),
           until: time(values.until, '--until'),
-          limit: integer(values.limit, '--limit'),
+          limit: parseWholeNumber(values.limit, '--limit'),
         });
         print(events, auditText(events));
         break;

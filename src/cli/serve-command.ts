@@ -14,13 +14,7 @@ import { setting } from '../config.js';
 import { ModelRegistry } from '../registry/model-registry.js';
 import { ModelServer, type ModelServerOptions } from '../serving/model-server.js';
 import { registrySource } from '../serving/registry-source.js';
-import { UsageError } from './options.js';
-
-function integer(text: string | undefined, option: string, min: number): number | undefined {
-  if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text) || Number(text) < min) throw new UsageError(`${option}: expected a whole number >= ${min}, got ${JSON.stringify(text)}`);
-  return Number(text);
-}
+import { parseWholeNumber, UsageError } from './options.js';
 
 /** Runs `mlwatch serve ...` (argv after 'serve'); resolves with the exit code once the server has closed. */
 export async function runServe(argv: readonly string[], signals: NodeJS.EventEmitter = process): Promise<number> {
@@ -51,15 +45,15 @@ export async function runServe(argv: readonly string[], signals: NodeJS.EventEmi
   if (refs.length === 0) throw new UsageError('serve: at least one --model REF (e.g. fraud@champion)');
   const options: ModelServerOptions = {
     host: values.host,
-    port: integer(values.port, '--port', 0),
-    maxBatchRows: integer(values['max-batch-rows'], '--max-batch-rows', 1),
-    maxQueueDelayMs: integer(values['max-queue-delay-ms'], '--max-queue-delay-ms', 0),
-    maxQueueRows: integer(values['max-queue-rows'], '--max-queue-rows', 1),
-    maxConcurrentRequests: integer(values['max-concurrent'], '--max-concurrent', 1),
-    timeoutMs: integer(values['timeout-ms'], '--timeout-ms', 1),
-    maxBodyBytes: integer(values['max-body-bytes'], '--max-body-bytes', 64),
+    port: parseWholeNumber(values.port, '--port', 0),
+    maxBatchRows: parseWholeNumber(values['max-batch-rows'], '--max-batch-rows', 1),
+    maxQueueDelayMs: parseWholeNumber(values['max-queue-delay-ms'], '--max-queue-delay-ms', 0),
+    maxQueueRows: parseWholeNumber(values['max-queue-rows'], '--max-queue-rows', 1),
+    maxConcurrentRequests: parseWholeNumber(values['max-concurrent'], '--max-concurrent', 1),
+    timeoutMs: parseWholeNumber(values['timeout-ms'], '--timeout-ms', 1),
+    maxBodyBytes: parseWholeNumber(values['max-body-bytes'], '--max-body-bytes', 64),
   };
-  const followMs = integer(values['follow-ms'], '--follow-ms', 0) ?? 5000;
+  const followMs = parseWholeNumber(values['follow-ms'], '--follow-ms', 0) ?? 5000;
   const registry = await ModelRegistry.open({ db, artifacts: values.artifacts, actor: values.actor ?? userInfo().username });
   const server = new ModelServer(options, registrySource(registry));
   try {

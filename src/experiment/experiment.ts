@@ -15,6 +15,7 @@ import { sampleRatioMismatch, type SrmResult } from './stats/srm.js';
 import { twoProportionTest, type EffectEstimate } from './stats/two-proportion.js';
 import { welchTest, type MeanSample } from './stats/welch.js';
 import { promoteWinner } from './promote-winner.js';
+import { NAME } from '../registry/model-ref.js';
 import type { AliasChange, ModelRegistry } from '../registry/model-registry.js';
 
 export interface VariantConfig {
@@ -83,8 +84,6 @@ export interface ExperimentAnalysis {
   /** The significance level per comparison (alpha / treatments). */
   alphaPerComparison: number;
 }
-
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 
 export class Experiment {
   readonly name: string;

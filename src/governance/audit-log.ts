@@ -52,14 +52,8 @@ export interface AuditVerification {
   reason: string | null;
 }
 
-export interface AuditEventInput {
-  at: number;
-  actor: string;
-  action: string;
-  resource: string;
-  outcome: AuditOutcome;
-  details: Record<string, unknown>;
-}
+/** An event as a change writes it: the chain's fields (seq, prevHash, hash) are added by appendAuditEvent. */
+export type AuditEventInput = Omit<AuditEvent, 'seq' | 'prevHash' | 'hash'>;
 
 /** Appends an event in the caller's write transaction, chained to the last one. */
 export async function appendAuditEvent(tx: SqlTx, event: AuditEventInput): Promise<AuditEvent> {

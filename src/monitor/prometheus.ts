@@ -6,7 +6,8 @@
 import { rangeError, requireNumber, typeError } from '../errors.js';
 import type { ModelMonitor } from './model-monitor.js';
 
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+/** A label value escaped for the text format (backslash, newline, double quote). */
+export const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
 const num = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v));
 
 /**

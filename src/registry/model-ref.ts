@@ -11,7 +11,8 @@ import { InvalidRefError } from '../errors.js';
 
 export type ModelRef = { name: string; version: number } | { name: string; alias: string };
 
-const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** A model (or experiment, variant) name: letters, digits, '.', '_' or '-', at most 128, starting with a letter or digit. */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 const ALIAS = /^[a-z][a-z0-9_-]{0,63}$/;
 
 /** The alias that always means the newest version. */

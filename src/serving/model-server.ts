@@ -17,6 +17,7 @@ import type { ModelMonitorOptions } from '../monitor/model-monitor.js';
 import { prometheusText } from '../monitor/prometheus.js';
 import { InferInputError, ModelNotServedError, ServerOverloadedError, requireInteger, requireNumber, typeError } from '../errors.js';
 import { parseInferRequest } from './infer-request.js';
+import { NAME } from '../registry/model-ref.js';
 import { ServedModel, type ServeOptions } from './served-model.js';
 import { ServedExperiment, UNIT_HEADER, VARIANT_HEADER } from './served-experiment.js';
 import type { Experiment } from '../experiment/experiment.js';
@@ -172,7 +173,7 @@ export class ModelServer {
   }
 
   private checkNewName(name: string): void {
-    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/.test(name)) throw typeError('a model name of letters, digits, ".", "_" or "-" (at most 128)', 'name', name);
+    if (typeof name !== 'string' || !NAME.test(name)) throw typeError('a model name of letters, digits, ".", "_" or "-" (at most 128)', 'name', name);
     if (this.models.has(name) || this.experiments.has(name)) throw typeError(`a name not served yet (use reload to replace ${JSON.stringify(name)})`, 'name', name);
   }
 

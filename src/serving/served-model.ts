@@ -7,6 +7,7 @@ import type { DenseModel } from '../inference/dense-model.js';
 import type { ModelMonitor } from '../monitor/model-monitor.js';
 import { getBackend } from '../backend/registry.js';
 import { InferInputError } from '../errors.js';
+import { accuracyOf } from '../inference/accuracy.js';
 import { DynamicBatcher, type BatcherEvents, type BatcherLimits } from './dynamic-batcher.js';
 import { DriftSampler, type DriftSampling } from './drift-sampler.js';
 import type { TensorMetadata } from './infer-request.js';
@@ -85,9 +86,7 @@ export class ServedModel {
     const predicted = this.predictions.get(id);
     if (!predicted || !this.monitor) return null;
     if (labels.length !== predicted.length) throw new InferInputError(`outcomes for ${JSON.stringify(id)}: expected ${predicted.length} labels (one per row of the request) but received ${labels.length}`);
-    let right = 0;
-    for (let k = 0; k < labels.length; k++) if (labels[k] === predicted[k]) right++;
-    const accuracy = right / labels.length;
+    const accuracy = accuracyOf(predicted, labels);
     this.monitor.recordAccuracy(accuracy);
     this.predictions.delete(id);
     return accuracy;

@@ -3,8 +3,7 @@
  * through prometheusText): requests by route and status, requests in flight, rows queued per
  * model, a histogram of batch sizes in rows, requests refused for overload, and timeouts.
  */
-
-const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
+import { escapeLabel } from '../monitor/prometheus.js';
 
 export class ServerMetrics {
   private readonly requests = new Map<string, number>();

@@ -5,7 +5,7 @@
  * keeps its digits where t² is small against df.
  */
 import { incompleteBeta } from './incomplete-beta.js';
-import { normalSf } from './normal.js';
+import { normalQuantile, normalSf } from './normal.js';
 
 /**
  * Above this many degrees of freedom the incomplete beta's continued fraction runs with x within
@@ -44,4 +44,17 @@ export function studentTwoSided(t: number, df: number): number {
   const t2 = t * t;
   // x = df / (df + t²) and 1 - x = t² / (df + t²), each computed without cancellation
   return incompleteBeta(df / 2, 0.5, df / (df + t2), t2 / (df + t2));
+}
+
+/** The t with P(|T| >= t) = alpha: the two-sided p-value inverted by bisection, starting from the normal's quantile. */
+export function studentQuantileTwoSided(alpha: number, df: number): number {
+  let lo = normalQuantile(1 - alpha / 2);
+  let hi = lo;
+  while (studentTwoSided(hi, df) > alpha) hi *= 2;
+  for (let k = 0; k < 200 && hi - lo > 1e-14 * hi; k++) {
+    const mid = (lo + hi) / 2;
+    if (studentTwoSided(mid, df) > alpha) lo = mid;
+    else hi = mid;
+  }
+  return (lo + hi) / 2;
 }

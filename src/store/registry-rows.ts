@@ -64,16 +64,8 @@ export async function nextVersion(tx: SqlTx, name: string, at: number, actor: st
   return current + 1;
 }
 
-export interface NewVersionRow {
-  name: string;
-  version: number;
-  created_at: number;
-  created_by: string;
-  description: string | null;
-  compression: string | null;
-  signature: string;
-  lineage: string;
-  model_sha256: string | null;
+/** A version to insert: its row without the database's id and the approval, plus tags, metrics and artifacts. */
+export interface NewVersionRow extends Omit<VersionRow, 'id' | 'approved_at'> {
   tags: Record<string, string>;
   metrics: Record<string, number>;
   artifacts: { path: string; sha256: string; size: number }[];

@@ -5,8 +5,7 @@
  * two-sided p-value from Student's t, and the confidence interval of the difference from t's
  * quantile at those degrees of freedom.
  */
-import { normalQuantile } from '../../stats/normal.js';
-import { studentTwoSided } from '../../stats/student-t.js';
+import { studentQuantileTwoSided, studentTwoSided } from '../../stats/student-t.js';
 import { checkCount, checkFinite, checkLevel } from './checks.js';
 import type { EffectEstimate } from './two-proportion.js';
 
@@ -15,19 +14,6 @@ export interface MeanSample {
   mean: number;
   /** Sample variance (ddof = 1). */
   variance: number;
-}
-
-/** t's quantile: the p-value function inverted by bisection (a handful of steps from the normal's). */
-function studentQuantileTwoSided(alpha: number, df: number): number {
-  let lo = normalQuantile(1 - alpha / 2);
-  let hi = lo;
-  while (studentTwoSided(hi, df) > alpha) hi *= 2;
-  for (let k = 0; k < 200 && hi - lo > 1e-14 * hi; k++) {
-    const mid = (lo + hi) / 2;
-    if (studentTwoSided(mid, df) > alpha) lo = mid;
-    else hi = mid;
-  }
-  return (lo + hi) / 2;
 }
 
 /**
