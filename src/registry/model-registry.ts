@@ -300,6 +300,25 @@ export class ModelRegistry {
     if (this.shared.ownsStore) await this.shared.store.close();
   }
 
+  /**
+   * For the stores kept in the registry's database (experiments, pipeline runs): a change as
+   * `actor` under `permission` on `resource`, in one write transaction with its audit event
+   * (audited-change.ts); the change may also answer { refused } to record a policy refusal.
+   */
+  governedChange<T>(permission: Permission, resource: string, change: (tx: SqlTx, at: number) => Promise<ChangeOutcome<T>>): Promise<T> {
+    return this.act(permission, resource, change);
+  }
+
+  /**
+   * For the same stores: a read (write = false) or an unaudited data write (write = true, e.g. an
+   * experiment's outcome counts), after checking that the actor holds `permission` (a denial is audited).
+   */
+  async governedAccess<T>(permission: Permission, resource: string, write: boolean, fn: (tx: SqlTx, at: number) => Promise<T>): Promise<T> {
+    await this.require(permission, resource);
+    const at = this.shared.now();
+    return write ? this.shared.store.write((tx) => fn(tx, at)) : this.shared.store.read((tx) => fn(tx, at));
+  }
+
   /** The version without a permission check: what a change just wrote, returned to its author. */
   private fetch(ref: string): Promise<ModelVersion> {
     return this.shared.store.read(async (tx) => (await assembleVersions(tx, [await resolveRow(tx, ref)]))[0]);

@@ -10,7 +10,7 @@ import fc from 'fast-check';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, onTestFinished } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import { DriftDetector } from '../../src/index.js';
 import { mixedTable, writeCsv, writeParquetFile } from '../helpers/mixed-table.js';
@@ -88,6 +88,11 @@ async function run(argv: string[]): Promise<{ code: number; stdout: string; stde
 
 describe('the command line under random arguments', () => {
   it('answers 0, 1 or 2 with a one-line error or a report, never an internal error or a stack trace', async () => {
+    // junk --out values are relative paths: write them into the temp dir, not the working tree
+    // (test files run in forked processes, so the working directory is this file's alone)
+    const cwd = process.cwd();
+    process.chdir(dir);
+    onTestFinished(() => process.chdir(cwd));
     const codes = new Set<number>();
     const tally: Record<number, number> = {};
     await fc.assert(
