@@ -330,3 +330,16 @@ export class ExperimentDecisionError extends Error {
     super(`experiment ${JSON.stringify(experiment)} has no winner to promote: its decision is ${decision} (${reason})`);
   }
 }
+
+/** An experiment asked to do what its state does not allow: created twice, synced or ended after it ended, or a definition that differs from the stored one. */
+export class ExperimentStateError extends Error {
+  readonly code = 'ERR_MLWATCH_EXPERIMENT_STATE' as const;
+  override name = 'ExperimentStateError';
+
+  constructor(
+    readonly experiment: string,
+    detail: string,
+  ) {
+    super(`experiment ${JSON.stringify(experiment)} ${detail}`);
+  }
+}

@@ -14,6 +14,7 @@ export {
   DetachedInputError,
   ERROR_CODES,
   ExperimentDecisionError,
+  ExperimentStateError,
   errorCode,
   ForbiddenError,
   InferInputError,
@@ -75,10 +76,13 @@ export { SETTINGS, type SettingName, type SettingSpec } from './config.js';
 export { ModelServer, type ModelServerOptions, type ModelSource } from './serving/model-server.js';
 export { registrySource } from './serving/registry-source.js';
 export type { ServeOptions } from './serving/served-model.js';
+export type { ExperimentSync } from './serving/served-experiment.js';
 export { LoadBalancer, type BalancedResponse, type BalancingStrategy, type HealthCheckOptions, type LoadBalancerOptions, type UpstreamStatus } from './serving/load-balancer.js';
 export type { DriftSampling } from './serving/drift-sampler.js';
 export { parseInferRequest, INPUT_DATATYPES, type InferInput, type InputDatatype, type TensorMetadata } from './serving/infer-request.js';
 export { Experiment, type Decision, type ExperimentAnalysis, type ExperimentConfig, type VariantAnalysis, type VariantConfig } from './experiment/experiment.js';
+export { ExperimentStore, experimentResource, type ExperimentRecord } from './experiment/experiment-store.js';
+export { OutcomeStats, type OutcomeStatsJson } from './experiment/outcome-stats.js';
 export { bucketsOf, BUCKETS } from './experiment/assignment.js';
 export { twoProportionTest, type EffectEstimate, type ProportionSample } from './experiment/stats/two-proportion.js';
 export { welchTest, type MeanSample } from './experiment/stats/welch.js';

@@ -92,6 +92,8 @@ export class Experiment {
   private readonly coverageCut: number;
   private readonly states: { coverage: number; variant: number };
   private readonly stats: OutcomeStats[];
+  /** The outcomes logged since the last sync to the registry's database (null until the first sync). */
+  private unsynced: OutcomeStats[] | null = null;
   private readonly indexOf = new Map<string, number>();
   private readonly guardrailIndex = new Map<string, number>();
   /** Running minimum of each treatment's always-valid p-value over the looks so far. */
@@ -150,7 +152,11 @@ export class Experiment {
   logOutcome(unitId: string, variant: string, outcome: { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> }): void {
     if (typeof unitId !== 'string' || unitId === '') throw typeError('a non-empty unit id', 'unitId', unitId);
     const k = this.checkOutcome(variant, outcome);
-    const s = this.stats[k];
+    this.record(this.stats[k], outcome);
+    if (this.unsynced !== null) this.record(this.unsynced[k], outcome);
+  }
+
+  private record(s: OutcomeStats, outcome: { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> }): void {
     const guardrails = outcome.guardrails;
     s.units++;
     if (this.config.metric.kind === 'proportion') {
@@ -160,6 +166,41 @@ export class Experiment {
       if (outcome.covariate !== undefined) s.addPair(outcome.value!, outcome.covariate);
     }
     if (guardrails !== undefined) for (const name in guardrails) s.addGuardrail(this.guardrailIndex.get(name)!, guardrails[name]);
+  }
+
+  /**
+   * For ExperimentStore: hands over the outcomes logged since the last sync (on the first call,
+   * every outcome so far) and keeps the ones logged from now on apart, for the next sync.
+   */
+  takeUnsynced(): OutcomeStats[] {
+    const guardrails = this.config.guardrails?.length ?? 0;
+    const taken = this.unsynced ?? this.stats.map((s) => OutcomeStats.fromJSON(s.toJSON(), guardrails));
+    this.unsynced = this.stats.map(() => new OutcomeStats(this.config.guardrails?.length ?? 0));
+    return taken;
+  }
+
+  /** For ExperimentStore: gives back what takeUnsynced() handed over when the sync failed, so no outcome is lost. */
+  returnUnsynced(taken: readonly OutcomeStats[]): void {
+    if (this.unsynced === null) this.unsynced = this.stats.map(() => new OutcomeStats(this.config.guardrails?.length ?? 0));
+    taken.forEach((t, k) => this.unsynced![k].merge(t));
+  }
+
+  /**
+   * For ExperimentStore: the totals now in the database (every process's outcomes) become this
+   * experiment's statistics, plus what was logged here since they were written; the always-valid
+   * p-values keep the lower of each. It keeps `totals` (the caller gives them up).
+   */
+  adoptSynced(totals: OutcomeStats[], alwaysValid: readonly number[]): void {
+    totals.forEach((t, k) => {
+      this.stats[k] = t;
+      if (this.unsynced !== null) t.merge(this.unsynced[k]);
+      this.alwaysValid[k] = Math.min(this.alwaysValid[k], alwaysValid[k]);
+    });
+  }
+
+  /** Per variant, the lowest always-valid p-value over the looks so far (1 for the control and before any look). */
+  alwaysValidMinima(): readonly number[] {
+    return this.alwaysValid;
   }
 
   /**

@@ -19,7 +19,7 @@ import { InferInputError, ModelNotServedError, ServerOverloadedError, requireInt
 import { parseInferRequest } from './infer-request.js';
 import { NAME } from '../registry/model-ref.js';
 import { ServedModel, type ServeOptions } from './served-model.js';
-import { ServedExperiment, UNIT_HEADER, VARIANT_HEADER } from './served-experiment.js';
+import { ServedExperiment, UNIT_HEADER, VARIANT_HEADER, type ExperimentSync } from './served-experiment.js';
 import type { Experiment } from '../experiment/experiment.js';
 import { ServerMetrics } from './server-metrics.js';
 
@@ -146,9 +146,11 @@ export class ModelServer {
    * parameters.unit_id) picks the variant, whose model answers; the response's x-mlwatch-variant
    * header names it. `models` holds a DenseModel per variant. Outcomes posted to
    * /v2/models/{name}/outcomes as { outcomes: [{ unit, success | value, ... }] } go into the
-   * experiment. Each variant has its own monitor, named "name:variant".
+   * experiment. Each variant has its own monitor, named "name:variant". With `options.sync`
+   * (an ExperimentStore), the outcomes are synced to the registry's database every
+   * `sync.everyMs` and when the experiment stops being served (endExperiment, close).
    */
-  serveExperiment(name: string, experiment: Experiment, models: Readonly<Record<string, DenseModel>>, options: Omit<ServeOptions, 'version'> = {}): void {
+  serveExperiment(name: string, experiment: Experiment, models: Readonly<Record<string, DenseModel>>, options: Omit<ServeOptions, 'version'> & { sync?: ExperimentSync } = {}): void {
     this.checkNewName(name);
     const variants = new Map<string, ServedModel>();
     for (const v of experiment.config.variants) {
@@ -156,20 +158,36 @@ export class ModelServer {
       if (model === undefined) throw typeError(`a DenseModel for every variant (${experiment.config.variants.map((x) => x.name).join(', ')})`, `models.${v.name}`, model);
       variants.set(v.name, this.served(name, model, { ...options, version: v.name }, `${name}:${v.name}`));
     }
-    this.experiments.set(name, new ServedExperiment(experiment, variants));
+    const { sync } = options;
+    if (sync !== undefined) {
+      if (typeof sync?.store?.sync !== 'function') throw typeError('{ store: an ExperimentStore, everyMs? }', 'options.sync', sync);
+      requireNumber(sync.everyMs ?? 1000, 'options.sync.everyMs', 10);
+    }
+    this.experiments.set(name, new ServedExperiment(experiment, variants, sync));
+  }
+
+  /** The sync state of the experiment served under `name`: when its outcomes last reached the database, and the last error. */
+  experimentSync(name: string): { lastSyncAt: number | null; lastError: string | null } {
+    const served = this.experiments.get(name);
+    if (!served) throw new ModelNotServedError(name, undefined, [...this.experiments.keys()]);
+    return { ...served.syncState };
   }
 
   /**
    * Ends the experiment served under `name` and serves `model` (the winner, say) there instead,
-   * with the reload's warm-up; requests in flight finish on the variants' models.
+   * with the reload's warm-up; requests in flight finish on the variants' models. A synced
+   * experiment syncs a last time; the answer says whether that worked (lastError is set when the
+   * experiment had ended in the database already, or the database failed).
    */
-  async endExperiment(name: string, model: DenseModel, options: ServeOptions = {}): Promise<void> {
+  async endExperiment(name: string, model: DenseModel, options: ServeOptions = {}): Promise<{ lastSyncAt: number | null; lastError: string | null }> {
     const served = this.experiments.get(name);
     if (!served) throw new ModelNotServedError(name, undefined, [...this.experiments.keys()]);
     await model.predictAsync({ data: new Float32Array(model.inputSize), rows: 1, cols: model.inputSize });
     this.models.set(name, this.served(name, model, options));
     this.experiments.delete(name);
     await Promise.all([...served.variants.values()].map((m) => m.retire()));
+    await served.stop(); // after the variants' last requests, so their outcomes are in
+    return { ...served.syncState };
   }
 
   private checkNewName(name: string): void {
@@ -261,6 +279,7 @@ export class ModelServer {
     this.app.server.closeIdleConnections();
     await closed;
     await Promise.all(this.allServed().map(([, m]) => m.retire()));
+    await Promise.all([...this.experiments.values()].map((e) => e.stop()));
   }
 
   /** The Prometheus text of /metrics: the server's figures and every monitor's. */

@@ -2,22 +2,73 @@
  * An experiment served under one model name: each request is routed by its unit id (the
  * `x-mlwatch-unit` header, or `parameters.unit_id` in the body) to the model of the variant the
  * experiment assigns; units outside the coverage get the control's model and are not counted.
- * Outcomes posted for units are logged into the experiment for the variant that served them.
+ * Outcomes posted for units are logged into the experiment for the variant that served them and,
+ * when the experiment lives in the registry's database, synced there on a timer (and once more
+ * when the experiment stops being served), so that the database holds every server's outcomes.
  */
 import { InferInputError } from '../errors.js';
 import type { Experiment } from '../experiment/experiment.js';
+import type { ExperimentStore } from '../experiment/experiment-store.js';
 import type { ServedModel } from './served-model.js';
 
 /** The header that carries the unit id, and the one that answers with the variant. */
 export const UNIT_HEADER = 'x-mlwatch-unit';
 export const VARIANT_HEADER = 'x-mlwatch-variant';
 
+/** How an experiment's outcomes reach the registry's database. */
+export interface ExperimentSync {
+  store: ExperimentStore;
+  /** Milliseconds between syncs (>= 10). Default 1000. */
+  everyMs?: number;
+}
+
 export class ServedExperiment {
+  private timer: NodeJS.Timeout | null = null;
+  private syncing: Promise<void> | null = null;
+  /** The time of the last sync that worked (epoch ms), and the last sync's error (null when it worked). */
+  readonly syncState = { lastSyncAt: null as number | null, lastError: null as string | null };
+
   constructor(
     readonly experiment: Experiment,
     /** The variants' models, the control first. */
     readonly variants: ReadonlyMap<string, ServedModel>,
-  ) {}
+    private readonly sync?: ExperimentSync,
+  ) {
+    if (sync) this.timer = setInterval(() => void this.syncNow().catch(() => {}), sync.everyMs ?? 1000).unref();
+  }
+
+  /**
+   * Syncs the outcomes logged so far to the database now (one sync at a time; a call during a
+   * sync waits for it and then syncs again). Resolves at once when there is no store.
+   *
+   * @throws the store's errors (recorded in syncState as well; the outcomes stay for the next sync)
+   */
+  async syncNow(): Promise<void> {
+    if (!this.sync) return;
+    while (this.syncing) await this.syncing.catch(() => {});
+    this.syncing = this.sync.store.sync(this.experiment);
+    try {
+      await this.syncing;
+      this.syncState.lastSyncAt = Date.now();
+      this.syncState.lastError = null;
+    } catch (e) {
+      this.syncState.lastError = (e as Error).message;
+      throw e;
+    } finally {
+      this.syncing = null;
+    }
+  }
+
+  /**
+   * Stops the timer and syncs a last time. A failure is kept in syncState, not thrown: the
+   * experiment may have ended in the database already (its late outcomes are not counted), and
+   * stopping must go on either way.
+   */
+  async stop(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.syncNow().catch(() => {});
+  }
 
   /** The control's model (metadata, readiness, units outside the coverage). */
   get control(): ServedModel {

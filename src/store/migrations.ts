@@ -105,6 +105,34 @@ export const MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX audit_events_by_time ON audit_events (at)',
     ],
   },
+  {
+    version: 2,
+    name: 'experiments',
+    statements: () => [
+      // config: the ExperimentConfig; analysis: the analysis it ended with; always_valid: per
+      // variant, the running minimum of the always-valid p-value over every process's looks.
+      `CREATE TABLE experiments (
+        name TEXT PRIMARY KEY,
+        config TEXT NOT NULL,
+        status TEXT NOT NULL,
+        created_at BIGINT NOT NULL,
+        created_by TEXT NOT NULL,
+        ended_at BIGINT,
+        ended_by TEXT,
+        analysis TEXT,
+        always_valid TEXT NOT NULL
+      )`,
+      // One row per variant: the outcomes' sufficient statistics (OutcomeStats as JSON), summed over
+      // every process that logged outcomes.
+      `CREATE TABLE experiment_stats (
+        experiment TEXT NOT NULL REFERENCES experiments (name),
+        variant TEXT NOT NULL,
+        stats TEXT NOT NULL,
+        updated_at BIGINT NOT NULL,
+        PRIMARY KEY (experiment, variant)
+      )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */

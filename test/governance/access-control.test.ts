@@ -4,7 +4,9 @@
  * and the permission. 'alias.set' never moves the protected champion alias.
  */
 import { expect, it } from 'vitest';
-import { AccessControl, ModelRegistry, PERMISSIONS, STANDARD_ROLES, type Permission } from '../../src/index.js';
+import { AccessControl, ExperimentStore, ModelRegistry, PERMISSIONS, STANDARD_ROLES, type Permission } from '../../src/index.js';
+
+let experiments = 0;
 import { LINEAGE, SIGNATURE, smallModel } from '../helpers/registry-fixtures.js';
 import { describeEachStore } from '../helpers/stores.js';
 
@@ -21,6 +23,7 @@ const ACTIONS: [string, Permission, (r: ModelRegistry) => Promise<unknown>][] = 
   ['setAlias staging', 'alias.set', async (r) => r.setAlias('m', 'staging', 1, { expectedVersion: (await r.as('admin').get('m/1')).aliases.includes('staging') ? 1 : null })],
   ['setAlias champion', 'alias.set.protected', async (r) => r.setAlias('m', 'champion', 1, { expectedVersion: (await r.as('admin').get('m/1')).aliases.includes('champion') ? 1 : null })],
   ['auditEvents', 'audit.read', (r) => r.auditEvents({ limit: 1 })],
+  ['create experiment', 'experiment.manage', (r) => new ExperimentStore(r).create({ name: `e${++experiments}`, variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }], metric: { name: 'm', kind: 'proportion' }, design: { mde: 0.1, baseline: 0.5 } })],
 ];
 
 describeEachStore('access control on %s', (fixture) => {
@@ -57,12 +60,12 @@ describeEachStore('access control on %s', (fixture) => {
     }
     // the matrix, spelled out (true: allowed)
     expect(matrix).toEqual({
-      viewer: { get: true, search: true, loadModel: true, register: false, attachCheck: false, approve: false, 'setAlias staging': false, 'setAlias champion': false, auditEvents: true },
-      author: { get: true, search: true, loadModel: true, register: true, attachCheck: true, approve: false, 'setAlias staging': true, 'setAlias champion': false, auditEvents: true },
-      reviewer: { get: true, search: true, loadModel: true, register: false, attachCheck: true, approve: true, 'setAlias staging': false, 'setAlias champion': false, auditEvents: true },
-      releaser: { get: true, search: true, loadModel: true, register: false, attachCheck: false, approve: false, 'setAlias staging': true, 'setAlias champion': true, auditEvents: true },
-      admin: { get: true, search: true, loadModel: true, register: true, attachCheck: true, approve: true, 'setAlias staging': true, 'setAlias champion': true, auditEvents: true },
-      none: { get: false, search: false, loadModel: false, register: false, attachCheck: false, approve: false, 'setAlias staging': false, 'setAlias champion': false, auditEvents: false },
+      viewer: { get: true, search: true, loadModel: true, register: false, attachCheck: false, approve: false, 'setAlias staging': false, 'setAlias champion': false, auditEvents: true, 'create experiment': false },
+      author: { get: true, search: true, loadModel: true, register: true, attachCheck: true, approve: false, 'setAlias staging': true, 'setAlias champion': false, auditEvents: true, 'create experiment': true },
+      reviewer: { get: true, search: true, loadModel: true, register: false, attachCheck: true, approve: true, 'setAlias staging': false, 'setAlias champion': false, auditEvents: true, 'create experiment': false },
+      releaser: { get: true, search: true, loadModel: true, register: false, attachCheck: false, approve: false, 'setAlias staging': true, 'setAlias champion': true, auditEvents: true, 'create experiment': false },
+      admin: { get: true, search: true, loadModel: true, register: true, attachCheck: true, approve: true, 'setAlias staging': true, 'setAlias champion': true, auditEvents: true, 'create experiment': true },
+      none: { get: false, search: false, loadModel: false, register: false, attachCheck: false, approve: false, 'setAlias staging': false, 'setAlias champion': false, auditEvents: false, 'create experiment': false },
     });
     expect((await setup.verifyAudit()).ok).toBe(true);
     await setup.close();
