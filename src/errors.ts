@@ -15,7 +15,9 @@
  *   ModelNotServedError (404), ServerOverloadedError (429), InferTimeoutError (504);
  * - the model registry's: RegistryNotFoundError, InvalidRefError, ArtifactIntegrityError,
  *   SignatureMismatchError, PolicyError, AliasConflictError, ForbiddenError and StoreError;
- * - ExperimentDecisionError: promoting an experiment's winner before its analysis says ship.
+ * - ExperimentDecisionError: promoting an experiment's winner before its analysis says ship;
+ *   ExperimentStateError: an experiment of the registry's database created twice, synced or ended
+ *   after it ended, or used with a definition other than the stored one.
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -39,6 +41,7 @@ export const ERROR_CODES = {
   ERR_MLWATCH_FORBIDDEN: 'an actor without the permission an action needs (ForbiddenError: actor, permission)',
   ERR_MLWATCH_STORE: 'a registry database that cannot be used: bad URL, a newer schema, a server that refuses (StoreError)',
   ERR_MLWATCH_NOT_DECIDED: "promoting an experiment's winner while its analysis does not say ship (ExperimentDecisionError: decision)",
+  ERR_MLWATCH_EXPERIMENT_STATE: 'an experiment created twice, synced or ended after its end, or with another definition than the stored one (ExperimentStateError: experiment)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

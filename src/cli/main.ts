@@ -3,8 +3,17 @@
  * The mlwatch command: drift reports over table files, reference profiles, backend information,
  * the benchmark suite, the model registry and the model server. serve options: --host H (default 127.0.0.1), --port N (default 8000), --follow-ms N (poll aliases and
   reload a moved one; default 5000, 0 never), --max-batch-rows N, --max-queue-delay-ms N, --max-queue-rows N,
-  --max-concurrent N, --timeout-ms N, --max-body-bytes N, --actor NAME. Runs until SIGTERM or SIGINT,
-  then answers every request in flight and exits 0.
+  --max-concurrent N, --timeout-ms N, --max-body-bytes N, --actor NAME. --experiment NAME (repeatable)
+  serves a running experiment under its control model's name, its outcomes synced to the database
+  every --sync-ms N (default 1000). Runs until SIGTERM or SIGINT, then answers every request in
+  flight and exits 0.
+
+experiment commands (--db as registry's; --format text|json; --actor NAME):
+  create --config FILE       define an experiment (JSON: name, variants [{ name, weight, model }], metric, design, ...)
+  list                       every experiment, newest first
+  show NAME                  the definition and the analysis of every outcome synced so far
+  end NAME [--promote] [--alias A]   end it with its analysis; --promote moves the winner's alias
+                             (default champion) when the decision is ship (exit 1 when it is not)
 
 Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage
  * or input error; a scheduler can act on them.
@@ -16,6 +25,7 @@ import { UsageError } from './options.js';
 import { runProfile } from './profile-command.js';
 import { runRegistry } from './registry-command.js';
 import { runServe } from './serve-command.js';
+import { runExperiment } from './experiment-command.js';
 import { errorCode } from '../errors.js';
 import { setting } from '../config.js';
 import { DRIFT_TESTS } from '../drift/drift-options.js';
@@ -27,6 +37,7 @@ export const USAGE = `Usage:
   mlwatch bench [FAMILY...]                                run the benchmark suite (source checkout)
   mlwatch registry list|show|compare|approve|alias|audit   the model registry (versions, aliases, approvals, audit trail)
   mlwatch serve --db DB --artifacts DIR --model REF...     serve registry models over the Open Inference Protocol
+  mlwatch experiment create|list|show|end                  A/B experiments kept in the registry's database
 
 Tables: .csv, .parquet/.pq, .arrow/.arrows/.feather/.ipc. REF may be a profile saved by 'mlwatch profile'.
 
@@ -61,8 +72,17 @@ registry commands (--db sqlite:FILE | postgres://…, default MLWATCH_REGISTRY; 
 
 serve options: --host H (default 127.0.0.1), --port N (default 8000), --follow-ms N (poll aliases and
   reload a moved one; default 5000, 0 never), --max-batch-rows N, --max-queue-delay-ms N, --max-queue-rows N,
-  --max-concurrent N, --timeout-ms N, --max-body-bytes N, --actor NAME. Runs until SIGTERM or SIGINT,
-  then answers every request in flight and exits 0.
+  --max-concurrent N, --timeout-ms N, --max-body-bytes N, --actor NAME. --experiment NAME (repeatable)
+  serves a running experiment under its control model's name, its outcomes synced to the database
+  every --sync-ms N (default 1000). Runs until SIGTERM or SIGINT, then answers every request in
+  flight and exits 0.
+
+experiment commands (--db as registry's; --format text|json; --actor NAME):
+  create --config FILE       define an experiment (JSON: name, variants [{ name, weight, model }], metric, design, ...)
+  list                       every experiment, newest first
+  show NAME                  the definition and the analysis of every outcome synced so far
+  end NAME [--promote] [--alias A]   end it with its analysis; --promote moves the winner's alias
+                             (default champion) when the decision is ship (exit 1 when it is not)
 
 Exit codes: 0 no dataset drift, 1 dataset drift, 2 usage or input error (also when no column
 could be tested, e.g. an empty file), 3 an internal error (MLWATCH_DEBUG=1 prints its stack).
@@ -83,6 +103,8 @@ const INPUT_CODES = new Set<string>([
   'ERR_MLWATCH_ALIAS_CONFLICT',
   'ERR_MLWATCH_FORBIDDEN',
   'ERR_MLWATCH_STORE',
+  'ERR_MLWATCH_EXPERIMENT_STATE',
+  'ERR_MLWATCH_NOT_DECIDED',
 ]);
 
 /** Runs the command line `argv` (without node and script); returns the exit code. */
@@ -102,6 +124,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runRegistry(rest);
       case 'serve':
         return await runServe(rest);
+      case 'experiment':
+        return await runExperiment(rest);
       case undefined:
       case '-h':
       case '--help':
