@@ -152,18 +152,46 @@ export class ModelServer {
    */
   serveExperiment(name: string, experiment: Experiment, models: Readonly<Record<string, DenseModel>>, options: Omit<ServeOptions, 'version'> & { sync?: ExperimentSync } = {}): void {
     this.checkNewName(name);
-    const variants = new Map<string, ServedModel>();
-    for (const v of experiment.config.variants) {
-      const model = models[v.name];
-      if (model === undefined) throw typeError(`a DenseModel for every variant (${experiment.config.variants.map((x) => x.name).join(', ')})`, `models.${v.name}`, model);
-      variants.set(v.name, this.served(name, model, { ...options, version: v.name }, `${name}:${v.name}`));
+    this.experiments.set(name, this.experimentEntry(name, experiment, models, options));
+  }
+
+  /**
+   * serveExperiment in place of the model served under `name` now (the champion, say): the
+   * variants' models are warmed up, then the experiment takes the name; requests already queued
+   * or running finish on the model. endExperiment goes back to one model.
+   */
+  async startExperiment(name: string, experiment: Experiment, models: Readonly<Record<string, DenseModel>>, options: Omit<ServeOptions, 'version'> & { sync?: ExperimentSync } = {}): Promise<void> {
+    const old = this.models.get(name);
+    if (!old) throw new ModelNotServedError(name, undefined, this.servedNames());
+    const entry = this.experimentEntry(name, experiment, models, { inputName: old.inputName, outputName: old.outputName, ...options });
+    let current: ServedModel | undefined;
+    try {
+      await Promise.all([...entry.variants.values()].map(({ model }) => model.predictAsync({ data: new Float32Array(model.inputSize), rows: 1, cols: model.inputSize })));
+      current = this.models.get(name); // a reload may have swapped it meanwhile
+      if (!current) throw new ModelNotServedError(name, undefined, this.servedNames());
+    } catch (error) {
+      await Promise.all([...entry.variants.values()].map((m) => m.retire()));
+      await entry.stop();
+      throw error;
     }
-    const { sync } = options;
+    this.experiments.set(name, entry);
+    this.models.delete(name);
+    await current.retire();
+  }
+
+  private experimentEntry(name: string, experiment: Experiment, models: Readonly<Record<string, DenseModel>>, options: Omit<ServeOptions, 'version'> & { sync?: ExperimentSync }): ServedExperiment {
+    const { sync, ...serveOptions } = options;
     if (sync !== undefined) {
       if (typeof sync?.store?.sync !== 'function') throw typeError('{ store: an ExperimentStore, everyMs? }', 'options.sync', sync);
       requireNumber(sync.everyMs ?? 1000, 'options.sync.everyMs', 10);
     }
-    this.experiments.set(name, new ServedExperiment(experiment, variants, sync));
+    const variants = new Map<string, ServedModel>();
+    for (const v of experiment.config.variants) {
+      const model = models[v.name];
+      if (model === undefined) throw typeError(`a DenseModel for every variant (${experiment.config.variants.map((x) => x.name).join(', ')})`, `models.${v.name}`, model);
+      variants.set(v.name, this.served(name, model, { ...serveOptions, version: v.name }, `${name}:${v.name}`));
+    }
+    return new ServedExperiment(experiment, variants, sync);
   }
 
   /** The sync state of the experiment served under `name`: when its outcomes last reached the database, and the last error. */

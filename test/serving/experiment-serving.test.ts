@@ -68,6 +68,27 @@ describe('ModelServer with an experiment', () => {
     expect(after.headers['x-mlwatch-variant']).toBeUndefined();
   });
 
+  it('starts an experiment in place of the served model and goes back to one model at its end, answering every request', async () => {
+    const experiment = new Experiment({ name: 'in-place', variants: [{ name: 'control', weight: 1 }, { name: 'treatment', weight: 1 }], metric: { name: 'm', kind: 'proportion' }, design: { baseline: 0.5, mde: 0.1 } });
+    const server = new ModelServer({ port: 0, maxQueueDelayMs: 20 });
+    servers.push(server);
+    server.serve('scorer', model(0), { version: '1' });
+    const { url } = await server.listen();
+    const input = { inputs: [{ name: 'input', shape: [1, 2], datatype: 'FP32', data: [0, 0] }], parameters: { unit_id: 'user-7' } };
+    // requests sent while the experiment starts: each answered, by the model or by the experiment
+    const queued = Array.from({ length: 20 }, () => post(`${url}/v2/models/scorer/infer`, input));
+    await new Promise((r) => setTimeout(r, 5));
+    await server.startExperiment('scorer', experiment, { control: model(0), treatment: model(2) });
+    const around = await Promise.all(queued);
+    for (const r of around) expect([r.status, ['1', experiment.assign('user-7')]]).toEqual([200, expect.arrayContaining([r.json.model_version])]);
+    const during = await post(`${url}/v2/models/scorer/infer`, input);
+    expect([during.status, during.headers['x-mlwatch-variant'], during.json.model_version]).toEqual([200, experiment.assign('user-7'), experiment.assign('user-7')]);
+    await expect(server.startExperiment('nosuch', experiment, { control: model(0), treatment: model(2) })).rejects.toMatchObject({ name: 'ModelNotServedError' });
+    await server.endExperiment('scorer', model(2), { version: '2' });
+    const after = await post(`${url}/v2/models/scorer/infer`, input);
+    expect([after.status, after.json.model_version, after.headers['x-mlwatch-variant']]).toEqual([200, '2', undefined]);
+  });
+
   it('asks for the unit id and refuses bad outcomes without logging any of them', async () => {
     const experiment = new Experiment({ name: 'e', variants: [{ name: 'a', weight: 1 }, { name: 'b', weight: 1 }], metric: { name: 'm', kind: 'proportion' }, design: { baseline: 0.5, mde: 0.1 } });
     const server = new ModelServer({ port: 0 });
