@@ -23,6 +23,7 @@ import { percentiles, probabilities } from '../stats/quantiles.js';
 import { AlertManager, type AlertRules, type RuleAlert, type RuleFigures, type RuleName } from './alert-manager.js';
 import { ErrorWindow } from './error-window.js';
 import { RingBuffer } from './ring-buffer.js';
+import type { DriftSignal } from '../trigger/retraining-trigger.js';
 
 export interface ModelMonitorOptions {
   /** Expected accuracy; the accuracy alert fires below 90 % of it. Default 0.95. */
@@ -121,6 +122,7 @@ export class ModelMonitor extends EventEmitter {
   private accuracyAlert = false;
   private latencyAlert = false;
   private lastDriftScore: number | null = null;
+  private lastDrift: DriftSignal | null = null;
 
   constructor(modelName: string, options: ModelMonitorOptions = {}) {
     super();
@@ -256,15 +258,25 @@ export class ModelMonitor extends EventEmitter {
   }
 
   /** Records the latest drift result (the source of the drift_score rule). */
-  recordDrift(drift: { maxDriftScore: number }): void {
+  recordDrift(drift: { maxDriftScore: number } | DriftSignal): void {
     if (typeof drift !== 'object' || drift === null) throw typeError('a drift result { maxDriftScore }', 'drift', drift);
     if (typeof drift.maxDriftScore !== 'number') throw typeError('a number', 'drift.maxDriftScore', drift.maxDriftScore);
     this.lastDriftScore = Number.isNaN(drift.maxDriftScore) ? null : drift.maxDriftScore;
+    const { driftDetected, driftSeverity } = drift as Partial<DriftSignal>;
+    this.lastDrift = typeof driftDetected === 'boolean' && typeof driftSeverity === 'string' ? { driftDetected, driftSeverity, maxDriftScore: drift.maxDriftScore } : null;
   }
 
   /** The latest drift score recorded (recordDrift), or null before the first. */
   get driftScore(): number | null {
     return this.lastDriftScore;
+  }
+
+  /**
+   * The latest drift result when it was a whole one (DriftDetector's, as the model server's drift
+   * sampling records), for RetrainingTrigger.shouldRetrain; null before the first or after a bare score.
+   */
+  get driftSignal(): DriftSignal | null {
+    return this.lastDrift && { ...this.lastDrift };
   }
 
   /** Sets the alert rules, e.g. { latency_p99_ms: { threshold: 100, severity: 'critical' } }. */

@@ -1,5 +1,5 @@
 import { afterAll, expect, it } from 'vitest';
-import { getBackend, ModelMonitor, useBackend, type RuleAlert } from '../../src/index.js';
+import { DriftDetector, getBackend, ModelMonitor, RetrainingTrigger, useBackend, type RuleAlert } from '../../src/index.js';
 import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
@@ -64,11 +64,24 @@ describeEachBackend('alert rules on the %s backend', (backend) => {
     monitor.recordError();
     monitor.recordError(); // 2 errors among the last 10 requests
     monitor.recordDrift({ maxDriftScore: 0.3 });
+    expect(monitor.driftSignal).toBeNull(); // a bare score: no whole drift result to hand a trigger
     const rules = monitor.checkAlerts().ruleAlerts.map((a) => [a.rule, a.value]);
     expect(rules.map(([r]) => r).sort()).toEqual(['accuracy_drop', 'drift_score', 'error_rate']);
     expect(monitor.errorRate).toBeCloseTo(0.2, 12);
     expect(rules.find(([r]) => r === 'accuracy_drop')![1]).toBeCloseTo(0.9 - (9 * 0.89 + 0.5) / 10, 12);
     expect(fired.map((a) => a.rule).sort()).toEqual(['accuracy_drop', 'drift_score', 'error_rate']);
+  });
+
+  it('keeps the last whole drift result for a retraining trigger', () => {
+    const monitor = new ModelMonitor('m');
+    expect(monitor.driftSignal).toBeNull();
+    const detector = new DriftDetector({ data: Float64Array.from({ length: 400 }, (_, i) => (i % 20) / 20), rows: 200, cols: 2 });
+    const shifted = detector.detectSimpleDrift({ data: Float64Array.from({ length: 400 }, (_, i) => 3 + (i % 20) / 20), rows: 200, cols: 2 });
+    monitor.recordDrift(shifted);
+    expect(monitor.driftSignal).toEqual({ driftDetected: true, driftSeverity: shifted.driftSeverity, maxDriftScore: shifted.maxDriftScore });
+    expect(monitor.driftScore).toBe(shifted.maxDriftScore);
+    const decision = new RetrainingTrigger('m', {}, { lastRetrainAt: null }).shouldRetrain(monitor.checkAlerts(), monitor.driftSignal!);
+    expect(decision.constraints.driftTrigger).toBe(true);
   });
 
   it('rejects malformed rules', () => {
