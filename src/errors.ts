@@ -15,7 +15,10 @@
  *   ModelNotServedError (404), ServerOverloadedError (429), InferTimeoutError (504);
  * - the model registry's: RegistryNotFoundError, InvalidRefError, ArtifactIntegrityError,
  *   SignatureMismatchError, PolicyError, AliasConflictError, ForbiddenError and StoreError;
- * - ExperimentDecisionError: promoting an experiment's winner before its analysis says ship.
+ * - ExperimentDecisionError: promoting an experiment's winner before its analysis says ship;
+ * - the continuous-learning pipeline's: PipelineConfigError (a pipeline or learner built wrong),
+ *   PipelineBusyError (another run of the model is running), PipelineStateError (a run that
+ *   cannot be resumed).
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -39,6 +42,9 @@ export const ERROR_CODES = {
   ERR_MLWATCH_FORBIDDEN: 'an actor without the permission an action needs (ForbiddenError: actor, permission)',
   ERR_MLWATCH_STORE: 'a registry database that cannot be used: bad URL, a newer schema, a server that refuses (StoreError)',
   ERR_MLWATCH_NOT_DECIDED: "promoting an experiment's winner while its analysis does not say ship (ExperimentDecisionError: decision)",
+  ERR_MLWATCH_PIPELINE_CONFIG: 'a pipeline or continuous learner configured wrong: stage names, stages or gates that are not functions, a cron expression that does not parse (PipelineConfigError)',
+  ERR_MLWATCH_PIPELINE_BUSY: 'a pipeline run started while another run of the same model is running (PipelineBusyError: model, runningRunId)',
+  ERR_MLWATCH_PIPELINE_STATE: 'a pipeline run that does not exist or cannot be resumed in its state (PipelineStateError: runId, status)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -328,5 +334,45 @@ export class ExperimentDecisionError extends Error {
     reason: string,
   ) {
     super(`experiment ${JSON.stringify(experiment)} has no winner to promote: its decision is ${decision} (${reason})`);
+  }
+}
+
+/** A pipeline or continuous learner configured wrong; the message names the option and what was expected. */
+export class PipelineConfigError extends Error {
+  readonly code = 'ERR_MLWATCH_PIPELINE_CONFIG' as const;
+  override name = 'PipelineConfigError';
+
+  constructor(
+    readonly option: string,
+    detail: string,
+  ) {
+    super(`${option}: ${detail}`);
+  }
+}
+
+/** A run asked for while another run of the same model is running: one run at a time per model. */
+export class PipelineBusyError extends Error {
+  readonly code = 'ERR_MLWATCH_PIPELINE_BUSY' as const;
+  override name = 'PipelineBusyError';
+
+  constructor(
+    readonly model: string,
+    readonly runningRunId: number,
+  ) {
+    super(`model ${JSON.stringify(model)} already has pipeline run ${runningRunId} running: wait for it to end, or resume it if its process died`);
+  }
+}
+
+/** A pipeline run that does not exist, or whose state does not allow what was asked (resuming a finished run). */
+export class PipelineStateError extends Error {
+  readonly code = 'ERR_MLWATCH_PIPELINE_STATE' as const;
+  override name = 'PipelineStateError';
+
+  constructor(
+    readonly runId: number,
+    readonly status: string | null,
+    detail: string,
+  ) {
+    super(`pipeline run ${runId}${status === null ? '' : ` (${status})`}: ${detail}`);
   }
 }
