@@ -17,7 +17,10 @@
  *   SignatureMismatchError, PolicyError, AliasConflictError, ForbiddenError and StoreError;
  * - ExperimentDecisionError: promoting an experiment's winner before its analysis says ship;
  *   ExperimentStateError: an experiment of the registry's database created twice, synced or ended
- *   after it ended, or used with a definition other than the stored one.
+ *   after it ended, or used with a definition other than the stored one;
+ * - the continuous-learning pipeline's: PipelineConfigError (a pipeline or learner built wrong),
+ *   PipelineBusyError (another run of the model is running), PipelineStateError (a run that
+ *   cannot be resumed).
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -42,6 +45,9 @@ export const ERROR_CODES = {
   ERR_MLWATCH_STORE: 'a registry database that cannot be used: bad URL, a newer schema, a server that refuses (StoreError)',
   ERR_MLWATCH_NOT_DECIDED: "promoting an experiment's winner while its analysis does not say ship (ExperimentDecisionError: decision)",
   ERR_MLWATCH_EXPERIMENT_STATE: 'an experiment created twice, synced or ended after its end, or with another definition than the stored one (ExperimentStateError: experiment)',
+  ERR_MLWATCH_PIPELINE_CONFIG: 'a pipeline or continuous learner configured wrong: stage names, stages or gates that are not functions, a cron expression that does not parse (PipelineConfigError)',
+  ERR_MLWATCH_PIPELINE_BUSY: 'a pipeline run started while another run of the same model is running (PipelineBusyError: model, runningRunId)',
+  ERR_MLWATCH_PIPELINE_STATE: 'a pipeline run that does not exist or cannot be resumed in its state (PipelineStateError: runId, status)',
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -344,5 +350,45 @@ export class ExperimentStateError extends Error {
     detail: string,
   ) {
     super(`experiment ${JSON.stringify(experiment)} ${detail}`);
+  }
+}
+
+/** A pipeline or continuous learner configured wrong; the message names the option and what was expected. */
+export class PipelineConfigError extends Error {
+  readonly code = 'ERR_MLWATCH_PIPELINE_CONFIG' as const;
+  override name = 'PipelineConfigError';
+
+  constructor(
+    readonly option: string,
+    detail: string,
+  ) {
+    super(`${option}: ${detail}`);
+  }
+}
+
+/** A run asked for while another run of the same model is running: one run at a time per model. */
+export class PipelineBusyError extends Error {
+  readonly code = 'ERR_MLWATCH_PIPELINE_BUSY' as const;
+  override name = 'PipelineBusyError';
+
+  constructor(
+    readonly model: string,
+    readonly runningRunId: number,
+  ) {
+    super(`model ${JSON.stringify(model)} already has pipeline run ${runningRunId} running: wait for it to end, or resume it if its process died`);
+  }
+}
+
+/** A pipeline run that does not exist, or whose state does not allow what was asked (resuming a finished run). */
+export class PipelineStateError extends Error {
+  readonly code = 'ERR_MLWATCH_PIPELINE_STATE' as const;
+  override name = 'PipelineStateError';
+
+  constructor(
+    readonly runId: number,
+    readonly status: string | null,
+    detail: string,
+  ) {
+    super(`pipeline run ${runId}${status === null ? '' : ` (${status})`}: ${detail}`);
   }
 }

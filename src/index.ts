@@ -23,6 +23,9 @@ export {
   InvalidRefError,
   JobStoppedError,
   ModelNotServedError,
+  PipelineBusyError,
+  PipelineConfigError,
+  PipelineStateError,
   PolicyError,
   RegistryNotFoundError,
   ServerOverloadedError,
@@ -108,3 +111,14 @@ export { AuditLog, type AuditEvent, type AuditOutcome, type AuditQuery, type Aud
 export { openStore } from './store/open-store.js';
 export type { SqlRow, SqlStore, SqlTx, SqlValue, StoreDialect } from './store/sql-store.js';
 export { SCHEMA_VERSION } from './store/migrations.js';
+export { Pipeline, type PipelineOptions, type StartOptions } from './pipeline/pipeline.js';
+export type { PipelineRun, RunStatus, StageRecord, StageStatus } from './pipeline/pipeline-run.js';
+export type { GateResult, RunInfo, StageContext, StageDefinition } from './pipeline/stage.js';
+export { ContinuousLearner, type ContinuousLearnerOptions, type FreshnessOption, type LearnerOutcome, type LearnerSource, type LearnerTimers } from './pipeline/continuous-learner.js';
+export { backoffMs, type BackoffOptions } from './pipeline/backoff.js';
+export type { ScheduleOption } from './pipeline/schedule.js';
+export { validateDataStage, type ColumnCheck, type ValidateDataOptions, type ValidationOutput } from './pipeline/stages/validate-data.js';
+export { evaluateModelStage, type Criterion, type EvaluateModelOptions, type EvaluationOutput, type Holdout } from './pipeline/stages/evaluate-model.js';
+export { CORRELATION_TAG, registerModelStage, type RegisterModelOptions, type RegistrationOutput } from './pipeline/stages/register-model.js';
+export { promoteAliasStage, type PromoteAliasOptions, type PromotionOutput } from './pipeline/stages/promote-alias.js';
+export { promoteWhenShippedStage, startExperimentStage, type ExperimentStageOptions } from './pipeline/stages/experiment-stage.js';

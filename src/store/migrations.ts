@@ -133,6 +133,45 @@ export const MIGRATIONS: readonly Migration[] = [
       )`,
     ],
   },
+  {
+    version: 3,
+    name: 'pipeline runs',
+    statements: (dialect) => [
+      // A run is keyed by what started it (trigger_key, e.g. a retraining decision's time window),
+      // so duplicate events for one cause find the run already there instead of starting another.
+      `CREATE TABLE pipeline_runs (
+        id ${autoId(dialect)},
+        model_name TEXT NOT NULL,
+        pipeline TEXT NOT NULL,
+        trigger_key TEXT NOT NULL,
+        status TEXT NOT NULL,
+        context TEXT NOT NULL,
+        error TEXT,
+        started_at BIGINT NOT NULL,
+        started_by TEXT NOT NULL,
+        finished_at BIGINT,
+        correlation_id TEXT NOT NULL UNIQUE,
+        UNIQUE (model_name, trigger_key)
+      )`,
+      // One running run per model, enforced by the database as well as checked by the code.
+      "CREATE UNIQUE INDEX pipeline_runs_one_running ON pipeline_runs (model_name) WHERE status = 'running'",
+      'CREATE INDEX pipeline_runs_by_model ON pipeline_runs (model_name, id)',
+      // A stage's output is committed with its 'done' mark, so a finished stage never runs again.
+      `CREATE TABLE pipeline_stages (
+        run_id BIGINT NOT NULL REFERENCES pipeline_runs (id),
+        ordinal INTEGER NOT NULL,
+        stage TEXT NOT NULL,
+        status TEXT NOT NULL,
+        attempts INTEGER NOT NULL,
+        output TEXT,
+        gate TEXT,
+        error TEXT,
+        started_at BIGINT NOT NULL,
+        finished_at BIGINT,
+        PRIMARY KEY (run_id, ordinal)
+      )`,
+    ],
+  },
 ];
 
 /** The schema version this code writes. */
