@@ -121,4 +121,4 @@ export { validateDataStage, type ColumnCheck, type ValidateDataOptions, type Val
 export { evaluateModelStage, type Criterion, type EvaluateModelOptions, type EvaluationOutput, type Holdout } from './pipeline/stages/evaluate-model.js';
 export { CORRELATION_TAG, registerModelStage, type RegisterModelOptions, type RegistrationOutput } from './pipeline/stages/register-model.js';
 export { promoteAliasStage, type PromoteAliasOptions, type PromotionOutput } from './pipeline/stages/promote-alias.js';
-export { promoteWhenShippedStage, startExperimentStage, type ExperimentStageOptions } from './pipeline/stages/experiment-stage.js';
+export { promoteWhenShippedStage, startExperimentStage, type PromoteWhenShippedOptions, type ShippedOutput, type StartedExperiment, type StartExperimentOptions } from './pipeline/stages/experiment-stage.js';

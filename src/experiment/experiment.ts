@@ -335,12 +335,12 @@ export class Experiment {
 
   /**
    * Moves `alias` (default champion) of the winner's registry model to the winner's version, as
-   * compare-and-set, with this analysis in the audit event (promote-winner.ts).
+   * compare-and-set, with this analysis (and `context`'s fields) in the audit event (promote-winner.ts).
    *
    * @throws ExperimentDecisionError unless analysis.decision is 'ship'; the registry's errors (PolicyError, AliasConflictError, ...)
    */
-  promoteWinner(registry: ModelRegistry, analysis: ExperimentAnalysis, alias = 'champion'): Promise<AliasChange & { winner: string; ref: string }> {
-    return promoteWinner(this, registry, analysis, alias);
+  promoteWinner(registry: ModelRegistry, analysis: ExperimentAnalysis, alias = 'champion', context: Record<string, unknown> = {}): Promise<AliasChange & { winner: string; ref: string }> {
+    return promoteWinner(this, registry, analysis, alias, context);
   }
 
   /** The MDE the design detects with `units` per variant. */

@@ -3,13 +3,14 @@
  * the winner's model moves to the winner's version by compare-and-set against where it pointed
  * when read, and the move's audit event carries the analysis (decision, reason, effect). The
  * registry's policy still applies: an unapproved version cannot become champion. A server that
- * follows the alias (ModelServer.follow) picks the new version up.
+ * follows the alias (ModelServer.follow) picks the new version up. `context` adds fields to the
+ * event's reason (a pipeline run's correlation id, say).
  */
 import { ExperimentDecisionError, RegistryNotFoundError, typeError } from '../errors.js';
 import type { AliasChange, ModelRegistry } from '../registry/model-registry.js';
 import type { Experiment, ExperimentAnalysis } from './experiment.js';
 
-export async function promoteWinner(experiment: Experiment, registry: ModelRegistry, analysis: ExperimentAnalysis, alias = 'champion'): Promise<AliasChange & { winner: string; ref: string }> {
+export async function promoteWinner(experiment: Experiment, registry: ModelRegistry, analysis: ExperimentAnalysis, alias = 'champion', context: Record<string, unknown> = {}): Promise<AliasChange & { winner: string; ref: string }> {
   if (analysis.decision !== 'ship' || analysis.winner === null) throw new ExperimentDecisionError(experiment.name, analysis.decision, analysis.reason);
   const variant = experiment.config.variants.find((v) => v.name === analysis.winner)!;
   if (typeof variant.model !== 'string') throw typeError(`a registry ref in the winning variant's model (e.g. "fraud/4")`, `variants.${variant.name}.model`, variant.model);
@@ -22,6 +23,7 @@ export async function promoteWinner(experiment: Experiment, registry: ModelRegis
   }
   const effect = analysis.variants.find((v) => v.name === analysis.winner)!.effect;
   const reason = {
+    ...context,
     experiment: experiment.name,
     decision: analysis.decision,
     reason: analysis.reason,

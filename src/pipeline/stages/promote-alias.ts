@@ -13,7 +13,7 @@
  */
 import { PipelineConfigError } from '../../errors.js';
 import { checkAlias } from '../../registry/model-ref.js';
-import type { StageDefinition } from '../stage.js';
+import type { StageContext, StageDefinition } from '../stage.js';
 import { aliasVersion, type RegistrationOutput } from './register-model.js';
 
 export interface PromoteAliasOptions {
@@ -47,12 +47,7 @@ export function promoteAliasStage(options: PromoteAliasOptions = {}): StageDefin
       const { registry, run } = ctx;
       const version = (ctx.outputs[registration] as RegistrationOutput).version;
       const current = await aliasVersion(ctx, alias);
-      if (current === version) {
-        // moved before a crash, or by someone else: find our own move to learn what it replaced
-        const events = await registry.auditEvents({ resource: `${run.model}@${alias}` });
-        const ours = events.find((e) => e.outcome === 'ok' && (e.details.reason as { correlationId?: string } | undefined)?.correlationId === run.correlationId);
-        return { alias, version, previous: ours ? (ours.details.previous as number | null) : null, reused: true };
-      }
+      if (current === version) return { alias, version, previous: await previousOfOwnMove(ctx, run.model, alias), reused: true };
       const moved = await registry.setAlias(run.model, alias, version, { expectedVersion: current, reason: { correlationId: run.correlationId, pipeline: run.pipeline, run: run.id } });
       return { alias, version, previous: moved.previous, reused: false };
     },
@@ -61,4 +56,15 @@ export function promoteAliasStage(options: PromoteAliasOptions = {}): StageDefin
       return { promoted: `${o.alias} -> ${o.version}`, previous: o.previous, reused: o.reused };
     },
   };
+}
+
+/**
+ * The version an alias pointed at before this run moved it, read from the audit event of the
+ * run's own move (its reason carries the correlation id); null when the run did not move it
+ * (someone else did) or the alias was new. For stages that find their move done after a crash.
+ */
+export async function previousOfOwnMove(ctx: StageContext, model: string, alias: string): Promise<number | null> {
+  const events = await ctx.registry.auditEvents({ resource: `${model}@${alias}` });
+  const ours = events.find((e) => e.outcome === 'ok' && (e.details.reason as { correlationId?: string } | undefined)?.correlationId === ctx.run.correlationId);
+  return ours ? (ours.details.previous as number | null) : null;
 }

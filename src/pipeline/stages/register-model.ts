@@ -95,9 +95,9 @@ export function registerModelStage(options: RegisterModelOptions): StageDefiniti
 }
 
 /** The version an alias of the run's model points at, or null when it (or the model) does not exist. */
-export async function aliasVersion(ctx: StageContext, alias: string): Promise<number | null> {
+export async function aliasVersion(ctx: StageContext, alias: string, model = ctx.run.model): Promise<number | null> {
   try {
-    return (await ctx.registry.get(`${ctx.run.model}@${alias}`)).version;
+    return (await ctx.registry.get(`${model}@${alias}`)).version;
   } catch (error) {
     if (error instanceof RegistryNotFoundError) return null;
     throw error;
