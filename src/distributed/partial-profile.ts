@@ -122,8 +122,9 @@ export function currentColumns(reference: ReferenceProfile, current: FeatureMatr
   const columns = reference.columns.map((c): CurrentColumn => {
     if (!names.includes(c.name)) throw rangeError(`a column named ${JSON.stringify(c.name)}`, 'current', `columns ${names.join(', ')}`);
     const values = table[c.name];
-    const labels = isLabelColumn(values);
     const referenceLabels = c.kind === 'categorical' && c.labels;
+    // A partition may be empty: an empty array is whatever the reference's column is.
+    const labels = isLabelColumn(values) || (referenceLabels && Array.isArray(values) && values.length === 0);
     if (labels !== referenceLabels) {
       throw rangeError(`${referenceLabels ? 'string labels' : 'numbers'} for ${c.name} (as in the reference)`, `current.${c.name}`, labels ? 'strings' : 'numbers');
     }
