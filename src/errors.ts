@@ -20,7 +20,8 @@
  *   after it ended, or used with a definition other than the stored one;
  * - the continuous-learning pipeline's: PipelineConfigError (a pipeline or learner built wrong),
  *   PipelineBusyError (another run of the model is running), PipelineStateError (a run that
- *   cannot be resumed).
+ *   cannot be resumed);
+ * - CorruptPartialError: bytes of a distributed drift partial that cannot be trusted.
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -44,6 +45,7 @@ export const ERROR_CODES = {
   ERR_MLWATCH_FORBIDDEN: 'an actor without the permission an action needs (ForbiddenError: actor, permission)',
   ERR_MLWATCH_STORE: 'a registry database that cannot be used: bad URL, a newer schema, a server that refuses (StoreError)',
   ERR_MLWATCH_NOT_DECIDED: "promoting an experiment's winner while its analysis does not say ship (ExperimentDecisionError: decision)",
+  ERR_MLWATCH_CORRUPT_PARTIAL: 'bytes of a distributed drift partial (pass 1 or pass 2) that are damaged, foreign or inconsistent (CorruptPartialError: part)',
   ERR_MLWATCH_EXPERIMENT_STATE: 'an experiment created twice, synced or ended after its end, or with another definition than the stored one (ExperimentStateError: experiment)',
   ERR_MLWATCH_PIPELINE_CONFIG: 'a pipeline or continuous learner configured wrong: stage names, stages or gates that are not functions, a cron expression that does not parse (PipelineConfigError)',
   ERR_MLWATCH_PIPELINE_BUSY: 'a pipeline run started while another run of the same model is running (PipelineBusyError: model, runningRunId)',
@@ -82,6 +84,23 @@ export class InputFileError extends Error {
     const where = [path, row === undefined ? undefined : `row ${row}`, column === undefined ? undefined : `column ${JSON.stringify(column)}`];
     super(`${where.filter((w) => w !== undefined).join(', ')}: ${detail}`);
     this.name = 'InputFileError';
+  }
+}
+
+/**
+ * Bytes of a distributed drift partial (distributed/) that are damaged, of another kind, or whose
+ * fields do not add up; `part` says which part (pass 1 or pass 2, and the column when known).
+ */
+export class CorruptPartialError extends Error {
+  readonly code = 'ERR_MLWATCH_CORRUPT_PARTIAL' as const;
+  override name = 'CorruptPartialError';
+
+  constructor(
+    readonly part: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${part}: ${detail}`, options);
   }
 }
 

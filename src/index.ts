@@ -10,6 +10,7 @@ export { openTable } from './batch/readers/open-table.js';
 export {
   AliasConflictError,
   ArtifactIntegrityError,
+  CorruptPartialError,
   BackendUnavailableError,
   DetachedInputError,
   ERROR_CODES,
@@ -45,6 +46,11 @@ export { DEFAULT_THRESHOLDS, DRIFT_TESTS } from './drift/drift-options.js';
 export type { ColumnDriftOptions, Correction, DriftSuiteOptions, DriftTestName } from './drift/drift-options.js';
 export type { ColumnDriftResult, DatasetDriftResult } from './drift/drift-suite.js';
 export { ReferenceProfile } from './drift/reference-profile.js';
+export { DistributedDrift, profilePartition, pass2Partition, mergeProfiles, candidates, finishReport, finishDistances, encodePartial, decodePartial } from './distributed/distributed-drift.js';
+export type { PartialProfile, PartialColumn, NumericPartial, LabelPartial, PartitionOptions } from './distributed/partial-profile.js';
+export type { DistributedOptions, Pass2Request, Pass2Column } from './distributed/candidates.js';
+export type { FinishOptions } from './distributed/finish-report.js';
+export { SignedSketch } from './distributed/signed-sketch.js';
 export type { ColumnValues } from './drift/samples.js';
 export { chiSquareTest, jensenShannon, ksTest, psi, wassersteinDistance, wassersteinNorm, zTest } from './drift/two-sample-tests.js';
 export type { HypothesisTest } from './drift/two-sample-tests.js';

@@ -48,3 +48,57 @@ export function columnStatsOfState(state: Float64Array, cols: number): ColumnSta
   }
   return out;
 }
+
+/**
+ * Chan et al.'s parallel update: folds a group of nb values with mean meanB and squared-deviation
+ * sum m2B (means relative to the column's shift) into column c of (n, mean, m2). The one copy of
+ * this update on the host: the JS kernel's blocks and mergeColumnStatsStates both use it.
+ */
+export function chanUpdate(n: Float64Array, mean: Float64Array, m2: Float64Array, c: number, nb: number, meanB: number, m2B: number): void {
+  if (nb === 0) return;
+  const na = n[c];
+  if (na === 0) {
+    n[c] = nb;
+    mean[c] = meanB;
+    m2[c] = m2B;
+    return;
+  }
+  const total = na + nb;
+  const meanA = mean[c];
+  if (!Number.isFinite(meanA) || !Number.isFinite(meanB)) {
+    // ±Infinity in the data: the mean is infinite (or NaN) and the spread NaN, as in NumPy.
+    mean[c] = (na * meanA + nb * meanB) / total;
+    m2[c] = NaN;
+  } else {
+    const delta = meanB - meanA;
+    mean[c] = meanA + delta * (nb / total);
+    m2[c] += m2B + delta * delta * ((na * nb) / total);
+  }
+  n[c] = total;
+}
+
+/**
+ * Adds the rows summarised in state `from` to state `into` (both of `cols` columns), as if
+ * accumulateColumnStats had seen them: counts add, extremes combine, and the moments merge with
+ * Chan's update after `from`'s means are moved onto `into`'s shift. This is how partial
+ * statistics of partitions (distributed/) combine; O(cols), no pass over data.
+ */
+export function mergeColumnStatsStates(into: Float64Array, from: Float64Array, cols: number): void {
+  const [n, nans, shift, mean, m2, min, max] = COLUMN_STATS_FIELDS.map((f) => stateField(into, cols, f));
+  const [nB, nansB, shiftB, meanB, m2B, minB, maxB] = COLUMN_STATS_FIELDS.map((f) => stateField(from, cols, f));
+  for (let c = 0; c < cols; c++) {
+    nans[c] += nansB[c];
+    if (nB[c] === 0) continue;
+    if (minB[c] < min[c]) min[c] = minB[c];
+    if (maxB[c] > max[c]) max[c] = maxB[c];
+    if (n[c] === 0) {
+      shift[c] = shiftB[c];
+      n[c] = nB[c];
+      mean[c] = meanB[c];
+      m2[c] = m2B[c];
+      continue;
+    }
+    // from's mean relative to into's shift: (K_B - K_A) + mean_B keeps the digits both means share.
+    chanUpdate(n, mean, m2, c, nB[c], shiftB[c] - shift[c] + meanB[c], m2B[c]);
+  }
+}

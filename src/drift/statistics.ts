@@ -51,7 +51,7 @@ export function meanShiftResult(referenceMean: number, referenceStd: number, cur
 }
 
 /** First index i with sorted[i] >= x (left) or > x (right), as numpy.searchsorted. */
-function searchSorted(sorted: Float64Array, x: number, side: 'left' | 'right'): number {
+export function searchSorted(sorted: Float64Array, x: number, side: 'left' | 'right'): number {
   let lo = 0;
   let hi = sorted.length;
   while (lo < hi) {

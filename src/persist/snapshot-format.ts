@@ -4,7 +4,7 @@
  *   offset 0   u32  magic "MLWS" (0x53574c4d, little-endian)
  *          4   u16  format version (1)
  *          6   u16  kind: 1 = ModelMonitor, 2 = RetrainingTrigger, 3 = drift ReferenceProfile,
- *                   4 = DenseModel
+ *                   4 = DenseModel, 5 = distributed drift partial profile, 6 = its pass-2 values
  *          8   u32  byte length of the JSON header
  *         12   u32  CRC-32 of every byte from offset 16 to the end
  *         16        JSON header (UTF-8): the object's scalar state and `sections`, the byte length
@@ -18,7 +18,7 @@ import { rangeError, typeError } from '../errors.js';
 import { crc32 } from './crc32.js';
 
 export const SNAPSHOT_VERSION = 1;
-export const SnapshotKind = { ModelMonitor: 1, RetrainingTrigger: 2, DriftProfile: 3, DenseModel: 4 } as const;
+export const SnapshotKind = { ModelMonitor: 1, RetrainingTrigger: 2, DriftProfile: 3, DenseModel: 4, DriftPartial: 5, DriftPass2: 6 } as const;
 export type SnapshotKind = (typeof SnapshotKind)[keyof typeof SnapshotKind];
 
 const MAGIC = 0x53574c4d;

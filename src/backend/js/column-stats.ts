@@ -14,7 +14,7 @@
 import type { ColumnStats } from '../contract.js';
 import type { FloatArray } from '../../matrix.js';
 import { pauseIfDue } from '../time-slice.js';
-import { columnStatsOfState, newColumnStatsState, stateField } from '../column-stats-state.js';
+import { chanUpdate, columnStatsOfState, newColumnStatsState, stateField } from '../column-stats-state.js';
 
 const BLOCK_BYTES = 64 * 1024;
 /** Elements processed between two yields of the event loop in the async form. */
@@ -124,28 +124,9 @@ class ColumnAccumulator {
     }
   }
 
-  /** Chan et al.'s parallel update of column c with (nb, meanB, m2B). */
+  /** Chan et al.'s parallel update of column c with (nb, meanB, m2B) (column-stats-state.ts). */
   private merge(c: number, nb: number, meanB: number, m2B: number): void {
-    if (nb === 0) return;
-    const na = this.n[c];
-    if (na === 0) {
-      this.n[c] = nb;
-      this.mean[c] = meanB;
-      this.m2[c] = m2B;
-      return;
-    }
-    const n = na + nb;
-    const meanA = this.mean[c];
-    if (!Number.isFinite(meanA) || !Number.isFinite(meanB)) {
-      // ±Infinity in the data: the mean is infinite (or NaN) and the spread NaN, as in NumPy.
-      this.mean[c] = (na * meanA + nb * meanB) / n;
-      this.m2[c] = NaN;
-    } else {
-      const delta = meanB - meanA;
-      this.mean[c] = meanA + delta * (nb / n);
-      this.m2[c] += m2B + delta * delta * ((na * nb) / n);
-    }
-    this.n[c] = n;
+    chanUpdate(this.n, this.mean, this.m2, c, nb, meanB, m2B);
   }
 
   /** The statistics of all rows added so far. */
