@@ -1,22 +1,9 @@
 #!/usr/bin/env node
 /**
  * The mlwatch command: drift reports over table files, reference profiles, backend information,
- * the benchmark suite, the model registry and the model server. serve options: --host H (default 127.0.0.1), --port N (default 8000), --follow-ms N (poll aliases and
-  reload a moved one; default 5000, 0 never), --max-batch-rows N, --max-queue-delay-ms N, --max-queue-rows N,
-  --max-concurrent N, --timeout-ms N, --max-body-bytes N, --actor NAME. --experiment NAME (repeatable)
-  serves a running experiment under its control model's name, its outcomes synced to the database
-  every --sync-ms N (default 1000). Runs until SIGTERM or SIGINT, then answers every request in
-  flight and exits 0.
-
-experiment commands (--db as registry's; --format text|json; --actor NAME):
-  create --config FILE       define an experiment (JSON: name, variants [{ name, weight, model }], metric, design, ...)
-  list                       every experiment, newest first
-  show NAME                  the definition and the analysis of every outcome synced so far
-  end NAME [--promote] [--alias A]   end it with its analysis; --promote moves the winner's alias
-                             (default champion) when the decision is ship (exit 1 when it is not)
-
-Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage
- * or input error; a scheduler can act on them.
+ * the benchmark suite, the model registry, the model server and A/B experiments (USAGE below says
+ * every option). Exit codes: 0 no dataset drift (or success), 1 dataset drift, 2 usage or input
+ * error, 3 an internal error; a scheduler can act on them.
  */
 import { runBench } from './bench-command.js';
 import { runDrift } from './drift-command.js';
