@@ -4,7 +4,9 @@
  * hash chain verified.
  */
 import { backendInfo } from '../backend/registry.js';
-import { runContinuousLearning } from './continuous-learning.js';
+import { writeFileSync } from 'node:fs';
+import { LOOP_START, runContinuousLearning } from './continuous-learning.js';
+import { timelineHtml } from './timeline-html.js';
 
 const info = backendInfo();
 const active = info.backends[info.active];
@@ -15,7 +17,7 @@ console.log('  each day: 40 batches of 100 transactions through the model server
 console.log('  day 4: amounts rise and fraud follows the hour of the day instead (covariate drift + concept shift)\n');
 const started = Date.now();
 const report = await runContinuousLearning({ log: (line) => console.log(line) });
-const start = Date.UTC(2026, 0, 1);
+const start = LOOP_START;
 const correlation = report.run?.correlationId;
 console.log(`\naudit trail (${report.audit.length} events, hash chain ${report.auditVerified ? 'verified' : 'BROKEN'}; * = under the run's correlation id ${correlation ?? '-'}):`);
 for (const e of report.audit) {
@@ -26,4 +28,5 @@ for (const e of report.audit) {
   const ours = correlation !== undefined && (d.correlationId === correlation || (d.reason as { correlationId?: string } | undefined)?.correlationId === correlation);
   console.log(`  #${String(e.seq).padStart(2)} day ${day} ${ours ? '*' : ' '} ${e.actor.padEnd(8)} ${e.action.padEnd(19)} ${e.resource.padEnd(26)} ${e.outcome} ${what}${stage}`);
 }
-console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s; next: the flights drift report (flights-drift.html)`);
+writeFileSync('continuous-learning.html', timelineHtml(report));
+console.log(`\ndone in ${((Date.now() - started) / 1000).toFixed(1)} s: the timeline is in continuous-learning.html; next: the flights drift report (flights-drift.html)`);

@@ -47,6 +47,8 @@ import { trainClassifier } from './train-classifier.js';
 
 const DAY_MS = 86_400_000;
 const MODEL = 'fraud';
+/** Day 0 of the simulated clock. */
+export const LOOP_START = Date.UTC(2026, 0, 1);
 const SIGNATURE: ModelSignature = {
   inputs: FRAUD_FEATURES.map((name) => ({ name, type: 'float32' as const })),
   outputs: [
@@ -99,7 +101,7 @@ export interface LoopReport {
 export async function runContinuousLearning(options: LoopOptions = {}): Promise<LoopReport> {
   const { seed = 7, days = 8, shiftDay = 4, requestsPerDay = 40, rowsPerRequest = 100, log = () => {} } = options;
   const dir = mkdtempSync(join(tmpdir(), 'mlwatch-loop-'));
-  let now = Date.UTC(2026, 0, 1);
+  let now = LOOP_START;
   const clock = () => now;
   const rng = new SeededRandom(seed);
   const registry = await ModelRegistry.open({ db: `sqlite:${join(dir, 'registry.db')}`, artifacts: join(dir, 'artifacts'), actor: 'learner', now: clock });

@@ -8,6 +8,7 @@
 import { afterAll, expect, it } from 'vitest';
 import { getBackend, useBackend } from '../../src/index.js';
 import { runContinuousLearning } from '../../src/demo/continuous-learning.js';
+import { timelineHtml } from '../../src/demo/timeline-html.js';
 import { describeEachBackend } from '../helpers/backends.js';
 
 const initial = getBackend().name;
@@ -79,5 +80,12 @@ describeEachBackend('the continuous-learning loop on the %s backend', (backend) 
     for (const e of report.audit.filter((x) => x.action === 'pipeline.run')) expect(e.details.correlationId).toBe(run.correlationId);
     expect(report.audit.at(-3)!.details).toMatchObject({ version: 2, previous: 1, reason: { correlationId: run.correlationId, decision: 'ship', winner: 'candidate' } });
     expect(lines.some((l) => /day 5 {2}run \d+ succeeded: ship ✓/.test(l))).toBe(true);
+    // the HTML timeline: every day, every stage, every audit event, nothing unescaped
+    const html = timelineHtml(report);
+    expect(html.match(/<tr><td>\d+<\/td><td>(fraud\/\d|A\/B)/g)).toHaveLength(8);
+    for (const s of run.stages) expect(html).toContain(`<tr><td>${s.name}</td><td>done</td>`);
+    expect(html.match(/<tr><td>\d+<\/td><td>day \d+<\/td>/g)).toHaveLength(report.audit.length);
+    expect(html).toContain('hash chain verified');
+    expect(html).not.toMatch(/<script/);
   }, 120_000);
 });
