@@ -15,7 +15,8 @@ import type { DenseModel } from '../inference/dense-model.js';
 import { MonitorRegistry } from '../monitor/monitor-registry.js';
 import type { ModelMonitorOptions } from '../monitor/model-monitor.js';
 import { prometheusText } from '../monitor/prometheus.js';
-import { InferInputError, ModelNotServedError, ServerOverloadedError, requireInteger, requireNumber, typeError } from '../errors.js';
+import { ModelNotServedError, ServerOverloadedError, requireInteger, requireNumber, typeError } from '../errors.js';
+import { errorReply, noRouteReply } from './error-reply.js';
 import { parseInferRequest } from './infer-request.js';
 import { NAME } from '../registry/model-ref.js';
 import { ServedModel, type ServeOptions } from './served-model.js';
@@ -74,25 +75,6 @@ const DEFAULTS = {
 };
 
 type Params = { name: string; version?: string };
-
-/** A fastify error's status, or the status our own errors carry; 500 for anything else. */
-function statusOf(error: unknown): number {
-  const e = error as { status?: unknown; statusCode?: unknown };
-  if (typeof e?.status === 'number') return e.status;
-  if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) return e.statusCode;
-  return 500;
-}
-
-/** The message a client sees: fastify's own errors said in terms of this server's options. */
-function messageOf(error: unknown, status: number, maxBodyBytes: number, request: FastifyRequest): string {
-  const e = error as { code?: string; message?: string };
-  if (status === 415) return `expected Content-Type: application/json but received ${JSON.stringify(request.headers['content-type'] ?? '(none)')}`;
-  if (status === 413) return `the body is larger than this server's limit of ${maxBodyBytes} bytes (maxBodyBytes)`;
-  if (e.code === 'FST_ERR_CTP_EMPTY_JSON_BODY') return 'the body is empty: expected a JSON object with "inputs"';
-  if (status === 400 && e.code === undefined && error instanceof SyntaxError) return `the body is not valid JSON: ${e.message}`;
-  if (status === 400 && (e.code ?? '').startsWith('FST_')) return `the body could not be read: ${e.message}`;
-  return e.message ?? String(error);
-}
 
 export class ModelServer {
   readonly options: Readonly<typeof DEFAULTS> & ModelServerOptions;
@@ -384,13 +366,11 @@ export class ModelServer {
       this.metrics.request(request.routeOptions.url ?? 'unmatched', reply.statusCode);
     });
     app.setErrorHandler((error, request, reply) => {
-      const status = statusOf(error);
+      const { status, body } = errorReply(error, request, o.maxBodyBytes);
       if (error instanceof ServerOverloadedError) void reply.header('retry-after', String(error.retryAfterSeconds));
-      void reply.code(status).send({ error: status === 500 ? `internal error: ${(error as Error).message}` : messageOf(error, status, o.maxBodyBytes, request) });
+      void reply.code(status).send(body);
     });
-    app.setNotFoundHandler((request, reply) => {
-      void reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}; the routes are GET /v2, /v2/health/live, /v2/health/ready, /v2/models/{name}[/versions/{v}][/ready], /metrics and POST /v2/models/{name}[/versions/{v}]/infer, /v2/models/{name}/outcomes` });
-    });
+    app.setNotFoundHandler((request, reply) => void reply.code(404).send(noRouteReply(request)));
 
     app.get('/v2/health/live', async () => ({ live: true }));
     app.get('/v2/health/ready', async (_request, reply) => {
@@ -436,23 +416,7 @@ export class ModelServer {
       const experiment = this.experiments.get(request.params.name);
       if (experiment) return { model_name: request.params.name, experiment: experiment.experiment.name, ...experiment.logOutcomes(request.body) };
       const m = this.modelOf(request.params);
-      const outcomes = (request.body as { outcomes?: unknown } | null)?.outcomes;
-      if (!Array.isArray(outcomes)) throw new InferInputError('outcomes: expected { "outcomes": [{ "id": string, "labels": [integer, ...] }] }');
-      if (!m.monitor) throw new InferInputError('outcomes: this server runs with monitoring off, so it keeps no predictions to score');
-      const checked = outcomes.map((x, k) => {
-        const { id, labels } = (x ?? {}) as { id?: unknown; labels?: unknown };
-        if (typeof id !== 'string') throw new InferInputError(`outcomes[${k}].id: expected the id of an answered request (a string)`);
-        if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => Number.isInteger(l) && l >= 0)) throw new InferInputError(`outcomes[${k}].labels: expected an array of class indices (integers >= 0), one per row`);
-        return { id, labels: labels as number[] };
-      });
-      const accuracies: Record<string, number> = {};
-      const unmatched: string[] = [];
-      for (const { id, labels } of checked) {
-        const accuracy = m.scoreOutcome(id, labels);
-        if (accuracy === null) unmatched.push(id);
-        else accuracies[id] = accuracy;
-      }
-      return { model_name: m.name, matched: Object.keys(accuracies).length, accuracies, unmatched };
+      return { model_name: m.name, ...m.logOutcomes(request.body) };
     });
     app.get('/metrics', async (_request, reply) => reply.type('text/plain; version=0.0.4').send(this.metricsText()));
   }

@@ -92,6 +92,33 @@ export class ServedModel {
     return accuracy;
   }
 
+  /**
+   * Scores `{ "outcomes": [{ "id": string, "labels": [integer, ...] }] }` (the outcomes route's
+   * body): every outcome is checked before any is scored; ids not answered here (or too old) are
+   * listed as unmatched.
+   *
+   * @throws InferInputError naming the first outcome that cannot be scored
+   */
+  logOutcomes(body: unknown): { matched: number; accuracies: Record<string, number>; unmatched: string[] } {
+    const outcomes = (body as { outcomes?: unknown } | null)?.outcomes;
+    if (!Array.isArray(outcomes)) throw new InferInputError('outcomes: expected { "outcomes": [{ "id": string, "labels": [integer, ...] }] }');
+    if (!this.monitor) throw new InferInputError('outcomes: this server runs with monitoring off, so it keeps no predictions to score');
+    const checked = outcomes.map((x, k) => {
+      const { id, labels } = (x ?? {}) as { id?: unknown; labels?: unknown };
+      if (typeof id !== 'string') throw new InferInputError(`outcomes[${k}].id: expected the id of an answered request (a string)`);
+      if (!Array.isArray(labels) || labels.length === 0 || !labels.every((l) => Number.isInteger(l) && l >= 0)) throw new InferInputError(`outcomes[${k}].labels: expected an array of class indices (integers >= 0), one per row`);
+      return { id, labels: labels as number[] };
+    });
+    const accuracies: Record<string, number> = {};
+    const unmatched: string[] = [];
+    for (const { id, labels } of checked) {
+      const accuracy = this.scoreOutcome(id, labels);
+      if (accuracy === null) unmatched.push(id);
+      else accuracies[id] = accuracy;
+    }
+    return { matched: Object.keys(accuracies).length, accuracies, unmatched };
+  }
+
   /** The drift score of the sampled window now (null before enough rows or without sampling). */
   checkDrift(): number | null {
     return this.sampler?.check() ?? null;
