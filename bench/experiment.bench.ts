@@ -2,7 +2,9 @@
  * Experiments at traffic rates: Experiment.assign over 1 M distinct unit ids against GrowthBook's
  * JavaScript SDK (an instance per unit, run(experiment): its documented server-side use) and
  * against md5 bucketing with node:crypto (the common hand-written approach); logOutcome into
- * sufficient statistics against pushing each outcome into an array for a later pass.
+ * sufficient statistics (also with an experiment kept in the registry's database, which records
+ * each outcome twice: in the totals and in what the next sync folds in) against pushing each
+ * outcome into an array for a later pass.
  * Run: npm run bench -- experiment
  */
 import { createHash } from 'node:crypto';
@@ -55,6 +57,15 @@ export async function benchExperiment(): Promise<void> {
       experiment.logOutcome(ids[i], i & 1 ? 'treatment' : 'control', outcome);
     }
   });
+  // an experiment kept in the registry's database also keeps the outcomes since its last sync apart
+  const synced = new Experiment(experiment.config);
+  synced.takeUnsynced();
+  const loggedSynced = rate('mlwatch logOutcome, experiment kept in the database', UNITS, () => {
+    for (let i = 0; i < UNITS; i++) {
+      outcome.value = values[i];
+      synced.logOutcome(ids[i], i & 1 ? 'treatment' : 'control', outcome);
+    }
+  });
   const pushed = rate('an array of { unit, variant, value } per outcome, then a pass', UNITS, () => {
     const rows: { unit: string; variant: string; value: number }[] = [];
     for (let i = 0; i < UNITS; i++) rows.push({ unit: ids[i], variant: i & 1 ? 'treatment' : 'control', value: values[i] });
@@ -63,6 +74,6 @@ export async function benchExperiment(): Promise<void> {
     sink += s > 0 ? 1 : 0;
   });
   console.log('\nOutcome logging, 1 M outcomes (best of 3)');
-  for (const r of [logged, pushed]) console.log(`${r.name.padEnd(60)} ${(r.perSecond / 1e6).toFixed(2).padStart(7)} M/s  ${(logged.perSecond / r.perSecond).toFixed(1)}x`);
+  for (const r of [logged, loggedSynced, pushed]) console.log(`${r.name.padEnd(60)} ${(r.perSecond / 1e6).toFixed(2).padStart(7)} M/s  ${(logged.perSecond / r.perSecond).toFixed(1)}x`);
   if (sink === -1) console.log(sink);
 }
