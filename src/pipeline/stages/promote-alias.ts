@@ -64,7 +64,8 @@ export function promoteAliasStage(options: PromoteAliasOptions = {}): StageDefin
  * (someone else did) or the alias was new. For stages that find their move done after a crash.
  */
 export async function previousOfOwnMove(ctx: StageContext, model: string, alias: string): Promise<number | null> {
-  const events = await ctx.registry.auditEvents({ resource: `${model}@${alias}` });
+  // the move happened during this run: reading from its start keeps the search short however often the alias moved before
+  const events = await ctx.registry.auditEvents({ resource: `${model}@${alias}`, since: ctx.run.startedAt });
   const ours = events.find((e) => e.outcome === 'ok' && (e.details.reason as { correlationId?: string } | undefined)?.correlationId === ctx.run.correlationId);
   return ours ? (ours.details.previous as number | null) : null;
 }
