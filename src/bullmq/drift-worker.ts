@@ -49,6 +49,8 @@ export interface DriftWorkerOptions {
 /** A running worker: close() finishes the jobs in progress, then disconnects. */
 export interface DriftWorker {
   readonly name: string;
+  /** Resolves once every queue's worker is connected and listening. */
+  readonly ready: Promise<void>;
   close(): Promise<void>;
 }
 
@@ -174,6 +176,7 @@ export function startDriftWorker(options: DriftWorkerOptions): DriftWorker {
   for (const w of workers) w.on('error', () => {});
   return {
     name,
+    ready: Promise.all(workers.map((w) => w.waitUntilReady())).then(() => undefined),
     async close() {
       await Promise.all(workers.map((w) => w.close()));
     },
