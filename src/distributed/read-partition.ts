@@ -41,10 +41,12 @@ export async function readPartition(path: string, reference: ReferenceProfile): 
     const wantLabels = ref.kind === 'categorical' && Boolean(ref.labels);
     const got = labels.get(name);
     if (got && !wantLabels) throw new InputFileError(path, undefined, name, 'text values where the reference has numbers');
-    if (got || (wantLabels && sourceColumns[i].type === 'label')) table[name] = (got ?? []) as string[];
+    const parts = numbers.get(name)!;
+    const numberCount = parts.reduce((s, p) => s + p.length, 0);
+    // no rows (a header-only CSV, an empty partition): nothing says which kind, the reference decides
+    if (got || (wantLabels && numberCount === 0)) table[name] = (got ?? []) as string[];
     else {
-      const parts = numbers.get(name)!;
-      const all = new Float64Array(parts.reduce((s, p) => s + p.length, 0));
+      const all = new Float64Array(numberCount);
       let at = 0;
       for (const p of parts) {
         all.set(p, at);
