@@ -55,7 +55,8 @@ export class SketchAggregator extends EventEmitter {
     if (typeof options !== 'object' || options === null) throw typeError('an options object', 'options', options);
     const aggregator = new SketchAggregator();
     const consumer = await jetstream.consumers.get(options.stream ?? DEFAULT_STREAM, {
-      filter_subjects: [`${options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX}.>`],
+      // one subject as a string: an array needs nats-server 2.10, Debian 12 ships 2.9
+      filter_subjects: `${options.subjectPrefix ?? DEFAULT_SUBJECT_PREFIX}.>`,
       deliver_policy: DeliverPolicy.All,
     });
     aggregator.messages = await consumer.consume();
