@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: `npm run bench` runs every family but the opt-in ones (batch-large, stalls, copies, serving, registry, distributed); `npm run bench -- quantiles` one.
+ * The benchmark suite: `npm run bench` runs every family but the opt-in ones (batch-large, stalls, copies, serving, registry, distributed, distributed-engine); `npm run bench -- quantiles` one.
  * Speed is reported as ratios against peers measured in the same run.
  */
 import { arch, cpus, totalmem } from 'node:os';
@@ -31,13 +31,15 @@ const optIn: Record<string, () => void | Promise<void>> = {
   registry: async () => (await import('./registry.bench.js')).benchRegistry(),
   // a minute on the js backend: two 1 000 000-row tables through both passes, share of values moved
   distributed: async () => (await import('./distributed.bench.js')).benchDistributed(),
+  // seconds: a private redis-server and mlwatch worker processes over partition CSV files
+  'distributed-engine': async () => (await import('./distributed-engine.bench.js')).benchDistributedEngine(),
 };
 
 const asked = process.argv.slice(2);
 const all = { ...families, ...optIn };
 const unknown = asked.filter((name) => !(name in all));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls, copies, serving, registry and distributed only when named)`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls, copies, serving, registry, distributed and distributed-engine only when named)`);
   process.exit(2);
 }
 const info = backendInfo();

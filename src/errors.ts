@@ -21,7 +21,10 @@
  * - the continuous-learning pipeline's: PipelineConfigError (a pipeline or learner built wrong),
  *   PipelineBusyError (another run of the model is running), PipelineStateError (a run that
  *   cannot be resumed);
- * - CorruptPartialError: bytes of a distributed drift partial that cannot be trusted.
+ * - CorruptPartialError: bytes of a distributed drift partial that cannot be trusted;
+ * - the distributed engines' (mlwatch/bullmq, mlwatch/nats): EngineUnavailableError (Redis or
+ *   NATS cannot be reached), DistributedJobError (a job of a distributed drift run failed, with
+ *   the failing job's own error code as causeCode).
  */
 
 /** Every code an mlwatch error carries, with its meaning. */
@@ -46,6 +49,8 @@ export const ERROR_CODES = {
   ERR_MLWATCH_STORE: 'a registry database that cannot be used: bad URL, a newer schema, a server that refuses (StoreError)',
   ERR_MLWATCH_NOT_DECIDED: "promoting an experiment's winner while its analysis does not say ship (ExperimentDecisionError: decision)",
   ERR_MLWATCH_CORRUPT_PARTIAL: 'bytes of a distributed drift partial (pass 1 or pass 2) that are damaged, foreign or inconsistent (CorruptPartialError: part)',
+  ERR_MLWATCH_ENGINE_UNAVAILABLE: 'a queue or messaging server (Redis for mlwatch/bullmq, NATS for mlwatch/nats) that cannot be reached (EngineUnavailableError: engine, url)',
+  ERR_MLWATCH_DISTRIBUTED_JOB: "a job of a distributed drift run that failed; the run's temporary files are removed (DistributedJobError: job, partition, causeCode)",
   ERR_MLWATCH_EXPERIMENT_STATE: 'an experiment created twice, synced or ended after its end, or with another definition than the stored one (ExperimentStateError: experiment)',
   ERR_MLWATCH_PIPELINE_CONFIG: 'a pipeline or continuous learner configured wrong: stage names, stages or gates that are not functions, a cron expression that does not parse (PipelineConfigError)',
   ERR_MLWATCH_PIPELINE_BUSY: 'a pipeline run started while another run of the same model is running (PipelineBusyError: model, runningRunId)',
@@ -373,6 +378,44 @@ export class ExperimentStateError extends Error {
 }
 
 /** A pipeline or continuous learner configured wrong; the message names the option and what was expected. */
+/**
+ * A server a distributed engine needs (Redis for mlwatch/bullmq, NATS for mlwatch/nats) that
+ * cannot be reached: checked before any job is queued, so a run never waits on a dead server.
+ */
+export class EngineUnavailableError extends Error {
+  readonly code = 'ERR_MLWATCH_ENGINE_UNAVAILABLE' as const;
+  override name = 'EngineUnavailableError';
+
+  constructor(
+    readonly engine: 'redis' | 'nats',
+    readonly url: string,
+    detail: string,
+    options?: { cause?: unknown },
+  ) {
+    super(`${engine === 'redis' ? 'Redis' : 'NATS'} at ${url} cannot be reached: ${detail}`, options);
+  }
+}
+
+/**
+ * A job of a distributed drift run failed (a missing partition file, a partial that does not
+ * parse, a worker error): `job` names the step ('profile', 'merge', 'pass2', 'finish'),
+ * `partition` the partition (undefined for the coordinating steps), `causeCode` the mlwatch code
+ * of the error the job threw when it had one (ERR_MLWATCH_INPUT_FILE, ERR_MLWATCH_CORRUPT_PARTIAL …).
+ */
+export class DistributedJobError extends Error {
+  readonly code = 'ERR_MLWATCH_DISTRIBUTED_JOB' as const;
+  override name = 'DistributedJobError';
+
+  constructor(
+    readonly job: string,
+    readonly partition: number | undefined,
+    readonly causeCode: string | undefined,
+    readonly reason: string,
+  ) {
+    super(`the ${job} job${partition === undefined ? '' : ` of partition ${partition}`} of the distributed drift run failed: ${reason}`);
+  }
+}
+
 export class PipelineConfigError extends Error {
   readonly code = 'ERR_MLWATCH_PIPELINE_CONFIG' as const;
   override name = 'PipelineConfigError';

@@ -13,6 +13,8 @@ export {
   CorruptPartialError,
   BackendUnavailableError,
   DetachedInputError,
+  DistributedJobError,
+  EngineUnavailableError,
   ERROR_CODES,
   ExperimentDecisionError,
   ExperimentStateError,

@@ -10,6 +10,7 @@ import { ReferenceProfile } from '../drift/reference-profile.js';
 import { writeFileAtomic } from '../persist/atomic-write.js';
 import { hasSnapshotMagic } from '../persist/snapshot-format.js';
 import { UsageError, parseBytes, parseList, parseShare, parseTests } from './options.js';
+import { runPartitions, type PartitionsArgs } from './partitions-command.js';
 import { ProgressBar } from './progress-bar.js';
 import { reportHtml } from './report-html.js';
 import { reportText } from './report-text.js';
@@ -59,9 +60,25 @@ export async function runDrift(argv: readonly string[]): Promise<number> {
       memory: { type: 'string' },
       'tmp-dir': { type: 'string' },
       quiet: { type: 'boolean', default: false },
+      partitions: { type: 'string' },
+      redis: { type: 'string' },
+      storage: { type: 'string' },
+      buckets: { type: 'string' },
+      queue: { type: 'string' },
     },
     allowPositionals: false,
   });
+  if (values.partitions !== undefined) {
+    if (!values.reference || values.current) throw new UsageError('drift --partitions needs --reference and no --current');
+    if (values['reference-where'] || values['current-where'] || values.memory || values['tmp-dir']) throw new UsageError('--partitions takes no --reference-where, --current-where, --memory or --tmp-dir (each partition is read whole)');
+    selectBackend(values.backend);
+    const tests = parseTests(values.tests);
+    const options: PartitionsArgs['options'] = { include: parseList(values.columns), categorical: parseList(values.categorical), test: tests.test, columns: tests.columns };
+    if (values['drift-share'] !== undefined) options.driftShare = parseShare(values['drift-share'], '--drift-share');
+    if (values.correction !== undefined) options.correction = values.correction as Correction;
+    return runPartitions({ pattern: values.partitions, reference: values.reference, redis: values.redis, storage: values.storage, buckets: values.buckets, queue: values.queue, format: values.format!, out: values.out, quiet: values.quiet!, options, isProfile: isProfileFile(values.reference) });
+  }
+  if (values.redis || values.storage || values.buckets || values.queue) throw new UsageError('--redis, --storage, --buckets and --queue go with --partitions');
   if (!values.reference || !values.current) throw new UsageError('drift needs --reference and --current');
   const format = values.format as (typeof FORMATS)[number];
   if (!FORMATS.includes(format)) throw new UsageError(`--format: expected text, json or html, got ${JSON.stringify(values.format)}`);

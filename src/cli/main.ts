@@ -13,6 +13,7 @@ import { runProfile } from './profile-command.js';
 import { runRegistry } from './registry-command.js';
 import { runServe } from './serve-command.js';
 import { runExperiment } from './experiment-command.js';
+import { runWorker } from './worker-command.js';
 import { errorCode } from '../errors.js';
 import { setting } from '../config.js';
 import { DRIFT_TESTS } from '../drift/drift-options.js';
@@ -25,6 +26,8 @@ export const USAGE = `Usage:
   mlwatch registry list|show|compare|approve|alias|audit   the model registry (versions, aliases, approvals, audit trail)
   mlwatch serve --db DB --artifacts DIR --model REF...     serve registry models over the Open Inference Protocol
   mlwatch experiment create|list|show|end                  A/B experiments kept in the registry's database
+  mlwatch drift --partitions 'DIR/*.parquet' --reference REF [--redis URL]   drift over partition files (two passes, exact)
+  mlwatch worker --redis URL                               a BullMQ worker for distributed drift runs (mlwatch/bullmq)
 
 Tables: .csv, .parquet/.pq, .arrow/.arrows/.feather/.ipc. REF may be a profile saved by 'mlwatch profile'.
 
@@ -43,6 +46,16 @@ drift options:
   --memory SIZE              memory budget for the data (default 1GiB); beyond it values are sorted on disk
   --tmp-dir DIR              where sorted runs go (default: the system's temporary directory)
   --quiet                    no progress bar
+
+partitioned drift (docs/distributed.md): --partitions PATTERN instead of --current ('*' and '?'
+  in the file name only); without --redis the two passes run in this process, one partition at a time;
+  --redis URL        queue the passes for 'mlwatch worker' processes on this Redis
+  --storage DIR      a directory every worker can read and write (default: the temporary directory,
+                     right only when every worker runs on this machine)
+  --buckets N        equi-depth buckets of the reference (default 1024); --queue P  queue prefix
+
+worker options: --redis URL, --concurrency N (default 1), --role partition|coordinate|all,
+  --lock-ms N (a dead worker's job is retried after about this long; default 30000), --queue P, --backend B
 
 profile options: --columns, --categorical, --where EXPR, --backend, --memory, --quiet
 
@@ -92,6 +105,8 @@ const INPUT_CODES = new Set<string>([
   'ERR_MLWATCH_STORE',
   'ERR_MLWATCH_EXPERIMENT_STATE',
   'ERR_MLWATCH_NOT_DECIDED',
+  'ERR_MLWATCH_ENGINE_UNAVAILABLE',
+  'ERR_MLWATCH_DISTRIBUTED_JOB',
 ]);
 
 /** Runs the command line `argv` (without node and script); returns the exit code. */
@@ -113,6 +128,8 @@ export async function main(argv: readonly string[]): Promise<number> {
         return await runServe(rest);
       case 'experiment':
         return await runExperiment(rest);
+      case 'worker':
+        return await runWorker(rest);
       case undefined:
       case '-h':
       case '--help':

@@ -8,7 +8,31 @@ import type { ModelMonitor } from './model-monitor.js';
 
 /** A label value escaped for the text format (backslash, newline, double quote). */
 export const escapeLabel = (v: string) => v.replace(/\\/g, '\\\\').replace(/\n/g, '\\n').replace(/"/g, '\\"');
-const num = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v));
+/** A sample value as the text format writes it (NaN, +Inf, -Inf spelled its way). */
+export const sampleValue = (v: number) => (Number.isNaN(v) ? 'NaN' : v === Infinity ? '+Inf' : v === -Infinity ? '-Inf' : String(v));
+const num = sampleValue;
+
+/**
+ * Sample lines grouped by metric family, written with one HELP and TYPE line each, families in
+ * the order first seen (the monitors' metrics and mlwatch/nats' merged figures share it).
+ */
+export class MetricFamilies {
+  private readonly families = new Map<string, { help: string; type: string; lines: string[] }>();
+
+  /** Adds a sample line to family `name` (its help and type are the first call's). */
+  add(name: string, help: string, type: string, line: string): void {
+    const family = this.families.get(name) ?? { help, type, lines: [] };
+    family.lines.push(line);
+    this.families.set(name, family);
+  }
+
+  /** The exposition text. */
+  text(): string {
+    let out = '';
+    for (const [name, f] of this.families) out += `# HELP ${name} ${f.help}\n# TYPE ${name} ${f.type}\n${f.lines.join('\n')}\n`;
+    return out;
+  }
+}
 
 /**
  * Metrics of every monitor: accuracy gauge (mean over the window), latency summary (exact
@@ -19,12 +43,8 @@ export function prometheusText(monitors: Iterable<ModelMonitor>, quantiles: read
   if (!Array.isArray(quantiles)) throw typeError('an array of quantiles in [0, 1]', 'quantiles', quantiles);
   quantiles.forEach((q, i) => requireNumber(q, `quantiles[${i}] (a quantile in [0, 1], not a percentile)`, 0, 1));
   const seen = new Set<string>();
-  const families = new Map<string, { help: string; type: string; lines: string[] }>();
-  const add = (name: string, help: string, type: string, line: string) => {
-    const family = families.get(name) ?? { help, type, lines: [] };
-    family.lines.push(line);
-    families.set(name, family);
-  };
+  const families = new MetricFamilies();
+  const add = (name: string, help: string, type: string, line: string) => families.add(name, help, type, line);
   for (const m of monitors) {
     const model = `model="${escapeLabel(m.modelName)}"`;
     if (seen.has(model)) throw rangeError('monitors with distinct model names', 'monitors', `two named ${JSON.stringify(m.modelName)}`);
@@ -54,7 +74,5 @@ export function prometheusText(monitors: Iterable<ModelMonitor>, quantiles: read
       add('mlwatch_alert_firing', 'Alert state: 1 firing, 0 not.', 'gauge', `mlwatch_alert_firing{${model},alert="${alert}",severity="${severity}"} ${firing.has(alert) ? 1 : 0}`);
     }
   }
-  let out = '';
-  for (const [name, f] of families) out += `# HELP ${name} ${f.help}\n# TYPE ${name} ${f.type}\n${f.lines.join('\n')}\n`;
-  return out;
+  return families.text();
 }
