@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ReferenceProfile, getBackend, type ColumnTable } from '../src/index.js';
 import { driftOfPartitions } from '../src/distributed/drift-of-partitions.js';
-import { runDistributedDrift, type DistributedRunStats } from '../src/bullmq/index.js';
+import { runDistributedDrift, type DistributedRunStats } from '../src/engines/bullmq/index.js';
 import { startRedis } from '../test/helpers/servers.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));

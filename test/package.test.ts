@@ -3,7 +3,8 @@
  * compiled dist/, and MLWATCH_BACKEND picks the start-up backend.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 const root = new URL('..', import.meta.url).pathname;
@@ -38,6 +39,27 @@ describe('the mlwatch package', () => {
   it("exposes the TensorFlow.js interop as 'mlwatch/tfjs'", () => {
     const out = runNode("import { toFeatureMatrix, monitorModel, DenseModel } from 'mlwatch/tfjs'; console.log([typeof toFeatureMatrix, typeof monitorModel, typeof DenseModel.fromTfjs].join());");
     expect(out.trim()).toBe('function,function,function');
+  });
+
+  it("exposes the engines as 'mlwatch/bullmq' and 'mlwatch/nats', and the core loads neither", () => {
+    const out = runNode(
+      "import { runDistributedDrift, startDriftWorker } from 'mlwatch/bullmq'; import { publishSketches, SketchAggregator } from 'mlwatch/nats';" +
+        'console.log([typeof runDistributedDrift, typeof startDriftWorker, typeof publishSketches, typeof SketchAggregator].join());',
+    );
+    expect(out.trim()).toBe('function,function,function,function');
+    // the engines are optional peers: nothing the core imports statically reaches them
+    const seen = new Set<string>();
+    const visit = (file: string): void => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const m of readFileSync(file, 'utf8').matchAll(/^(?:import|export)[^;]*? from '([^']+)'/gm)) {
+        expect(m[1], `${file} imports ${m[1]}`).not.toMatch(/^(bullmq|ioredis|@nats-io\/)/);
+        if (m[1].startsWith('.')) visit(join(dirname(file), m[1]));
+      }
+    };
+    visit(`${root}dist/index.js`);
+    expect(seen.size).toBeGreaterThan(50);
+    expect([...seen].filter((f) => f.includes('/engines/'))).toEqual([]);
   });
 
   it('starts on the backend MLWATCH_BACKEND names', () => {

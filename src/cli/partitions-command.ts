@@ -40,7 +40,7 @@ export async function runPartitions(args: PartitionsArgs): Promise<number> {
   const started = performance.now();
   let report: DatasetDriftResult;
   if (args.redis) {
-    const { runDistributedDrift } = await import('../bullmq/index.js');
+    const { runDistributedDrift } = await import('../engines/bullmq/index.js');
     report = await runDistributedDrift({
       partitions: paths,
       reference: args.reference,

@@ -24,7 +24,7 @@ export async function runWorker(argv: readonly string[]): Promise<number> {
   if (!['partition', 'coordinate', 'all'].includes(values.role!)) throw new UsageError(`--role: expected partition, coordinate or all, got ${JSON.stringify(values.role)}`);
   selectBackend(values.backend);
   // imported here: bullmq is an optional peer, needed by this command only
-  const { checkRedis, redisFields, startDriftWorker } = await import('../bullmq/index.js');
+  const { checkRedis, redisFields, startDriftWorker } = await import('../engines/bullmq/index.js');
   await checkRedis(redisFields(values.redis, '--redis'));
   const worker = startDriftWorker({
     connection: values.redis,

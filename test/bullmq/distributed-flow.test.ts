@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Job, Queue, QueueEvents } from 'bullmq';
 import { DriftDetector, ReferenceProfile, type ColumnTable, type DatasetDriftResult } from '../../src/index.js';
-import { runDistributedDrift, startDriftWorker, type DistributedRunStats } from '../../src/bullmq/index.js';
+import { runDistributedDrift, startDriftWorker, type DistributedRunStats } from '../../src/engines/bullmq/index.js';
 import { ROOT } from '../helpers/cli.js';
 import { freePort, redisSkipReason, startRedis, type TestServer } from '../helpers/servers.js';
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { jetstream, jetstreamManager } from '@nats-io/jetstream';
 import type { NatsConnection } from '@nats-io/transport-node';
 import { MonitorRegistry, QuantileSketch } from '../../src/index.js';
-import { connectNats, ensureSketchStream, publishSketches, SketchAggregator } from '../../src/nats/index.js';
+import { connectNats, ensureSketchStream, publishSketches, SketchAggregator } from '../../src/engines/nats/index.js';
 import { freePort, natsSkipReason, startNats, type TestServer } from '../helpers/servers.js';
 
 const skip = natsSkipReason();

@@ -3,7 +3,7 @@
  * otherwise report a bare connection error), for the publisher and the aggregator.
  */
 import { connect, type NatsConnection } from '@nats-io/transport-node';
-import { EngineUnavailableError } from '../errors.js';
+import { EngineUnavailableError } from '../../errors.js';
 
 /**
  * Connects to `servers` (e.g. 'nats://127.0.0.1:4222').

@@ -8,9 +8,9 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { CorruptPartialError, errorCode } from '../errors.js';
-import type { DatasetDriftResult } from '../drift/drift-suite.js';
-import type { DistributedOptions } from '../distributed/candidates.js';
+import { CorruptPartialError, errorCode } from '../../errors.js';
+import type { DatasetDriftResult } from '../../drift/drift-suite.js';
+import type { DistributedOptions } from '../../distributed/candidates.js';
 
 /** Default prefix of the two queues (`<prefix>-partition`, `<prefix>-coordinate`). */
 export const DEFAULT_QUEUE = 'mlwatch-drift';

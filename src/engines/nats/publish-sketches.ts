@@ -5,9 +5,9 @@
  * dedup drops it and answers `duplicate: true`.
  */
 import type { JetStreamClient, PubAck } from '@nats-io/jetstream';
-import type { Clock } from '../clock.js';
-import { requireInteger, typeError } from '../errors.js';
-import type { MonitorRegistry } from '../monitor/monitor-registry.js';
+import type { Clock } from '../../clock.js';
+import { requireInteger, typeError } from '../../errors.js';
+import type { MonitorRegistry } from '../../monitor/monitor-registry.js';
 import { encodeSketchMessage, sketchMessageId, subjectToken } from './sketch-message.js';
 import { DEFAULT_SUBJECT_PREFIX } from './sketch-stream.js';
 

@@ -5,8 +5,8 @@
  * earlier ones and a lost message only delays the figures; the aggregator merges the latest of
  * every instance.
  */
-import { QuantileSketch } from '../sketch/quantile-sketch.js';
-import { typeError } from '../errors.js';
+import { QuantileSketch } from '../../sketch/quantile-sketch.js';
+import { typeError } from '../../errors.js';
 
 export interface SketchMessage {
   v: 1;

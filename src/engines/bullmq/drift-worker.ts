@@ -14,17 +14,17 @@
 import { hostname } from 'node:os';
 import { readFileSync } from 'node:fs';
 import { Worker, type Job } from 'bullmq';
-import { getBackend, useBackend } from '../backend/registry.js';
-import type { BackendName } from '../backend/contract.js';
-import { rangeError, requireInteger } from '../errors.js';
-import { ReferenceProfile } from '../drift/reference-profile.js';
-import { candidates, type DistributedOptions, type Pass2Request } from '../distributed/candidates.js';
-import { finishReport } from '../distributed/finish-report.js';
-import { mergeProfiles } from '../distributed/merge-profiles.js';
-import { encodePartial } from '../distributed/partial-format.js';
-import { profilePartition, pass2Partition } from '../distributed/distributed-drift.js';
-import { readPartition } from '../distributed/read-partition.js';
-import { writeFileAtomic } from '../persist/atomic-write.js';
+import { getBackend, useBackend } from '../../backend/registry.js';
+import type { BackendName } from '../../backend/contract.js';
+import { rangeError, requireInteger } from '../../errors.js';
+import { ReferenceProfile } from '../../drift/reference-profile.js';
+import { candidates, type DistributedOptions, type Pass2Request } from '../../distributed/candidates.js';
+import { finishReport } from '../../distributed/finish-report.js';
+import { mergeProfiles } from '../../distributed/merge-profiles.js';
+import { encodePartial } from '../../distributed/partial-format.js';
+import { profilePartition, pass2Partition } from '../../distributed/distributed-drift.js';
+import { readPartition } from '../../distributed/read-partition.js';
+import { writeFileAtomic } from '../../persist/atomic-write.js';
 import { DEFAULT_QUEUE, encodeReport, failureReason, queueNames, readPartialFile, runFiles, type FinishJob, type MergeDone, type MergeJob, type Pass2Job, type PartialWritten, type PortableDriftOptions, type ProfileJob } from './drift-jobs.js';
 import { redisFields, type RedisConnection } from './redis-connection.js';
 

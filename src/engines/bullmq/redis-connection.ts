@@ -5,7 +5,7 @@
  * whose server address is mistyped), so the check uses a client that gives up at once.
  */
 import { Redis } from 'ioredis';
-import { EngineUnavailableError, typeError } from '../errors.js';
+import { EngineUnavailableError, typeError } from '../../errors.js';
 
 /** Where Redis is: a `redis://[user:pass@]host:port[/db]` URL, or ioredis-style fields. */
 export type RedisConnection = string | { host?: string; port?: number; db?: number; username?: string; password?: string };

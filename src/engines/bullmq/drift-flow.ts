@@ -14,14 +14,14 @@
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { FlowProducer, Job, Queue, QueueEvents } from 'bullmq';
-import { getBackend } from '../backend/registry.js';
-import { DistributedJobError, typeError } from '../errors.js';
-import { hasSnapshotMagic } from '../persist/snapshot-format.js';
-import { ReferenceProfile } from '../drift/reference-profile.js';
-import type { DatasetDriftResult } from '../drift/drift-suite.js';
-import type { DistributedOptions } from '../distributed/candidates.js';
-import { profileOfFile } from '../batch/file-drift.js';
-import { openTable } from '../batch/readers/open-table.js';
+import { getBackend } from '../../backend/registry.js';
+import { DistributedJobError, typeError } from '../../errors.js';
+import { hasSnapshotMagic } from '../../persist/snapshot-format.js';
+import { ReferenceProfile } from '../../drift/reference-profile.js';
+import type { DatasetDriftResult } from '../../drift/drift-suite.js';
+import type { DistributedOptions } from '../../distributed/candidates.js';
+import { profileOfFile } from '../../batch/file-drift.js';
+import { openTable } from '../../batch/readers/open-table.js';
 import { DEFAULT_QUEUE, decodeReport, jobIds, newRunId, parseFailure, queueNames, runFiles, type FinishJob, type MergeDone, type MergeJob, type Pass2Job, type PartialWritten, type PortableDriftOptions, type ProfileJob } from './drift-jobs.js';
 import { checkRedis, redisFields, type RedisConnection } from './redis-connection.js';
 

@@ -6,9 +6,9 @@
  */
 import { EventEmitter } from 'node:events';
 import { DeliverPolicy, type ConsumerMessages, type JetStreamClient } from '@nats-io/jetstream';
-import { requireNumber, typeError } from '../errors.js';
-import { escapeLabel, MetricFamilies, sampleValue } from '../monitor/prometheus.js';
-import { QuantileSketch } from '../sketch/quantile-sketch.js';
+import { requireNumber, typeError } from '../../errors.js';
+import { escapeLabel, MetricFamilies, sampleValue } from '../../monitor/prometheus.js';
+import { QuantileSketch } from '../../sketch/quantile-sketch.js';
 import { decodeSketchMessage, type SketchMessage } from './sketch-message.js';
 import { DEFAULT_STREAM, DEFAULT_SUBJECT_PREFIX } from './sketch-stream.js';
 
