@@ -55,7 +55,8 @@ export async function runPartitions(args: PartitionsArgs): Promise<number> {
   const seconds = (performance.now() - started) / 1000;
   const text =
     args.format === 'json'
-      ? `${JSON.stringify(report, null, 2)}\n`
+      ? // shaped as the whole-file report's JSON: the drift result under "drift", then how it was made
+        `${JSON.stringify({ drift: report, reference: { path: args.reference }, partitions: { pattern: args.pattern, files: paths, engine: args.redis ? 'bullmq' : 'process' }, backend: getBackend().name, seconds }, null, 2)}\n`
       : [`reference:  ${args.reference}`, `partitions: ${paths.length} files matching ${args.pattern}${args.redis ? ` (BullMQ workers on ${args.redis})` : ' (this process)'}`, '', ...driftLines(report), `${seconds.toFixed(2)} s on the ${getBackend().name} backend`, ''].join('\n');
   if (args.out) {
     writeFileAtomic(args.out, Buffer.from(text));
