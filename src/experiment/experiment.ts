@@ -57,6 +57,9 @@ export interface ExperimentConfig {
   srm?: { threshold?: number; minUnits?: number };
 }
 
+/** One unit's outcome: `success` for a proportion metric, `value` (and a pre-period `covariate`) for a mean, and guardrail values. */
+export type UnitOutcome = { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> };
+
 /** What the experiment decides now. */
 export type Decision = 'ship' | 'no_ship' | 'keep_running' | 'invalid_srm';
 
@@ -149,14 +152,14 @@ export class Experiment {
    * `value` for a mean (with an optional pre-period `covariate` for CUPED), and guardrail values.
    * Log once per unit: the sample-ratio check counts units by their outcomes.
    */
-  logOutcome(unitId: string, variant: string, outcome: { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> }): void {
+  logOutcome(unitId: string, variant: string, outcome: UnitOutcome): void {
     if (typeof unitId !== 'string' || unitId === '') throw typeError('a non-empty unit id', 'unitId', unitId);
     const k = this.checkOutcome(variant, outcome);
     this.record(this.stats[k], outcome);
     if (this.unsynced !== null) this.record(this.unsynced[k], outcome);
   }
 
-  private record(s: OutcomeStats, outcome: { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> }): void {
+  private record(s: OutcomeStats, outcome: UnitOutcome): void {
     const guardrails = outcome.guardrails;
     s.units++;
     if (this.config.metric.kind === 'proportion') {
@@ -208,7 +211,7 @@ export class Experiment {
    *
    * @throws TypeError or RangeError naming the field
    */
-  checkOutcome(variant: string, outcome: { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> }): number {
+  checkOutcome(variant: string, outcome: UnitOutcome): number {
     const k = this.indexOf.get(variant);
     if (k === undefined) throw rangeError(`one of the variants ${[...this.indexOf.keys()].map((n) => JSON.stringify(n)).join(', ')}`, 'variant', JSON.stringify(variant));
     if (this.config.metric.kind === 'proportion') {

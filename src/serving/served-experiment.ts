@@ -7,7 +7,7 @@
  * when the experiment stops being served), so that the database holds every server's outcomes.
  */
 import { InferInputError } from '../errors.js';
-import type { Experiment } from '../experiment/experiment.js';
+import type { Experiment, UnitOutcome } from '../experiment/experiment.js';
 import type { ExperimentStore } from '../experiment/experiment-store.js';
 import type { ServedModel } from './served-model.js';
 
@@ -104,7 +104,7 @@ export class ServedExperiment {
     const placed = outcomes.map((x, k) => {
       const o = (x ?? {}) as { unit?: unknown; success?: unknown; value?: unknown; covariate?: unknown; guardrails?: unknown };
       if (typeof o.unit !== 'string' || o.unit === '') throw new InferInputError(`outcomes[${k}].unit: expected the unit id (a non-empty string)`);
-      return { unit: o.unit, variant: this.experiment.assign(o.unit), outcome: o as { success?: boolean; value?: number; covariate?: number; guardrails?: Record<string, number> } };
+      return { unit: o.unit, variant: this.experiment.assign(o.unit), outcome: o as UnitOutcome };
     });
     // check every outcome before logging any, so a bad one leaves the statistics as they were
     const check = this.experiment.checkOutcome.bind(this.experiment);

@@ -6,9 +6,9 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { freePort } from './servers.js';
 
 export interface PostgresServer {
   /** postgres://postgres@127.0.0.1:PORT/ (append a database name). */
@@ -37,17 +37,6 @@ export function postgresSkipReason(): string | undefined {
   if (!bin) return 'PostgreSQL binaries not found (apt-get install postgresql, or set MLWATCH_POSTGRES_BIN): the PostgreSQL variants of these tests are skipped';
   if (process.getuid?.() === 0 && spawnSync('id', ['-u', 'postgres']).status !== 0) return 'running as root without a `postgres` user to run the server as: the PostgreSQL variants are skipped';
   return undefined;
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const port = (server.address() as { port: number }).port;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 function asServerUser(bin: string, args: string[]): void {

@@ -19,6 +19,7 @@ export interface TestServer {
   stop(): Promise<void>;
 }
 
+/** A port free on 127.0.0.1 now (the OS picks it), for a test server to listen on. */
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
