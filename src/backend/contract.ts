@@ -61,6 +61,14 @@ export interface SortedColumns {
 }
 
 /** Distances between pairs of empirical distributions; see Backend.ecdfDistances. */
+/** What jsonNumberArrays finds. */
+export interface JsonNumberArrays {
+  /** Per array, three entries: the byte offset of its '[', one past its ']', its value count. */
+  spans: Float64Array;
+  /** The values of every array found, in the order of the text. */
+  values: Float64Array;
+}
+
 export interface EcdfDistances {
   /** Largest |F_a(x) - F_b(x)| over the pooled values: the two-sample KS statistic. */
   ks: Float64Array;
@@ -163,6 +171,15 @@ export interface Backend {
    * A walk over any cut into blocks gives ecdfDistances' answer bit for bit.
    */
   ecdfWalk(a: Float64Array, aFinal: boolean, b: Float64Array, bFinal: boolean, state: Float64Array): void;
+  /**
+   * The arrays of plain numbers in a JSON text (UTF-8 bytes), so that a long tensor in a request
+   * body is read without first becoming an array of boxed JS numbers. An array is found when it
+   * lies outside strings, holds at least `minLength` elements, and each element is a JSON number
+   * (RFC 8259 grammar, JSON whitespace and commas between) whose value, correctly rounded to a
+   * double, is neither infinite nor zero from a nonzero mantissa (JSON.parse is left those). The
+   * scan does not validate the rest of the text: that is the caller's JSON.parse.
+   */
+  jsonNumberArrays(text: Uint8Array, minLength: number): JsonNumberArrays;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */

@@ -50,7 +50,7 @@ export interface CudaKernels extends NativeKernels {
 }
 
 /** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk';
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -171,5 +171,6 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     ...composedKernels(simple),
     accumulateColumnStats: (data, rows, cols, state) => addon.accumulateColumnStats(data, rows, cols, state),
     ecdfWalk: (a, aFinal, b, bFinal, state) => addon.ecdfWalk(a, aFinal, b, bFinal, state),
+    jsonNumberArrays: (text, minLength) => addon.jsonNumberArrays(text, minLength),
   };
 }

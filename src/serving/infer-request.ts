@@ -37,7 +37,7 @@ function fail(message: string): never {
 
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value)) return `an array of length ${value.length}`;
+  if (Array.isArray(value) || value instanceof Float64Array) return `an array of length ${value.length}`;
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 30 ? `${value.slice(0, 30)}…` : value)}`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
@@ -56,15 +56,18 @@ function shapeOf(shape: unknown, where: string, features: number): [number, numb
   return [rows, cols];
 }
 
-/** The values, flat, converted to FP32 as the datatype allows. */
+/**
+ * The values, flat, converted to FP32 as the datatype allows. Arrays of plain numbers may come as
+ * Float64Arrays (tensor-json.ts reads long ones so); they are checked value by value the same way.
+ */
 function valuesOf(data: unknown, where: string, datatype: InputDatatype, count: number): Float32Array {
-  if (!Array.isArray(data)) fail(`${where}.data: expected an array of ${count} numbers but received ${describe(data)}`);
+  if (!Array.isArray(data) && !(data instanceof Float64Array)) fail(`${where}.data: expected an array of ${count} numbers but received ${describe(data)}`);
   const out = new Float32Array(count);
   let at = 0;
-  const visit = (values: unknown[], depth: number): void => {
+  const visit = (values: ArrayLike<unknown>, depth: number): void => {
     for (let k = 0; k < values.length; k++) {
       const x = values[k];
-      if (Array.isArray(x)) {
+      if (Array.isArray(x) || x instanceof Float64Array) {
         if (depth >= MAX_NESTING) fail(`${where}.data: nested deeper than the shape's ${MAX_NESTING} dimensions`);
         visit(x, depth + 1);
         continue;

@@ -17,6 +17,7 @@ import type { ModelMonitorOptions } from '../monitor/model-monitor.js';
 import { prometheusText } from '../monitor/prometheus.js';
 import { ModelNotServedError, ServerOverloadedError, requireInteger, requireNumber, typeError } from '../errors.js';
 import { errorReply, noRouteReply } from './error-reply.js';
+import { jsonBodyParser } from './tensor-json.js';
 import { parseInferRequest } from './infer-request.js';
 import { NAME } from '../registry/model-ref.js';
 import { ServedModel, type ServeOptions } from './served-model.js';
@@ -114,6 +115,9 @@ export class ModelServer {
     this.metrics = new ServerMetrics(buckets);
     this.app = Fastify({ bodyLimit: o.maxBodyBytes, forceCloseConnections: false, return503OnClosing: true });
     this.app.removeContentTypeParser('text/plain'); // JSON only: anything else is a 415
+    // Large infer bodies read their tensors without boxing every number (tensor-json.ts); every
+    // other body parses as fastify does by default.
+    this.app.addContentTypeParser('application/json', { parseAs: 'buffer' }, jsonBodyParser(this.app.getDefaultJsonParser('error', 'error')));
     this.routes();
   }
 
@@ -410,8 +414,8 @@ export class ModelServer {
         outputs: [{ name: m.outputName, datatype: 'FP32', shape: [input.rows, m.model.outputSize], data: Array.from(out) }],
       };
     };
-    app.post('/v2/models/:name/infer', infer);
-    app.post('/v2/models/:name/versions/:version/infer', infer);
+    app.post('/v2/models/:name/infer', { config: { tensorBody: true } }, infer);
+    app.post('/v2/models/:name/versions/:version/infer', { config: { tensorBody: true } }, infer);
     app.post('/v2/models/:name/outcomes', async (request: FastifyRequest<{ Params: Params }>) => {
       const experiment = this.experiments.get(request.params.name);
       if (experiment) return { model_name: request.params.name, experiment: experiment.experiment.name, ...experiment.logOutcomes(request.body) };

@@ -2,19 +2,23 @@
  * 10 000 malformed inference bodies against a running ModelServer: byte flips and truncations of
  * a valid body, fields replaced with values of every JSON type, shapes negative, huge or wrong,
  * data nested, mistyped or of the wrong length. No answer may be a 5xx, every 4xx must say what
- * was wrong in `{ "error" }`, and a valid request right after must still succeed.
+ * was wrong in `{ "error" }`, and a valid request right after must still succeed. Then 2 000 more
+ * from a body of 200 rows, large enough to be read by the tensor path (tensor-json.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Pool } from 'undici';
 import { DenseModel } from '../../src/inference/dense-model.js';
 import { ModelServer } from '../../src/serving/model-server.js';
 import { SeededRandom } from '../../src/demo/random.js';
+import { TENSOR_MIN_BODY_BYTES } from '../../src/serving/tensor-json.js';
 
 const FEATURES = 6;
-const valid = { id: 'r', inputs: [{ name: 'input', shape: [2, FEATURES], datatype: 'FP32', data: Array.from({ length: 2 * FEATURES }, (_, k) => k / 7) }] };
+const validBody = (rows: number) => ({ id: 'r', inputs: [{ name: 'input', shape: [rows, FEATURES], datatype: 'FP32', data: Array.from({ length: rows * FEATURES }, (_, k) => k / 7) }] });
+const small = validBody(2);
+const large = validBody(200);
 const VALUES: unknown[] = [null, true, 0, -1, 1.5, 1e308, -1e308, 2 ** 53, '', 'FP32', 'x'.repeat(300), [], [[]], [1, 2], {}, { name: 'input' }, [-1, FEATURES], [1e10, FEATURES], [FEATURES], [2, FEATURES, 1]];
 
-function mutate(rng: SeededRandom): string {
+function mutate(rng: SeededRandom, valid: typeof small): string {
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rng.uniform() * xs.length)];
   const text = JSON.stringify(valid);
   switch (Math.floor(rng.uniform() * 6)) {
@@ -54,7 +58,7 @@ describe('ModelServer under malformed bodies', () => {
   let pool: Pool;
   beforeAll(async () => {
     const model = new DenseModel([{ inputSize: FEATURES, outputSize: 2, weights: new Float32Array(2 * FEATURES).fill(0.25), bias: new Float32Array(2), activation: 'softmax' }]);
-    server = new ModelServer({ port: 0, maxBodyBytes: 4096 });
+    server = new ModelServer({ port: 0, maxBodyBytes: 64 * 1024 });
     server.serve('fuzz', model);
     const { url } = await server.listen();
     pool = new Pool(url, { connections: 16 });
@@ -64,9 +68,9 @@ describe('ModelServer under malformed bodies', () => {
     await server.close();
   });
 
-  it('answers 10 000 of them without a 5xx, each 4xx saying why, and still serves a valid request', async () => {
-    const rng = new SeededRandom(20261126);
-    const bodies = Array.from({ length: 10_000 }, () => mutate(rng));
+  async function fuzz(valid: typeof small, count: number, seed: number): Promise<void> {
+    const rng = new SeededRandom(seed);
+    const bodies = Array.from({ length: count }, () => mutate(rng, valid));
     const statuses = new Map<number, number>();
     const unexplained: string[] = [];
     let next = 0;
@@ -82,12 +86,21 @@ describe('ModelServer under malformed bodies', () => {
       }),
     );
     const total = [...statuses.values()].reduce((a, b) => a + b, 0);
-    expect(total).toBe(10_000);
+    expect(total).toBe(count);
     expect([...statuses.keys()].filter((s) => s >= 500)).toEqual([]);
-    expect(statuses.get(400) ?? 0).toBeGreaterThan(5_000); // most mutations are caught, not served
+    expect(statuses.get(400) ?? 0).toBeGreaterThan(count / 2); // most mutations are caught, not served
     expect(unexplained).toEqual([]);
     const ok = await pool.request({ path: '/v2/models/fuzz/infer', method: 'POST', body: JSON.stringify(valid), headers: { 'content-type': 'application/json' } });
     expect(ok.statusCode).toBe(200);
-    expect(((await ok.body.json()) as { outputs: { data: number[] }[] }).outputs[0].data).toHaveLength(4);
+    expect(((await ok.body.json()) as { outputs: { data: number[] }[] }).outputs[0].data).toHaveLength(2 * valid.inputs[0].shape[0]);
+  }
+
+  it('answers 10 000 of them without a 5xx, each 4xx saying why, and still serves a valid request', async () => {
+    await fuzz(small, 10_000, 20261126);
+  }, 120_000);
+
+  it('does the same for 2 000 mutations of a body large enough for the tensor path', async () => {
+    expect(JSON.stringify(large).length).toBeGreaterThan(TENSOR_MIN_BODY_BYTES);
+    await fuzz(large, 2_000, 20261127);
   }, 120_000);
 });

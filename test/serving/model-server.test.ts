@@ -114,6 +114,42 @@ describe('ModelServer: the Open Inference Protocol', () => {
     expect((await post(`${url}/v2/models/golden/infer`, golden.request)).status).toBe(200);
   });
 
+  it('reads the tensors of large bodies (flat or nested) to the same answers, and names a bad element in them', async () => {
+    const features = 32;
+    const random = new SeededRandom(5);
+    const wide = new DenseModel([{ inputSize: features, outputSize: 3, weights: Float32Array.from({ length: features * 3 }, () => random.normal()), bias: new Float32Array(3), activation: 'softmax' }]);
+    const server = new ModelServer({ port: 0 });
+    server.serve('wide', wide);
+    servers.push(server);
+    const { url } = await server.listen();
+    const rows = 200;
+    const data = Array.from({ length: rows * features }, () => random.normal());
+    const want = wide.predict({ data: Float32Array.from(data), rows, cols: features }).data;
+    const nested = Array.from({ length: rows }, (_, r) => data.slice(r * features, (r + 1) * features));
+    for (const body of [data, nested]) {
+      const r = await post(`${url}/v2/models/wide/infer`, { inputs: [{ name: 'input', shape: [rows, features], datatype: 'FP32', data: body }] });
+      expect(r.status).toBe(200);
+      const got = (r.json.outputs as { data: number[] }[])[0].data;
+      expect(got.length).toBe(rows * 3);
+      got.forEach((v, i) => expect(Math.abs(v - want[i])).toBeLessThanOrEqual(1e-6));
+    }
+    const bad = (datatype: string, at: number, value: string) => {
+      const tokens = data.map((x) => String(Math.round(x)));
+      tokens[at] = value;
+      return `{"inputs": [{"name": "input", "shape": [${rows}, ${features}], "datatype": "${datatype}", "data": [${tokens.join(',')}]}]}`;
+    };
+    const int32 = await post(`${url}/v2/models/wide/infer`, bad('INT32', 77, '1.5'));
+    expect([int32.status, int32.json.error]).toEqual([400, 'input "input".data[77]: expected an INT32 but received 1.5']);
+    const fp32 = await post(`${url}/v2/models/wide/infer`, bad('FP32', 5, '1e39'));
+    expect([fp32.status, fp32.json.error]).toEqual([400, 'input "input".data[5]: 1e+39 overflows FP32']);
+    const cut = JSON.stringify({ inputs: [{ name: 'input', shape: [rows, features], datatype: 'FP32', data }] });
+    for (const broken of [cut.slice(0, cut.length - 3), cut.replace('[', '{'), cut.replace(',', ',,')]) {
+      const r = await post(`${url}/v2/models/wide/infer`, broken);
+      expect(r.status).toBe(400);
+    }
+    expect((await post(`${url}/v2/models/wide/infer`, { inputs: [{ name: 'input', shape: [rows, features], datatype: 'FP32', data }] })).status).toBe(200);
+  });
+
   it('coalesces concurrent requests into batches counted in rows, each answer its own rows', async () => {
     const { server, url } = await start({ maxBatchRows: 64, maxQueueDelayMs: 20 });
     const model = goldenModel();

@@ -4,6 +4,7 @@ import { composedKernels } from '../composed.js';
 import { accumulateColumnStats, columnStats, columnStatsAsync } from './column-stats.js';
 import { ecdfDistances, ecdfDistancesAsync, ecdfWalk } from './ecdf-distances.js';
 import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './dense.js';
+import { jsonNumberArrays } from './json-number-arrays.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
@@ -34,4 +35,5 @@ export const jsBackend: Backend = {
   ecdfDistances,
   ecdfDistancesAsync,
   ecdfWalk,
+  jsonNumberArrays,
 };
