@@ -1,7 +1,8 @@
 /**
  * A server for the serving benchmark, in its own process so that the load generator does not
  * share its event loop: `node --import tsx bench/lib/serving-target.ts KIND OPTIONS_JSON`, prints
- * {"port": N} when listening on 127.0.0.1, exits on SIGTERM. Kinds:
+ * {"port": N} when listening on 127.0.0.1; SIGUSR2 starts counting its CPU time, and SIGTERM prints
+ * {"cpuSeconds": S} (user + system, every thread, since SIGUSR2) and exits. Kinds:
  * - hello: a bare fastify route answering {"ok": true} (the ceiling for any fastify route);
  * - mlwatch: ModelServer serving the benchmark model (OPTIONS_JSON: ModelServerOptions);
  * - onnx: the same model in onnxruntime-node behind a fastify route that reads the same
@@ -46,4 +47,12 @@ if (kind === 'mlwatch') {
   close = () => app.close();
 }
 process.stdout.write(`${JSON.stringify({ port })}\n`);
-process.on('SIGTERM', () => void close().then(() => process.exit(0)));
+let cpuFrom = process.cpuUsage();
+process.on('SIGUSR2', () => {
+  cpuFrom = process.cpuUsage();
+});
+process.on('SIGTERM', () => {
+  const used = process.cpuUsage(cpuFrom);
+  process.stdout.write(`${JSON.stringify({ cpuSeconds: (used.user + used.system) / 1e6 })}\n`);
+  void close().then(() => process.exit(0));
+});
