@@ -18,6 +18,7 @@ import { prometheusText } from '../monitor/prometheus.js';
 import { ModelNotServedError, ServerOverloadedError, requireInteger, requireNumber, typeError } from '../errors.js';
 import { errorReply, noRouteReply } from './error-reply.js';
 import { jsonBodyParser } from './tensor-json.js';
+import { inferResponseJson } from './infer-response.js';
 import { parseInferRequest } from './infer-request.js';
 import { NAME } from '../registry/model-ref.js';
 import { ServedModel, type ServeOptions } from './served-model.js';
@@ -407,12 +408,8 @@ export class ModelServer {
       const input = parseInferRequest(request.body, { inputName: m.inputName, outputName: m.outputName, features: m.model.inputSize, maxRows: o.maxRequestRows });
       const out = await m.infer(input.data, input.rows, input.id);
       m.monitor?.recordLatency(performance.now() - start);
-      return {
-        model_name: m.name,
-        model_version: m.version,
-        ...(input.id === undefined ? {} : { id: input.id }),
-        outputs: [{ name: m.outputName, datatype: 'FP32', shape: [input.rows, m.model.outputSize], data: Array.from(out) }],
-      };
+      const body = inferResponseJson({ modelName: m.name, modelVersion: m.version, id: input.id, outputName: m.outputName, rows: input.rows, outputs: m.model.outputSize, data: out });
+      return reply.type('application/json; charset=utf-8').send(body);
     };
     app.post('/v2/models/:name/infer', { config: { tensorBody: true } }, infer);
     app.post('/v2/models/:name/versions/:version/infer', { config: { tensorBody: true } }, infer);
