@@ -353,22 +353,27 @@ export class ModelServer {
   private routes(): void {
     const app = this.app;
     const o = this.options;
-    app.addHook('onRequest', async (request) => {
+    // The hooks run on every request: callback hooks, which cost no promise each.
+    app.addHook('onRequest', (request, _reply, done) => {
       if (this.metrics.inFlight >= o.maxConcurrentRequests) {
         this.metrics.rejected('*');
-        throw new ServerOverloadedError(`${this.metrics.inFlight} requests are being answered (maxConcurrentRequests ${o.maxConcurrentRequests})`, o.retryAfterSeconds);
+        done(new ServerOverloadedError(`${this.metrics.inFlight} requests are being answered (maxConcurrentRequests ${o.maxConcurrentRequests})`, o.retryAfterSeconds));
+        return;
       }
       this.metrics.inFlight++;
       (request as { counted?: boolean }).counted = true;
+      done();
     });
     // While closing, every answer ends its connection, so that close() does not wait for
     // keep-alive sockets that were busy when it began.
-    app.addHook('onSend', async (_request, reply) => {
+    app.addHook('onSend', (_request, reply, payload, done) => {
       if (this.closing) void reply.header('connection', 'close');
+      done(null, payload);
     });
-    app.addHook('onResponse', async (request, reply) => {
+    app.addHook('onResponse', (request, reply, done) => {
       if ((request as { counted?: boolean }).counted) this.metrics.inFlight--;
       this.metrics.request(request.routeOptions.url ?? 'unmatched', reply.statusCode);
+      done();
     });
     app.setErrorHandler((error, request, reply) => {
       const { status, body } = errorReply(error, request, o.maxBodyBytes);
