@@ -4,7 +4,7 @@
  * - infer of 1 x 64 rows at 50 connections against a bare fastify hello-world route (the ceiling
  *   of any fastify route) and against onnxruntime-node behind the same fastify route;
  * - 256 connections of 1-row requests with batching on and off (rows/s and p99 against
- *   maxQueueDelayMs + model time);
+ *   maxQueueDelayMs + model time), and the hello-world route under the same load (the p99 floor);
  * - monitoring on and off.
  * Each row also gives the server process's CPU time per request (all its threads): on a machine
  * where the load generator shares the cores, a steadier figure than requests/s. The batching run
@@ -113,9 +113,11 @@ export async function benchServing(): Promise<void> {
   const delay = 2;
   const batched = await withTarget('mlwatch', { maxQueueDelayMs: delay, maxBatchRows: 1024 }, load(`batching on (maxQueueDelayMs ${delay}, maxBatchRows 1024)`, '/v2/models/bench/infer', 1, 256));
   const unbatched = await withTarget('mlwatch', { maxQueueDelayMs: 0, maxBatchRows: 1 }, load('batching off (one request per model call)', '/v2/models/bench/infer', 1, 256));
-  print('1-row requests, 256 connections', [batched, unbatched]);
+  // The floor of any fastify server here: at 256 connections, latency is connections / throughput.
+  const helloFloor = await withTarget('hello', {}, load('bare fastify hello-world route, the same 1-row bodies', '/hello', 1, 256));
+  print('1-row requests, 256 connections', [batched, unbatched, helloFloor]);
   const model256 = modelMs(256);
-  console.log(`batching on vs off: ${(batched.rowsPerSecond / unbatched.rowsPerSecond).toFixed(2)}x rows/s; p99 ${batched.p99.toFixed(1)} ms against maxQueueDelayMs + model time (256 rows: ${model256.toFixed(2)} ms) + 5 ms = ${(delay + model256 + 5).toFixed(1)} ms; inside the server (its monitor's p99) ${batched.serverP99.toFixed(1)} ms`);
+  console.log(`batching on vs off: ${(batched.rowsPerSecond / unbatched.rowsPerSecond).toFixed(2)}x rows/s; p99 ${batched.p99.toFixed(1)} ms against maxQueueDelayMs + model time (256 rows: ${model256.toFixed(2)} ms) + 5 ms = ${(delay + model256 + 5).toFixed(1)} ms; inside the server (its monitor's p99) ${batched.serverP99.toFixed(1)} ms; the hello-world route's p99 at the same load ${helloFloor.p99.toFixed(1)} ms`);
   console.log(`server CPU per row: batching on ${((batched.cpuMsPerRequest / unbatched.cpuMsPerRequest) * 100).toFixed(0)} % of batching off`);
 
   const monitored = await withTarget('mlwatch', { monitoring: true }, load('monitoring on', '/v2/models/bench/infer', 64, 50));
