@@ -220,9 +220,10 @@ describe('ModelServer: the Open Inference Protocol', () => {
   });
 
   it('closes gracefully: every request in flight is answered, then the port is closed', async () => {
-    const { server, url } = await start({ maxBatchRows: 1000, maxQueueDelayMs: 300 });
+    const { server, url } = await start({ maxBatchRows: 1000, maxQueueDelayMs: 1000 });
     const inFlight = Array.from({ length: 20 }, (_, k) => post(`${url}/v2/models/golden/infer`, oneRow(k)));
-    await new Promise((r) => setTimeout(r, 100));
+    // Close once all 20 have reached the server (they wait there for the batch), however slow the machine.
+    while (!server.metricsText().includes('mlwatch_server_in_flight 20\n')) await new Promise((r) => setTimeout(r, 5));
     await server.close();
     expect((await Promise.all(inFlight)).map((r) => r.status)).toEqual(new Array(20).fill(200));
     await expect(request(`${url}/v2/health/live`)).rejects.toThrow(/ECONNREFUSED/);
