@@ -18,8 +18,12 @@ export function benchMonitor(): void {
   const latencies = Float64Array.from({ length: n }, () => Math.exp(rng.normal(4, 0.6)));
   const batch = 1_000_000;
 
-  // 1. The hot path: one record per call.
+  // 1. The hot path: one record per call, against the two things a record must at least do: a
+  //    plain Float64Array ring write, and a DDSketch insert (@datadog/sketches-js).
   const monitor = new ModelMonitor('bench', { capacity: 10_000 });
+  const ring = new Float64Array(10_000);
+  let next = 0;
+  const peerSketch = new DDSketch({ relativeAccuracy: 0.01 });
   const hot: Timing[] = [
     measure('recordLatency (1 M calls)', () => {
       for (let i = 0; i < batch; i++) monitor.recordLatency(latencies[i]);
@@ -28,8 +32,19 @@ export function benchMonitor(): void {
       for (let i = 0; i < batch; i++) monitor.recordPerformance(0.9, latencies[i]);
     }),
     measure('recordBatch (1 call of 1 M)', () => monitor.recordBatch(null, latencies.subarray(0, batch))),
+    measure('plain Float64Array ring write (1 M)', () => {
+      for (let i = 0; i < batch; i++) {
+        ring[next] = latencies[i];
+        next = next + 1 === ring.length ? 0 : next + 1;
+      }
+    }),
+    measure('DDSketch.accept (1 M calls)', () => {
+      for (let i = 0; i < batch; i++) peerSketch.accept(latencies[i]);
+    }),
   ];
   printTable('records into one monitor (capacity 10 000)', hot, hot[0], perSecond(batch));
+  console.log(ratioLine('recordLatency vs DDSketch.accept', hot[0], hot[4]));
+  console.log(ratioLine('recordLatency vs a plain Float64Array ring write', hot[0], hot[3]));
 
   // 2. Exact percentiles over a full 1 M window.
   const big = new ModelMonitor('window', { capacity: 1_000_000 });

@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/cpu_features.h"
 #include "kernels/thread_pool.h"
 
 namespace mlwatch {
@@ -71,17 +72,76 @@ struct Bracket {
 // One task's share of the bracketing pass.
 template <typename T>
 struct BracketCounts {
-  std::vector<uint64_t> hist;           // hist[j]: values with exactly j bracket starts <= value
+  std::vector<uint64_t> below;          // below[i]: values < the start of bracket i
   std::vector<std::vector<T>> buckets;  // values inside bracket i
   bool nan = false;
 };
+
+constexpr size_t kBlock = 512;  // values per block: 4 KiB of doubles, read once per bracket from L1
+
+// Counts, for every bracket k, the block's values below its start (into below[k]), and writes in
+// which[i] the number (1-based) of the bracket holding x[i], or 0. Plain loops over the block,
+// one bracket at a time, without branches, so that the compiler vectorises them; it does so
+// only for AVX2 (the x86-64 baseline lacks the conversions), hence the two entry points below,
+// which share this one body.
+template <typename T>
+__attribute__((always_inline)) inline uint64_t count_block_body(const T* x, size_t len, const double* starts,
+                                                                const double* ends, size_t m, uint64_t* below,
+                                                                uint64_t* which) {
+  uint64_t nans = 0;
+  for (size_t i = 0; i < len; ++i) {
+    const double v = static_cast<double>(x[i]);
+    nans += static_cast<uint64_t>(v != v);
+    which[i] = 0;
+  }
+  for (size_t k = 0; k < m; ++k) {
+    const double a = starts[k], b = ends[k];
+    const uint64_t id = k + 1;
+    uint64_t c = 0;
+    for (size_t i = 0; i < len; ++i) {
+      const double v = static_cast<double>(x[i]);
+      c += static_cast<uint64_t>(v < a);
+      // Brackets are disjoint: at most one k sets which[i].
+      which[i] |= id & (0 - static_cast<uint64_t>((v >= a) & (v <= b)));
+    }
+    below[k] += c;
+  }
+  return nans;
+}
+
+template <typename T>
+uint64_t count_block_portable(const T* x, size_t len, const double* starts, const double* ends, size_t m,
+                              uint64_t* below, uint64_t* which) {
+  return count_block_body(x, len, starts, ends, m, below, which);
+}
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+template <typename T>
+__attribute__((target("avx2,fma"))) uint64_t count_block_avx2(const T* x, size_t len, const double* starts,
+                                                              const double* ends, size_t m, uint64_t* below,
+                                                              uint64_t* which) {
+  return count_block_body(x, len, starts, ends, m, below, which);
+}
+#endif
+
+template <typename T>
+using CountBlock = uint64_t (*)(const T*, size_t, const double*, const double*, size_t, uint64_t*, uint64_t*);
+
+// The block counter this CPU runs (MLWATCH_SIMD=baseline forces the portable one).
+template <typename T>
+CountBlock<T> count_block() {
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+  if (simd_level() == SimdLevel::Avx2Fma) return &count_block_avx2<T>;
+#endif
+  return &count_block_portable<T>;
+}
 
 enum class BracketOutcome { Done, HasNan, Missed };
 
 template <typename T>
 BracketOutcome select_by_brackets(const T* values, size_t n, const std::vector<size_t>& ranks,
                                   std::vector<T>& out_values) {
-  // 1. A sorted random sample (a fixed-seed LCG: the speed, never the result, depends on it).
+  // 1. A random sample (a fixed-seed LCG: the speed, never the result, depends on it).
   const size_t s = std::min<size_t>(65536, std::max<size_t>(4096, n / 64));
   std::vector<double> sample(s);
   uint64_t state = 0x9E3779B97F4A7C15ull;
@@ -90,19 +150,30 @@ BracketOutcome select_by_brackets(const T* values, size_t n, const std::vector<s
     sample[i] = static_cast<double>(values[(state >> 11) % n]);
     if (std::isnan(sample[i])) return BracketOutcome::HasNan;
   }
-  std::sort(sample.begin(), sample.end());
 
   // 2. Brackets: +-5 standard deviations of a sample rank (binomial: sqrt(s q (1 - q))) around
-  //    each rank's expected place in the sample.
-  std::vector<Bracket> brackets;
+  //    each rank's expected place in the sample; a place off either end of the sample is an
+  //    infinite bound. Only the sample's values at those places are selected, not the whole
+  //    sample sorted.
+  const double inf = std::numeric_limits<double>::infinity();
+  std::vector<double> lo_place(ranks.size()), hi_place(ranks.size());
+  std::vector<size_t> places;
   for (size_t r = 0; r < ranks.size(); ++r) {
     const double q = static_cast<double>(ranks[r]) / static_cast<double>(n - 1);
     const double p = q * static_cast<double>(s - 1);
     const double spread = 5.0 * std::sqrt(static_cast<double>(s) * q * (1.0 - q)) + 3.0;
-    const double lo = std::floor(p - spread), hi = std::ceil(p + spread);
-    const double a = lo <= 0 ? -std::numeric_limits<double>::infinity() : sample[static_cast<size_t>(lo)];
-    const double b = hi >= static_cast<double>(s - 1) ? std::numeric_limits<double>::infinity()
-                                                      : sample[static_cast<size_t>(hi)];
+    lo_place[r] = std::floor(p - spread);
+    hi_place[r] = std::ceil(p + spread);
+    if (lo_place[r] > 0) places.push_back(static_cast<size_t>(lo_place[r]));
+    if (hi_place[r] < static_cast<double>(s - 1)) places.push_back(static_cast<size_t>(hi_place[r]));
+  }
+  std::sort(places.begin(), places.end());
+  places.erase(std::unique(places.begin(), places.end()), places.end());
+  select_ranks(sample.data(), 0, s, places.data(), places.size());
+  std::vector<Bracket> brackets;
+  for (size_t r = 0; r < ranks.size(); ++r) {
+    const double a = lo_place[r] <= 0 ? -inf : sample[static_cast<size_t>(lo_place[r])];
+    const double b = hi_place[r] >= static_cast<double>(s - 1) ? inf : sample[static_cast<size_t>(hi_place[r])];
     if (!brackets.empty() && a <= brackets.back().b) {
       brackets.back().b = std::max(brackets.back().b, b);
       brackets.back().last_rank = r;
@@ -124,36 +195,37 @@ BracketOutcome select_by_brackets(const T* values, size_t n, const std::vector<s
   parallel_for(tasks, [&](size_t t) {
     BracketCounts<T>& part = parts[t];
     part.buckets.resize(m);
-    // Four interleaved histograms: consecutive values usually land in the same gap, and one
-    // counter incremented back to back would serialise on store-to-load forwarding.
-    std::vector<uint64_t> hist4(4 * (m + 1), 0);
-    const double* S = starts.data();
-    const double* E = ends.data();
+    part.below.assign(m, 0);
+    uint64_t which[kBlock];
+    uint32_t inside[kBlock];
+    const CountBlock<T> count = count_block<T>();
+    uint64_t nans = 0;
     const size_t i0 = std::min(n, t * per_task), i1 = std::min(n, i0 + per_task);
-    bool nan = false;
-    for (size_t i = i0; i < i1; ++i) {
-      const T x = values[i];
-      const double xd = static_cast<double>(x);
-      nan |= (xd != xd);
-      size_t j = 0;
-      for (size_t k = 0; k < m; ++k) j += (S[k] <= xd);
-      ++hist4[(i & 3) * (m + 1) + j];
-      if (j > 0 && xd <= E[j - 1]) part.buckets[j - 1].push_back(x);
+    for (size_t b0 = i0; b0 < i1; b0 += kBlock) {
+      const size_t len = std::min(kBlock, i1 - b0);
+      nans += count(values + b0, len, starts.data(), ends.data(), m, part.below.data(), which);
+      // A few percent of the values fall in a bracket: gather their indexes without a branch per
+      // value (the write is kept only when the index advances), then copy those values out.
+      size_t found = 0;
+      for (size_t i = 0; i < len; ++i) {
+        inside[found] = static_cast<uint32_t>(i);
+        found += which[i] != 0;
+      }
+      for (size_t f = 0; f < found; ++f) {
+        const size_t i = inside[f];
+        part.buckets[which[i] - 1].push_back(values[b0 + i]);
+      }
     }
-    part.hist.assign(m + 1, 0);
-    for (size_t c = 0; c < 4; ++c)
-      for (size_t j = 0; j <= m; ++j) part.hist[j] += hist4[c * (m + 1) + j];
-    part.nan = nan;
+    part.nan = nans > 0;
   });
 
-  // 4. Check every rank is inside its bracket, then select within the bracket. Values below
-  //    bracket i are those with at most i bracket starts <= value: hist[0] + ... + hist[i].
-  uint64_t below = 0;
+  // 4. Check every rank is inside its bracket, then select within the bracket.
   for (size_t i = 0; i < m; ++i) {
     std::vector<T> bucket;
+    uint64_t below = 0;
     for (size_t t = 0; t < tasks; ++t) {
       if (parts[t].nan) return BracketOutcome::HasNan;
-      below += parts[t].hist[i];
+      below += parts[t].below[i];
       bucket.insert(bucket.end(), parts[t].buckets[i].begin(), parts[t].buckets[i].end());
     }
     const Bracket& br = brackets[i];

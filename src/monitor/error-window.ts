@@ -16,17 +16,20 @@ export class ErrorWindow {
     this.outcomes = new Uint8Array(capacity);
   }
 
+  /** Records one request (the per-request path: no argument check, no loop). */
+  recordOne(isError: boolean): void {
+    const flag = isError ? 1 : 0;
+    if (this.filled === this.capacity) this.errorsInWindow -= this.outcomes[this.next];
+    else this.filled++;
+    this.outcomes[this.next] = flag;
+    this.errorsInWindow += flag;
+    this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
+  }
+
   /** Records `count` requests with the same outcome. */
   record(isError: boolean, count = 1): void {
     requireInteger(count, 'count', 0);
-    const flag = isError ? 1 : 0;
-    for (let i = 0, n = Math.min(count, this.capacity); i < n; i++) {
-      if (this.filled === this.capacity) this.errorsInWindow -= this.outcomes[this.next];
-      else this.filled++;
-      this.outcomes[this.next] = flag;
-      this.errorsInWindow += flag;
-      this.next = this.next + 1 === this.capacity ? 0 : this.next + 1;
-    }
+    for (let i = 0, n = Math.min(count, this.capacity); i < n; i++) this.recordOne(isError);
   }
 
   /** Requests in the window. */

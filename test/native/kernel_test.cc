@@ -101,6 +101,35 @@ static void test_quantiles(size_t n, int distinct, unsigned seed) {
   for (size_t i = 0; i < nq; ++i) check(std::isnan(out[i]), "NaN input gives NaN", out[i], NAN);
 }
 
+// The bracketed path (n >= 2^17) on float32, with infinities, a sorted input, and 101 ranks
+// (close brackets merge): every result as from a full sort.
+static void test_quantiles_bracketed_edges() {
+  std::mt19937_64 gen(12);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  const size_t n = 400'000;
+  std::vector<float> f(n);
+  for (auto& x : f) x = static_cast<float>(normal(gen));
+  f[7] = std::numeric_limits<float>::infinity();
+  f[9] = -std::numeric_limits<float>::infinity();
+  std::vector<float> sorted_f = f;
+  std::sort(sorted_f.begin(), sorted_f.end());
+  double q[101];
+  for (int i = 0; i <= 100; ++i) q[i] = i / 100.0;
+  double out[101];
+  mlwatch::quantiles(f.data(), n, q, 101, out);
+  for (int i = 0; i <= 100; ++i) {
+    const double h = (n - 1) * q[i];
+    const size_t lo = static_cast<size_t>(std::floor(h)), hi = std::min(lo + 1, n - 1);
+    const double want = mlwatch::numpy_lerp(sorted_f[lo], sorted_f[hi], h - std::floor(h));  // NaN next to an infinity, as NumPy
+    check(out[i] == want || (std::isnan(out[i]) && std::isnan(want)), "float32 bracketed quantile", out[i], want);
+  }
+  std::vector<double> d(n);
+  for (size_t i = 0; i < n; ++i) d[i] = static_cast<double>(i % 1000) + static_cast<double>(i) * 1e-9;
+  std::sort(d.begin(), d.end());
+  mlwatch::quantiles(d.data(), n, q, 101, out);
+  for (int i = 0; i <= 100; ++i) check(out[i] == numpy_linear(d, q[i]), "sorted-input quantile", out[i], numpy_linear(d, q[i]));
+}
+
 static void test_sketch_bins() {
   const double multiplier = 1.0 / std::log(1.01 / 0.99);
   std::vector<double> v = {0.0, 1e-12, 0.5, 1.0, 1.0, 250.0, 1e300, -1.0,
@@ -308,6 +337,7 @@ int main() {
   test_quantiles(300'000, 0, 8);   // the sample-bracketed path
   test_quantiles(300'000, 3, 9);   // heavy ties on the bracketed path
   test_quantiles(2'000'001, 0, 10);
+  test_quantiles_bracketed_edges();
   test_sketch_bins();
   test_sort_columns<float>(1, 1, 0, 1, 16, false);
   test_sort_columns<float>(5'000, 37, 3, 30, 17, false);     // radix path, groups of columns
