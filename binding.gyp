@@ -20,6 +20,7 @@
         "native/kernels/dense_avx2.cc",
         "native/kernels/ecdf_distances.cc",
         "native/kernels/quantiles.cc",
+        "native/kernels/radix_sort.cc",
         "native/kernels/sketch_bins.cc",
         "native/kernels/sort_columns.cc",
         "native/kernels/thread_pool.cc",
