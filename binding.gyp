@@ -11,6 +11,7 @@
         "native/addon/module.cc",
         "native/addon/quantiles_binding.cc",
         "native/addon/sketch_bins_binding.cc",
+        "native/addon/smirnov_binding.cc",
         "native/addon/sort_and_measure_binding.cc",
         "native/addon/sort_columns_binding.cc",
         "native/kernels/column_stats.cc",
@@ -22,6 +23,7 @@
         "native/kernels/quantiles.cc",
         "native/kernels/radix_sort.cc",
         "native/kernels/sketch_bins.cc",
+        "native/kernels/smirnov.cc",
         "native/kernels/sort_columns.cc",
         "native/kernels/thread_pool.cc",
         "native/cuda/cuda_stub.cc"

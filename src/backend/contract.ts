@@ -163,6 +163,14 @@ export interface Backend {
    * A walk over any cut into blocks gives ecdfDistances' answer bit for bit.
    */
   ecdfWalk(a: Float64Array, aFinal: boolean, b: Float64Array, bFinal: boolean, state: Float64Array): void;
+  /**
+   * Pr(D_n+ > x), the one-sided Smirnov tail (scipy.special.smirnov(n, x)) for a positive integer
+   * n and 0 <= x <= 1 (NaN otherwise): the costly part of the large-n two-sample KS p-value
+   * (kstwo.sf is twice it for n·x² >= 2.2, a sum of up to n terms). The sum is cut into fixed
+   * blocks (js/smirnov.ts says how), so backends differ only by their log and exp (1e-12 relative)
+   * and the cpu backend's result does not depend on its number of threads.
+   */
+  smirnovSf(n: number, x: number): number;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */

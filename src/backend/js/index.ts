@@ -6,6 +6,7 @@ import { ecdfDistances, ecdfDistancesAsync, ecdfWalk } from './ecdf-distances.js
 import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './dense.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
+import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 
 const simple = {
@@ -34,4 +35,5 @@ export const jsBackend: Backend = {
   ecdfDistances,
   ecdfDistancesAsync,
   ecdfWalk,
+  smirnovSf,
 };
