@@ -55,7 +55,9 @@ Key* radix_sort_impl(Key* keys, Key* tmp, size_t n, size_t parts) {
   });
   Key* src = keys;
   Key* dst = tmp;
-  bool counted = true;  // hist describes the parts of src for every digit (src is still the input)
+  // hist describes the parts of src for every digit while src is the input, and always when there
+  // is one part (its counts are the totals, whatever the order).
+  bool counted = true;
   for (int p = 0; p < kPasses; ++p) {
     const int shift = p * kDigitBits;
     // Totals do not depend on the order of src: the counts of the first read decide the skip.
@@ -89,7 +91,7 @@ Key* radix_sort_impl(Key* keys, Key* tmp, size_t n, size_t parts) {
       }
     });
     std::swap(src, dst);
-    counted = false;
+    counted = parts == 1;
   }
   return src;
 }
