@@ -12,6 +12,7 @@
         "native/addon/module.cc",
         "native/addon/quantiles_binding.cc",
         "native/addon/sketch_bins_binding.cc",
+        "native/addon/smirnov_binding.cc",
         "native/addon/sort_and_measure_binding.cc",
         "native/addon/sort_columns_binding.cc",
         "native/kernels/column_stats.cc",
@@ -22,7 +23,9 @@
         "native/kernels/ecdf_distances.cc",
         "native/kernels/json_number_arrays.cc",
         "native/kernels/quantiles.cc",
+        "native/kernels/radix_sort.cc",
         "native/kernels/sketch_bins.cc",
+        "native/kernels/smirnov.cc",
         "native/kernels/sort_columns.cc",
         "native/kernels/thread_pool.cc",
         "native/cuda/cuda_stub.cc"

@@ -2,12 +2,19 @@
  * The drift suite: KS and Wasserstein on 1 000 000 vs 1 000 000 float64 values against SciPy
  * (scipy.stats.ks_2samp, scipy.stats.wasserstein_distance, through python3) on every backend,
  * and a whole-matrix detect() on 1 000 000 x 64 float32 (auto tests: wasserstein on every column)
- * native against the JS backend. Run: npm run bench -- drift
+ * native against the JS backend. Run: npm run bench -- drift (MLWATCH_DRIFT_BACKENDS=cpu to time
+ * only the chosen backends, e.g. for MLWATCH_THREADS=1 against 2).
  */
-import { availableBackends, DriftDetector, ksTest, useBackend, wassersteinDistance } from '../src/index.js';
+import { availableBackends, DriftDetector, ksTest, useBackend, wassersteinDistance, type BackendName } from '../src/index.js';
 import { measure, printTable, ratioLine, timeRuns, type Timing } from './lib/measure.js';
 import { driftMatrix } from './lib/data.js';
 import { numpyTiming, writeData } from './lib/peers.js';
+
+/** The available backends, only those MLWATCH_DRIFT_BACKENDS names when it is set. */
+function backends(): BackendName[] {
+  const chosen = process.env.MLWATCH_DRIFT_BACKENDS?.split(',');
+  return availableBackends().filter((b) => !chosen || chosen.includes(b));
+}
 
 function lcgNormal(n: number, seed: number, shift: number): Float64Array {
   // Sum of four uniforms: close enough to normal for timing, no Math.random (repeatable).
@@ -36,7 +43,7 @@ async function twoSample(n: number): Promise<void> {
     ['Wasserstein distance', 'wasserstein', () => wassersteinDistance(a, b)],
   ] as const) {
     const timings: Timing[] = [];
-    for (const backend of availableBackends()) {
+    for (const backend of backends()) {
       useBackend(backend);
       timings.push(measure(`mlwatch ${op} (${backend})`, fn, 3));
     }
@@ -53,7 +60,7 @@ async function wholeMatrix(rows: number, cols: number): Promise<void> {
   const reference = make(3, 0);
   const current = make(4, 0.2);
   const timings: Timing[] = [];
-  for (const backend of availableBackends()) {
+  for (const backend of backends()) {
     useBackend(backend);
     const built = performance.now();
     const detector = new DriftDetector(reference);
@@ -62,10 +69,10 @@ async function wholeMatrix(rows: number, cols: number): Promise<void> {
     console.log(`reference profile (${backend}): ${buildMs.toFixed(0)} ms; detect → ${detector.detect(current).driftedColumns.length} drifted columns`);
     timings.push(t);
   }
-  const js = timings.find((t) => t.name.includes('(js)'))!;
-  printTable(`DriftDetector.detect on ${rows.toLocaleString('en-US')} x ${cols} float32 (wasserstein per column)`, timings, js);
+  const js = timings.find((t) => t.name.includes('(js)'));
+  printTable(`DriftDetector.detect on ${rows.toLocaleString('en-US')} x ${cols} float32 (wasserstein per column)`, timings, js ?? timings[timings.length - 1]);
   const native = timings.find((t) => t.name.includes('(cpu)'));
-  if (native) console.log(ratioLine('native vs the mlwatch JS backend (detect)', native, js));
+  if (native && js) console.log(ratioLine('native vs the mlwatch JS backend (detect)', native, js));
 }
 
 export async function benchDrift(): Promise<void> {

@@ -26,6 +26,7 @@ export const SETTINGS = {
   MLWATCH_REGISTRY: { default: 'unset (then --db is required)', meaning: "the model registry's database for `mlwatch registry` when --db is not given: sqlite:FILE or postgres://…", readBy: 'cli' },
   MLWATCH_DEBUG: { default: 'unset', meaning: '1 makes the mlwatch command print the stack of an internal error', readBy: 'cli' },
   MLWATCH_STALL_BYTES: { default: '1073741824 (1 GiB)', meaning: 'size of the matrix of the stalls benchmark', readBy: 'bench' },
+  MLWATCH_DRIFT_BACKENDS: { default: 'every available backend', meaning: 'comma list of backends the drift benchmark times (SciPy is timed either way)', readBy: 'bench' },
   MLWATCH_STALL_BACKENDS: { default: 'every available backend', meaning: 'comma list of backends the stalls benchmark measures', readBy: 'bench' },
   MLWATCH_LARGE_GB: { default: '5.5', meaning: 'size in GB of the generated file of the batch-large benchmark', readBy: 'bench' },
   MLWATCH_LARGE_DIR: { default: 'the system temporary directory', meaning: 'where the batch-large benchmark writes its file', readBy: 'bench' },

@@ -16,7 +16,8 @@ namespace mlwatch_addon {
   X(SortColumns)                  \
   X(EcdfDistances)                \
   X(SortAndMeasure)               \
-  X(JsonNumberArrays)
+  X(JsonNumberArrays)             \
+  X(Smirnov)
 
 #define MLWATCH_DECLARE_GROUP(Group) void Add##Group(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
 MLWATCH_BINDING_GROUPS(MLWATCH_DECLARE_GROUP)

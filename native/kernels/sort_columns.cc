@@ -1,9 +1,9 @@
 // Twin of src/backend/js/sort-columns.ts (the js backend) and native/cuda/sort_columns.cu (the cuda backend).
-// Column sorting by LSD radix sort on order-preserving integer images of the floats:
-// 3 passes of 11 bits for float32, 6 for float64, all digit histograms counted in one read,
-// and a pass skipped when every key has the same digit (common in the high bits of data
-// with a narrow range). Columns are gathered a group at a time so that one read of each
-// cache line of the row-major matrix serves every column in it.
+// Column sorting by LSD radix sort (radix_sort.h) on order-preserving integer images of the floats.
+// With at least as many columns as threads, each thread sorts whole columns, gathered a group at
+// a time so that one read of each cache line of the row-major matrix serves every column in it.
+// With fewer columns than threads, the columns are sorted one after another, each split across
+// every thread (gather, radix sort and conversion back), so a few wide columns use every core.
 #include "kernels/sort_columns.h"
 
 #include <algorithm>
@@ -13,61 +13,43 @@
 #include <vector>
 
 #include "kernels/float_keys.h"
+#include "kernels/radix_sort.h"
 #include "kernels/thread_pool.h"
 
 namespace mlwatch {
 
 namespace {
 
-constexpr int kDigitBits = 11;
-constexpr size_t kBuckets = size_t{1} << kDigitBits;
-// Below this many values std::sort beats clearing and scanning the radix histograms.
-constexpr size_t kRadixMinimum = 512;
+// Values each part of a split column gets at least: below this the pool's hand-off costs more
+// than the part saves.
+constexpr size_t kSplitMinimum = 1 << 15;
 
-template <typename Float> struct Passes;
-template <> struct Passes<float> { static constexpr int value = 3; };
-template <> struct Passes<double> { static constexpr int value = 6; };
-
-// Sorts keys[0, n) using tmp[0, n) as scratch; the result ends in keys.
-template <typename Key, int kPasses>
-void radix_sort(Key* keys, Key* tmp, size_t n) {
-  if (n < kRadixMinimum) {
-    std::sort(keys, keys + n);
+// Writes the sorted keys of a column, sorted[0, n), as doubles to out[0, n). sorted is either a
+// scratch buffer or out itself (the keys then lie in out's first n * sizeof(Key) bytes).
+template <typename Float, typename Key>
+void keys_to_doubles(const Key* sorted, size_t n, double* out) {
+  if (static_cast<const void*>(sorted) != static_cast<const void*>(out)) {
+    for (size_t i = 0; i < n; ++i) out[i] = static_cast<double>(from_key<Float>(sorted[i]));
     return;
   }
-  std::vector<size_t> hist(kPasses * kBuckets, 0);
-  for (size_t i = 0; i < n; ++i) {
-    const Key k = keys[i];
-    for (int p = 0; p < kPasses; ++p) ++hist[p * kBuckets + ((k >> (p * kDigitBits)) & (kBuckets - 1))];
+  // In place, last first: double i covers keys i * sizeof(double) / sizeof(Key) and up, which
+  // are never below i, so every key is read before it is overwritten.
+  unsigned char* bytes = reinterpret_cast<unsigned char*>(out);
+  for (size_t i = n; i-- > 0;) {
+    Key key;
+    std::memcpy(&key, bytes + i * sizeof(Key), sizeof key);
+    const double v = static_cast<double>(from_key<Float>(key));
+    std::memcpy(bytes + i * sizeof(double), &v, sizeof v);
   }
-  Key* src = keys;
-  Key* dst = tmp;
-  for (int p = 0; p < kPasses; ++p) {
-    size_t* h = &hist[p * kBuckets];
-    if (h[(src[0] >> (p * kDigitBits)) & (kBuckets - 1)] == n) continue;  // one digit: nothing to move
-    size_t offset = 0;
-    for (size_t b = 0; b < kBuckets; ++b) {
-      const size_t c = h[b];
-      h[b] = offset;
-      offset += c;
-    }
-    const int shift = p * kDigitBits;
-    for (size_t i = 0; i < n; ++i) {
-      const Key k = src[i];
-      dst[h[(k >> shift) & (kBuckets - 1)]++] = k;
-    }
-    std::swap(src, dst);
-  }
-  if (src != keys) std::memcpy(keys, src, n * sizeof(Key));
 }
 
-// Keys are gathered straight into each column's output slot (rows doubles), sorted there with a
-// per-thread scratch buffer, then turned back into doubles in place: no matrix-sized temporary.
+// Each thread sorts whole columns. Keys are gathered straight into each column's output slot
+// (rows doubles), sorted there with a per-thread scratch buffer, then turned back into doubles:
+// no matrix-sized temporary.
 template <typename Float>
-void sort_columns_impl(const Float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
-                       double* counts) {
+void sort_whole_columns(const Float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
+                        double* counts) {
   using Key = typename FloatKey<Float>::type;
-  static_assert(sizeof(Key) <= sizeof(double), "a key must fit in its output slot");
   // A group of columns shares each cache line's read; smaller groups keep every thread busy.
   const size_t line_values = 64 / sizeof(Float);
   const size_t threads = static_cast<size_t>(thread_count());
@@ -90,19 +72,69 @@ void sort_columns_impl(const Float* data, size_t rows, size_t cols, size_t first
     thread_local std::vector<Key> tmp;
     if (tmp.size() < rows) tmp.resize(rows);
     for (size_t k = 0; k < width; ++k) {
-      radix_sort<Key, Passes<Float>::value>(slot[k], tmp.data(), n[k]);
-      // Back to doubles in place, last first: double i covers keys i * sizeof(double) /
-      // sizeof(Key) and up, which are never below i, so every key is read before it is overwritten.
-      unsigned char* bytes = reinterpret_cast<unsigned char*>(slot[k]);
-      for (size_t i = n[k]; i-- > 0;) {
-        Key key;
-        std::memcpy(&key, bytes + i * sizeof(Key), sizeof key);
-        const double v = static_cast<double>(from_key<Float>(key));
-        std::memcpy(bytes + i * sizeof(double), &v, sizeof v);
-      }
+      const Key* sorted = radix_sort(slot[k], tmp.data(), n[k], 1);
+      keys_to_doubles<Float>(sorted, n[k], out + (k0 + k) * rows);
       counts[k0 + k] = static_cast<double>(n[k]);
     }
   });
+}
+
+// One column split across `parts` threads: each part gathers the finite values of its range of
+// rows to the start of that range in the output slot, the parts are then packed together in
+// order, radix-sorted by every part, and turned back into doubles a range each.
+template <typename Float>
+void sort_split_column(const Float* data, size_t rows, size_t cols, size_t col, size_t parts, double* out,
+                       double* count, std::vector<typename FloatKey<Float>::type>& tmp) {
+  using Key = typename FloatKey<Float>::type;
+  Key* slot = reinterpret_cast<Key*>(out);
+  auto begin = [&](size_t t) { return rows * t / parts; };
+  std::vector<size_t> found(parts, 0);
+  parallel_for(parts, [&](size_t t) {
+    size_t n = 0;
+    const size_t r0 = begin(t);
+    Key* at = slot + r0;
+    const Float* v = data + r0 * cols + col;
+    for (size_t r = r0, end = begin(t + 1); r < end; ++r, v += cols) {
+      if (std::isfinite(*v)) at[n++] = to_key(*v);
+    }
+    found[t] = n;
+  });
+  size_t n = 0;
+  for (size_t t = 0; t < parts; ++t) {
+    if (n != begin(t)) std::memmove(slot + n, slot + begin(t), found[t] * sizeof(Key));  // NaN or ±Inf left gaps
+    n += found[t];
+  }
+  Key* sorted = radix_sort(slot, tmp.data(), n, parts);
+  if (sizeof(Key) < sizeof(double) && sorted == slot) {
+    // Narrow keys in place grow into their neighbours' bytes: convert from the scratch copy instead.
+    parallel_for(parts, [&](size_t t) {
+      std::memcpy(tmp.data() + n * t / parts, slot + n * t / parts, (n * (t + 1) / parts - n * t / parts) * sizeof(Key));
+    });
+    sorted = tmp.data();
+  }
+  parallel_for(parts, [&](size_t t) {
+    const size_t i0 = n * t / parts;
+    const size_t i1 = n * (t + 1) / parts;
+    keys_to_doubles<Float>(sorted + i0, i1 - i0, out + i0);  // in place only for same-size keys: its own range
+  });
+  *count = static_cast<double>(n);
+}
+
+template <typename Float>
+void sort_columns_impl(const Float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
+                       double* counts) {
+  using Key = typename FloatKey<Float>::type;
+  static_assert(sizeof(Key) <= sizeof(double), "a key must fit in its output slot");
+  const size_t threads = static_cast<size_t>(thread_count());
+  const size_t parts = std::min(threads, rows / kSplitMinimum);
+  if (col_count >= threads || parts < 2) {
+    sort_whole_columns(data, rows, cols, first_col, col_count, out, counts);
+    return;
+  }
+  thread_local std::vector<Key> tmp;
+  if (tmp.size() < rows) tmp.resize(rows);
+  for (size_t k = 0; k < col_count; ++k)
+    sort_split_column(data, rows, cols, first_col + k, parts, out + k * rows, counts + k, tmp);
 }
 
 }  // namespace

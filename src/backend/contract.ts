@@ -60,7 +60,6 @@ export interface SortedColumns {
   counts: Float64Array;
 }
 
-/** Distances between pairs of empirical distributions; see Backend.ecdfDistances. */
 /** What jsonNumberArrays finds. */
 export interface JsonNumberArrays {
   /** Per array, three entries: the byte offset of its '[', one past its ']', its value count. */
@@ -69,6 +68,7 @@ export interface JsonNumberArrays {
   values: Float64Array;
 }
 
+/** Distances between pairs of empirical distributions; see Backend.ecdfDistances. */
 export interface EcdfDistances {
   /** Largest |F_a(x) - F_b(x)| over the pooled values: the two-sample KS statistic. */
   ks: Float64Array;
@@ -180,6 +180,14 @@ export interface Backend {
    * scan does not validate the rest of the text: that is the caller's JSON.parse.
    */
   jsonNumberArrays(text: Uint8Array, minLength: number): JsonNumberArrays;
+  /**
+   * Pr(D_n+ > x), the one-sided Smirnov tail (scipy.special.smirnov(n, x)) for a positive integer
+   * n and 0 <= x <= 1 (NaN otherwise): the costly part of the large-n two-sample KS p-value
+   * (kstwo.sf is twice it for n·x² >= 2.2, a sum of up to n terms). The sum is cut into fixed
+   * blocks (js/smirnov.ts says how), so backends differ only by their log and exp (1e-12 relative)
+   * and the cpu backend's result does not depend on its number of threads.
+   */
+  smirnovSf(n: number, x: number): number;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */

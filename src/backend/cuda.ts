@@ -54,6 +54,8 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
       (onDevice('ecdfDistances', a.length + b.length) ? device : cpu).ecdfDistancesAsync(a, aStart, aCount, b, bStart, bCount),
     ecdfWalk: cpu.ecdfWalk,
     jsonNumberArrays: cpu.jsonNumberArrays,
+    // A sum of scalars computed in milliseconds: nothing to copy, nothing for a device to win.
+    smirnovSf: cpu.smirnovSf,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

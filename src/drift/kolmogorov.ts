@@ -8,6 +8,7 @@
  * recursion, the Pelz–Good expansion and 2 × the one-sided tail), so that both return the same
  * number, not merely numbers within each method's error.
  */
+import { getBackend } from '../backend/registry.js';
 
 const E128 = 2 ** 128;
 const EM128 = 2 ** -128;
@@ -17,8 +18,6 @@ const PI2 = Math.PI ** 2;
 const PI4 = Math.PI ** 4;
 const PI6 = Math.PI ** 6;
 const MIN_LOG = -708;
-/** Below this, exp underflows: log of the smallest normal double (cephes MINLOG). */
-const CEPHES_MINLOG = -708.3964185322641;
 /** Stirling series coefficients for log(n!) - n log n, highest order first. */
 const STIRLING = [
   -2.955065359477124183e-2, 6.4102564102564102564e-3, -1.9175269175269175269e-3, 8.4175084175084175084e-4,
@@ -247,66 +246,9 @@ function pelzGoodCdf(n: number, x: number): number {
   return sum;
 }
 
-/** n·x split into floor and fraction exactly (n integer, so the product is exact as hi + lo). */
-function splitProduct(n: number, x: number): { floor: number; alpha: number } {
-  const hi = n * x;
-  // Dekker's two-product without FMA: split both factors into 26-bit halves.
-  const split = (a: number) => {
-    const c = 134217729 * a;
-    const ah = c - (c - a);
-    return [ah, a - ah];
-  };
-  const [nh, nl] = split(n);
-  const [xh, xl] = split(x);
-  const lo = nh * xh - hi + nh * xl + nl * xh + nl * xl;
-  let floor = Math.floor(hi);
-  if (floor === hi && lo < 0) floor -= 1;
-  let alpha = hi - floor + lo;
-  if (alpha >= 1) {
-    floor += 1;
-    alpha = 0;
-  }
-  return { floor, alpha: Math.max(0, alpha) };
-}
-
-/**
- * Pr(D_n+ > x), the one-sided Smirnov tail (scipy.special.smirnov): the Birnbaum–Tingey sum
- * x Σ_v C(n, v) (x + v/n)^(v-1) (1 - x - v/n)^(n-v) over v < n(1 - x), all terms positive,
- * evaluated in logarithms and stopped when the remaining terms cannot change the sum; SciPy's
- * closed forms at the ends and its approximation for n > 10⁶.
- */
+/** Pr(D_n+ > x), the one-sided Smirnov tail (scipy.special.smirnov), on the active backend. */
 export function smirnovSf(n: number, x: number): number {
-  if (!(n > 0 && x >= 0 && x <= 1)) return NaN;
-  if (n === 1) return 1 - x;
-  if (x === 0) return 1;
-  if (x === 1) return 0;
-  const { floor: nxfl, alpha } = splitProduct(n, x);
-  let lastV = n - nxfl - (alpha === 0 ? 0 : 1);
-  if (alpha === 0) lastV -= 1;
-  if (nxfl === 0 || (nxfl === 1 && alpha === 0)) return clip(1 - x * (1 + x) ** (n - 1));
-  if (-2 * n * x * x < CEPHES_MINLOG) return 0;
-  if (nxfl >= n - 1) return clip((1 - x) ** n);
-  if (n > 1_000_000) {
-    const logp = -((6 * n * x + 1) ** 2) / 18 / n;
-    return clip(logp < -Math.LN2 ? Math.exp(logp) : 1 + Math.expm1(logp));
-  }
-  const nTerms = lastV + 1;
-  let logC = 0;
-  let logCc = 0; // Neumaier compensation of logC's running sum
-  let sum = 0;
-  for (let v = 0; v < nTerms; v++) {
-    const logTerm = logC + logCc + (n - v) * Math.log((n - v) / n - x) + (v - 1) * Math.log(v / n + x);
-    const term = Math.exp(logTerm);
-    sum += term;
-    if (term !== 0) {
-      if (4 * (nTerms - v) * term < Number.EPSILON * sum && v !== nTerms - 1) break;
-    } else if (v > n / 2) break;
-    const step = Math.log((n - v) / (v + 1));
-    const t = logC + step;
-    logCc += Math.abs(logC) >= Math.abs(step) ? logC - t + step : step - t + logC;
-    logC = t;
-  }
-  return clip(x * sum);
+  return getBackend().smirnovSf(n, x);
 }
 
 /**

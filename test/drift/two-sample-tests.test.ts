@@ -12,11 +12,25 @@ afterAll(() => void useBackend(initial));
 const statistic = (actual: number, expected: number) => close(actual, expected, 1e-9, 1e-15);
 const pValue = (actual: number, expected: number) => close(actual, expected, 1e-6, 1e-12);
 
-describe('p-value distributions against SciPy', () => {
+describeEachBackend('p-value distributions against SciPy on the %s backend', () => {
   it('kolmogorovSf equals scipy.stats.kstwo.sf over every method branch', () => {
     const bad = distributionCases.kstwoSf.filter(([n, x, p]) => !pValue(kolmogorovSf(n, x), p));
     expect(bad).toEqual([]);
   });
+  it('kolmogorovSf equals kstwo.sf for n ~ 5e5 across the one-sided sum (p from 0.02 to 1e-320)', () => {
+    expect(distributionCases.kstwoSfLarge.length).toBeGreaterThan(40);
+    const bad = distributionCases.kstwoSfLarge.filter(([n, x, p]) => !pValue(kolmogorovSf(n, x), p));
+    expect(bad).toEqual([]);
+  });
+  it('the backend smirnovSf equals scipy.special.smirnov', () => {
+    const bad = distributionCases.smirnov.filter(([n, x, p]) => !pValue(getBackend().smirnovSf(n, x), p));
+    expect(bad).toEqual([]);
+    expect(getBackend().smirnovSf(0, 0.5)).toBeNaN();
+    expect(getBackend().smirnovSf(10, 1.5)).toBeNaN();
+  });
+});
+
+describe('p-value distributions against SciPy', () => {
   it('gammaQ equals scipy.special.gammaincc', () => {
     const bad = distributionCases.gammaQ.filter(([a, x, q]) => !pValue(gammaQ(a, x), q));
     expect(bad).toEqual([]);

@@ -19,7 +19,7 @@ interface Raw {
   numeric: { name: string; a: Sample; b: Sample; expected: Record<string, unknown> }[];
   categorical: { name: string; a: string[]; b: string[]; expected: Record<string, [number, number] | number | null> }[];
   detector: { name: string; reference: Record<string, Encoded | string[]>; current: Record<string, Encoded | string[]>; categorical: string[]; expected: Record<string, { status: string; test?: string; statistic?: number; pValue?: number | null }> }[];
-  distributions: { kstwoSf: [number, number, number][]; gammaQ: [number, number, number][] };
+  distributions: { kstwoSf: [number, number, number][]; kstwoSfLarge: [number, number, number][]; smirnov: [number, number, number][]; gammaQ: [number, number, number][] };
 }
 
 const SPECIAL: Record<string, number> = { NaN: NaN, Infinity: Infinity, '-Infinity': -Infinity };

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <random>
 #include <vector>
@@ -13,8 +14,11 @@
 #include "kernels/dense.h"
 #include "kernels/ecdf_distances.h"
 #include "kernels/quantiles.h"
+#include "kernels/radix_sort.h"
 #include "kernels/sketch_bins.h"
+#include "kernels/smirnov.h"
 #include "kernels/sort_columns.h"
+#include "kernels/float_keys.h"
 
 static int failures = 0;
 
@@ -234,6 +238,91 @@ static void test_sort_columns(size_t rows, size_t cols, size_t first, size_t cou
   }
 }
 
+// radix_sort split into `parts` ranges against std::sort of the same keys: every size around the
+// split boundaries (0, 1, fewer keys than parts, odd sizes, the std::sort cut-off at 512), keys
+// of doubles or floats with duplicates, both zeros, ±Inf and NaN (keys order them all).
+template <typename Float>
+static void test_radix_sort(size_t n, size_t parts, unsigned seed, bool ties) {
+  using Key = typename mlwatch::FloatKey<Float>::type;
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(0.0, 1e3);
+  std::uniform_int_distribution<int> pick(0, 19);
+  const Float specials[] = {static_cast<Float>(-0.0), 0, std::numeric_limits<Float>::infinity(),
+                            -std::numeric_limits<Float>::infinity(), std::numeric_limits<Float>::quiet_NaN()};
+  std::vector<Key> keys(n), tmp(n);
+  for (auto& k : keys) {
+    const int p = pick(gen);
+    const Float v = p < 5 ? specials[p] : ties ? static_cast<Float>(std::floor(normal(gen) / 300)) : static_cast<Float>(normal(gen));
+    k = mlwatch::to_key(v);
+  }
+  std::vector<Key> want = keys;
+  std::sort(want.begin(), want.end());
+  const Key* got = mlwatch::radix_sort(keys.data(), tmp.data(), n, parts);
+  check(got == keys.data() || got == tmp.data(), "radix_sort result buffer", 0, 0);
+  for (size_t i = 0; i < n; ++i) {
+    if (got[i] != want[i]) {
+      check(false, "radix_sort key (n, parts)", static_cast<double>(n), static_cast<double>(parts));
+      break;
+    }
+  }
+}
+
+// A few columns wider than the split threshold (2^15 rows a part): split across threads, with
+// NaN/±Inf gaps in every part; the result must be the bits of the whole-column sort (-0 first).
+template <typename T>
+static void test_sort_split_columns(size_t rows, size_t cols, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(0.0, 100.0);
+  std::uniform_int_distribution<int> pick(0, 99);
+  std::vector<T> data(rows * cols);
+  for (auto& v : data) {
+    const int p = pick(gen);
+    v = p == 0 ? std::numeric_limits<T>::quiet_NaN() : p == 1 ? -std::numeric_limits<T>::infinity()
+      : p == 2 ? static_cast<T>(-0.0) : p == 3 ? T(0) : p < 30 ? static_cast<T>(std::round(normal(gen)))
+      : static_cast<T>(normal(gen));
+  }
+  std::vector<double> out(rows * cols), counts(cols);
+  mlwatch::sort_columns(data.data(), rows, cols, 0, cols, out.data(), counts.data());
+  for (size_t k = 0; k < cols; ++k) {
+    std::vector<typename mlwatch::FloatKey<T>::type> want;
+    for (size_t r = 0; r < rows; ++r) {
+      if (std::isfinite(data[r * cols + k])) want.push_back(mlwatch::to_key(data[r * cols + k]));
+    }
+    std::sort(want.begin(), want.end());
+    check(counts[k] == static_cast<double>(want.size()), "split sort_columns count", counts[k], static_cast<double>(want.size()));
+    for (size_t i = 0; i < want.size(); ++i) {
+      const double w = static_cast<double>(mlwatch::from_key<T>(want[i]));
+      if (std::memcmp(&out[k * rows + i], &w, sizeof w) != 0) {  // bit for bit: -0 before +0
+        check(false, "split sort_columns value", out[k * rows + i], w);
+        break;
+      }
+    }
+  }
+}
+
+// smirnov_sf against scipy.special.smirnov (SciPy 1.17.1, double-double arithmetic): sums of up
+// to 5e5 terms split into blocks on the pool; the log-space terms carry ~1e-12 relative error.
+static void test_smirnov() {
+  const double cases[][3] = {
+      {500000, 0.0021, 0.012138144298915746},
+      {500000, 0.003, 0.00012316150619593377},
+      {500000, 0.01, 3.6873178225417635e-44},
+      {499999, 0.02, 1.825558319962624e-174},
+      {100001, 0.004, 0.040652174799030806},
+      {5000, 0.03, 0.00012079617211333408},
+      {1000000, 0.004, 1.2629092071695507e-14},
+      {141, 0.1, 0.055651174842302024},
+  };
+  for (const auto& c : cases) {
+    const double got = mlwatch::smirnov_sf(c[0], c[1]);
+    check(std::fabs(got - c[2]) <= 1e-10 * c[2], "smirnov_sf", got, c[2]);
+  }
+  check(std::isnan(mlwatch::smirnov_sf(0, 0.5)), "smirnov_sf(0, x) is NaN", mlwatch::smirnov_sf(0, 0.5), NAN);
+  check(std::isnan(mlwatch::smirnov_sf(10.5, 0.5)), "smirnov_sf(10.5, x) is NaN", mlwatch::smirnov_sf(10.5, 0.5), NAN);
+  check(std::isnan(mlwatch::smirnov_sf(10, NAN)), "smirnov_sf(n, NaN) is NaN", mlwatch::smirnov_sf(10, NAN), NAN);
+  check(mlwatch::smirnov_sf(10, 0) == 1 && mlwatch::smirnov_sf(10, 1) == 0, "smirnov_sf ends", 0, 0);
+}
+
 // ecdf_distances against a direct evaluation of both ECDFs at every pooled value.
 static void test_ecdf_distances(size_t na, size_t nb, unsigned seed) {
   std::mt19937_64 gen(seed);
@@ -344,6 +433,17 @@ int main() {
   test_sort_columns<float>(3'000, 5, 1, 3, 18, true);        // heavy ties (passes skipped)
   test_sort_columns<double>(4'000, 9, 0, 9, 19, false);
   test_sort_columns<double>(300, 3, 2, 1, 20, true);         // below the radix minimum
+  for (size_t n : {0, 1, 2, 3, 7, 511, 512, 513, 1'001, 4'099, 70'001}) {
+    for (size_t parts : {1, 2, 3, 5, 8, 16}) {
+      test_radix_sort<double>(n, parts, static_cast<unsigned>(30 + n + parts), false);
+      test_radix_sort<float>(n, parts, static_cast<unsigned>(40 + n + parts), true);  // duplicates, skipped passes
+    }
+  }
+  test_sort_split_columns<double>(1 << 17, 1, 50);        // one column: every thread on it
+  test_sort_split_columns<float>((1 << 17) + 3, 1, 51);   // odd rows, narrow keys converted from scratch
+  test_sort_split_columns<double>(3 * (1 << 15) + 1, 2, 52);
+  test_sort_split_columns<float>(200'001, 2, 53);
+  test_smirnov();
   test_ecdf_distances(1, 1, 21);
   test_ecdf_distances(2'000, 1'500, 22);
   test_ecdf_walk_blocks(1, 1, 23);

@@ -7,6 +7,7 @@ import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './
 import { jsonNumberArrays } from './json-number-arrays.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
+import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 
 const simple = {
@@ -36,4 +37,5 @@ export const jsBackend: Backend = {
   ecdfDistancesAsync,
   ecdfWalk,
   jsonNumberArrays,
+  smirnovSf,
 };
