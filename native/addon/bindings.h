@@ -15,7 +15,8 @@ namespace mlwatch_addon {
   X(Dense)                        \
   X(SortColumns)                  \
   X(EcdfDistances)                \
-  X(SortAndMeasure)
+  X(SortAndMeasure)               \
+  X(CsvNumbers)
 
 #define MLWATCH_DECLARE_GROUP(Group) void Add##Group(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
 MLWATCH_BINDING_GROUPS(MLWATCH_DECLARE_GROUP)

@@ -53,6 +53,8 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     ecdfDistancesAsync: (a, aStart, aCount, b, bStart, bCount) =>
       (onDevice('ecdfDistances', a.length + b.length) ? device : cpu).ecdfDistancesAsync(a, aStart, aCount, b, bStart, bCount),
     ecdfWalk: cpu.ecdfWalk,
+    // Parsing text is byte-serial work for the host: the device would only add a copy.
+    csvNumbers: cpu.csvNumbers,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

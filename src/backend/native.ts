@@ -49,8 +49,8 @@ export interface CudaKernels extends NativeKernels {
   denseKernelRate(rows: number, nIn: number, nOut: number, activation: number): number;
 }
 
-/** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk';
+/** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, and the CSV tokenizer). */
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'csvNumbers';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -171,5 +171,6 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     ...composedKernels(simple),
     accumulateColumnStats: (data, rows, cols, state) => addon.accumulateColumnStats(data, rows, cols, state),
     ecdfWalk: (a, aFinal, b, bFinal, state) => addon.ecdfWalk(a, aFinal, b, bFinal, state),
+    csvNumbers: (bytes, slots, lineEnd, atEnd, out, capacity) => addon.csvNumbers(bytes, slots, lineEnd, atEnd, out, capacity),
   };
 }

@@ -7,6 +7,7 @@ import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
+import { csvNumbers } from './csv-numbers.js';
 
 const simple = {
   sortColumns,
@@ -34,4 +35,5 @@ export const jsBackend: Backend = {
   ecdfDistances,
   ecdfDistancesAsync,
   ecdfWalk,
+  csvNumbers,
 };
