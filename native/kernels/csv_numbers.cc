@@ -13,6 +13,31 @@ namespace {
 
 constexpr size_t kUndecided = static_cast<size_t>(-1);
 
+// Bytes of x equal to c have their top bit set in the result; the lowest set bit is exact
+// (bytes above a match may be flagged falsely, which a search for the first match never reads).
+inline uint64_t bytes_equal(uint64_t x, uint8_t c) {
+  const uint64_t y = x ^ (0x0101010101010101ULL * c);
+  return (y - 0x0101010101010101ULL) & ~y & 0x8080808080808080ULL;
+}
+
+// The index of the first ',', '"', CR or LF at or after q (length if none): eight bytes a step
+// (fields are about ten bytes long, so a byte loop spends its time on branches), then bytewise.
+inline size_t next_special(const uint8_t* bytes, size_t q, size_t length) {
+#if defined(__GNUC__) && defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+  for (; q + 8 <= length; q += 8) {
+    uint64_t x;
+    std::memcpy(&x, bytes + q, 8);
+    const uint64_t m = bytes_equal(x, ',') | bytes_equal(x, '"') | bytes_equal(x, '\r') | bytes_equal(x, '\n');
+    if (m != 0) return q + (static_cast<size_t>(__builtin_ctzll(m)) >> 3);
+  }
+#endif
+  for (; q < length; ++q) {
+    const uint8_t c = bytes[q];
+    if (c == ',' || c == '"' || c == '\r' || c == '\n') return q;
+  }
+  return length;
+}
+
 // Bytes of the JavaScript white space character at s (n bytes available), 0 if there is none.
 size_t space_at(const uint8_t* s, size_t n) {
   const uint8_t c = s[0];
@@ -81,36 +106,74 @@ double out_of_range(const uint8_t* digits, const uint8_t* end, bool negative) {
 }  // namespace
 
 bool csv_number(const uint8_t* field, size_t length, double* value) {
-  if (is_missing(field, length)) {
+  if (length <= 4 && is_missing(field, length)) {  // every missing marker has at most 4 bytes
     *value = std::numeric_limits<double>::quiet_NaN();
     return true;
   }
   const uint8_t* b = field;
   const uint8_t* e = field + length;
-  for (size_t k; b < e && (k = space_at(b, e - b)) > 0;) b += k;
-  for (size_t k; e > b && (k = space_before(b, e - b)) > 0;) e -= k;
+  // white space is ASCII <= ' ' or starts or ends with a byte >= 0x80: only then look closer
+  if (b[0] <= ' ' || b[0] >= 0x80)
+    for (size_t k; b < e && (k = space_at(b, e - b)) > 0;) b += k;
+  if (b < e && (e[-1] <= ' ' || e[-1] >= 0x80))
+    for (size_t k; e > b && (k = space_before(b, e - b)) > 0;) e -= k;
   const uint8_t* p = b;
   const bool negative = p < e && *p == '-';
   if (p < e && (*p == '+' || *p == '-')) ++p;
-  if (equals(p, e - p, "Infinity")) {
+  if (p < e && *p == 'I') {
+    if (!equals(p, e - p, "Infinity")) return false;
     *value = negative ? -std::numeric_limits<double>::infinity() : std::numeric_limits<double>::infinity();
     return true;
   }
+  // The grammar check, gathering the significant digits as we go.
   const uint8_t* digits = p;
-  size_t mantissa = 0;
-  for (; p < e && is_digit(*p); ++p) ++mantissa;
+  uint64_t mantissa = 0;
+  int significant = 0;  // digits in mantissa, leading zeros not counted
+  long long scale = 0;  // value = mantissa * 10^(scale + exponent) while significant <= 19
+  size_t count = 0;
+  for (; p < e && is_digit(*p); ++p, ++count) {
+    if (significant < 19) {
+      mantissa = mantissa * 10 + (*p - '0');
+      if (mantissa != 0) ++significant;
+    } else {
+      ++significant;
+      ++scale;
+    }
+  }
   if (p < e && *p == '.')
-    for (++p; p < e && is_digit(*p); ++p) ++mantissa;
-  if (mantissa == 0) return false;
+    for (++p; p < e && is_digit(*p); ++p, ++count) {
+      if (significant < 19) {
+        mantissa = mantissa * 10 + (*p - '0');
+        if (mantissa != 0) ++significant;
+        --scale;
+      } else {
+        ++significant;
+      }
+    }
+  if (count == 0) return false;
+  long long exponent = 0;
   if (p < e && (*p == 'e' || *p == 'E')) {
     ++p;
+    const bool minus = p < e && *p == '-';
     if (p < e && (*p == '+' || *p == '-')) ++p;
-    const uint8_t* exponent = p;
-    for (; p < e && is_digit(*p); ++p) {
-    }
-    if (p == exponent) return false;
+    const uint8_t* first_digit = p;
+    for (; p < e && is_digit(*p); ++p)
+      if (exponent < 100000000) exponent = exponent * 10 + (*p - '0');  // saturates far beyond double's range
+    if (p == first_digit) return false;
+    if (minus) exponent = -exponent;
   }
   if (p != e) return false;
+  // Clinger's fast path: an integer below 2^53 times or over an exact power of ten is one
+  // correctly rounded IEEE operation, the same bits as a full conversion.
+  static const double kPowers[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,  1e8,  1e9,  1e10, 1e11,
+                                   1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22};
+  const long long power = scale + exponent;
+  if (significant <= 15 && power >= -22 && power <= 22) {
+    const double m = static_cast<double>(mantissa);
+    const double v = power < 0 ? m / kPowers[-power] : m * kPowers[power];
+    *value = negative ? -v : v;
+    return true;
+  }
   // from_chars takes a leading '-' but not '+'
   const char* first = reinterpret_cast<const char*>(negative ? digits - 1 : digits);
   const auto r = std::from_chars(first, reinterpret_cast<const char*>(e), *value);
@@ -200,7 +263,7 @@ CsvNumbersResult csv_numbers(const uint8_t* bytes, size_t length, bool at_end, i
       } else {
         size_t q = p;
         bool undecided = false;
-        for (; q < length; ++q) {
+        for (; (q = next_special(bytes, q, length)) < length; ++q) {
           const uint8_t c = bytes[q];
           if (c == ',') break;
           if (c == '"') {
