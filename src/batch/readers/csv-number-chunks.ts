@@ -59,6 +59,8 @@ export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<Table
   let eof = false;
   let firstRow = 0;
   let linesBefore = layout.headerLines; // lines before buffer[0]
+  // One output buffer for every chunk (chunks are views the consumer reads before asking for the next): fresh memory each time cost page faults.
+  const out = new Float64Array(wanted.length * CHUNK_ROWS);
   try {
     for (;;) {
       if (!eof && filled < buffer.length) {
@@ -68,7 +70,6 @@ export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<Table
       }
       if (filled === 0 && eof) return;
       const bytes = buffer.subarray(0, filled);
-      const out = new Float64Array(wanted.length * CHUNK_ROWS);
       const r = backend.csvNumbers(bytes, slots, layout.lineEnd, eof, out, CHUNK_ROWS);
       // records end at an ASCII separator, so the bytes used are whole characters
       if (!isUtf8(bytes.subarray(0, r.bytesUsed))) throw new InputFileError(path, undefined, undefined, `invalid UTF-8 in the bytes from offset ${position} (the file must be UTF-8)`);
