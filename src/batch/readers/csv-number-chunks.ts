@@ -47,6 +47,16 @@ function errorDetail(r: CsvNumbersResult, bytes: Uint8Array, sniffRows: number, 
   }
 }
 
+/** Whether bytes are UTF-8, but for a character cut at their end. */
+function utf8SoFar(bytes: Uint8Array): boolean {
+  try {
+    new TextDecoder('utf-8', { fatal: true }).decode(bytes, { stream: true });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** Reads the wanted numeric columns of a CSV file in chunks through backend.csvNumbers. */
 export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<TableChunk> {
   const { path, layout, header, wanted, backend } = read;
@@ -71,8 +81,11 @@ export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<Table
       if (filled === 0 && eof) return;
       const bytes = buffer.subarray(0, filled);
       const r = backend.csvNumbers(bytes, slots, layout.lineEnd, eof, out, CHUNK_ROWS);
-      // records end at an ASCII separator, so the bytes used are whole characters
-      if (!isUtf8(bytes.subarray(0, r.bytesUsed))) throw new InputFileError(path, undefined, undefined, `invalid UTF-8 in the bytes from offset ${position} (the file must be UTF-8)`);
+      // records end at an ASCII separator, so the bytes used are whole characters; before an
+      // error, the bytes read so far are checked too (invalid UTF-8 is the first thing to say)
+      if (!isUtf8(bytes.subarray(0, r.bytesUsed)) || (r.error !== CSV_ERROR.none && !utf8SoFar(bytes))) {
+        throw new InputFileError(path, undefined, undefined, `invalid UTF-8 in the bytes from offset ${position} (the file must be UTF-8)`);
+      }
       if (r.error !== CSV_ERROR.none) {
         const column = r.error === CSV_ERROR.fieldCount || r.error === CSV_ERROR.quoteNotClosed ? undefined : header[r.errorField] ?? `field ${r.errorField + 1}`;
         throw new InputFileError(path, firstRow + r.rows + 1, column, `${errorDetail(r, bytes, read.sniffRows, header.length)} (line ${linesBefore + r.lines + 1})`);
