@@ -2,8 +2,9 @@
  * The numeric CSV path (Backend.csvNumbers through csv-number-chunks.ts) on every backend: the
  * grammar fixture (values from test/fixtures/csv/make_csv_fixtures.py, bit for bit) with LF, CRLF
  * and CR line ends, read in blocks small enough to cut every field, number and CRLF; the same
- * values as the csv-parse path that reads tables with labels; malformed input as errors naming
- * row, line and column; and random bytes, on which the native kernel and the JS reference agree.
+ * values as the csv-parse path that reads tables with labels, and the same files accepted and
+ * rejected on random CSV text; malformed input as errors naming row, line and column; and random
+ * bytes, on which the native kernel and the JS reference agree.
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -76,6 +77,41 @@ describeEachBackend('numeric CSV on %s', () => {
       await expect(read).rejects.toThrow(InputFileError);
       await expect(read).rejects.toThrow(message);
     }
+  });
+
+  it('accepts and rejects what the csv-parse path does, with the same values (random files, fixed seed)', async () => {
+    const random = lcg(11);
+    const pieces = ['1', '2.5', '-3', ' 4 ', '"5"', '""', 'NA', '', '"6\n"', '"7"""', '1e5', '.', 'x', '"8"x', '9"', '\r', '+1'];
+    /** Column a's values, or 'error' (the row a csv-parse error names is a line count, so rows are not compared). */
+    const outcome = async (path: string, columns: string[]) => {
+      try {
+        return (await readColumns(path, columns, getBackend())).a;
+      } catch (error) {
+        expect(error).toBeInstanceOf(InputFileError);
+        return 'error';
+      }
+    };
+    let compared = 0;
+    for (let round = 0; round < 300; round++) {
+      const ends = ['\n', '\r\n', '\r'][Math.floor(random() * 3)];
+      // half the files start with 1000 good records, so that faults come after the rows that type the columns
+      let text = 'a,b,t' + ends + (random() < 0.5 ? ('1,2,L' + ends).repeat(1000) : '');
+      for (let r = 1 + Math.floor(random() * 4); r > 0; r--) {
+        const fields = Array.from({ length: random() < 0.1 ? 2 : 3 }, (_, k) => (k === 2 ? 'L' : pieces[Math.floor(random() * pieces.length)]));
+        text += fields.join(',') + (random() < 0.1 ? ends + ends : random() < 0.1 ? '\n' : ends);
+      }
+      const path = write('random.csv', random() < 0.3 ? text.slice(0, -ends.length) : text);
+      let source;
+      try {
+        source = await openCsv(path);
+      } catch {
+        continue; // csv-parse rejected it while typing the columns: the numeric path is never reached
+      }
+      if (source.columns[0].type !== 'number') continue;
+      compared++;
+      expect(await outcome(path, ['a']), JSON.stringify(text.slice(-80))).toBe(await outcome(path, ['a', 't']));
+    }
+    expect(compared).toBeGreaterThan(100);
   });
 
   it('takes a header-only file and blank lines as no rows', async () => {
