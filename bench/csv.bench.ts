@@ -9,8 +9,8 @@
  *           native (--backend cpu) vs --backend js, 3 runs each, alternated; and the same with the
  *           earlier build's CLI when MLWATCH_BENCH_BEFORE is set.
  * Run: npm run build && MLWATCH_BENCH_BEFORE=/path/to/old/package npm run bench -- csv
- * (the earlier package root: a copy of that build's dist/ and package.json, beside links to this
- * checkout's node_modules, native and build, so both builds load the same addon file).
+ * (the earlier package root: a copy of that build's dist/, package.json and build/Release/mlwatch.node,
+ * beside links to this checkout's node_modules and native).
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
