@@ -4,6 +4,7 @@
       "target_name": "mlwatch",
       "sources": [
         "native/addon/column_stats_binding.cc",
+        "native/addon/csv_numbers_binding.cc",
         "native/addon/cuda_device_binding.cc",
         "native/addon/dense_binding.cc",
         "native/addon/ecdf_distances_binding.cc",
@@ -18,6 +19,7 @@
         "native/kernels/column_stats.cc",
         "native/kernels/column_stats_avx2.cc",
         "native/kernels/cpu_features.cc",
+        "native/kernels/csv_numbers.cc",
         "native/kernels/dense.cc",
         "native/kernels/dense_avx2.cc",
         "native/kernels/ecdf_distances.cc",

@@ -1,5 +1,5 @@
 /**
- * The benchmark suite: `npm run bench` runs every family but the opt-in ones (batch-large, stalls, copies, serving, registry, distributed, distributed-engine); `npm run bench -- quantiles` one.
+ * The benchmark suite: `npm run bench` runs every family but the opt-in ones (batch-large, csv, stalls, copies, serving, registry, distributed, distributed-engine); `npm run bench -- quantiles` one.
  * Speed is reported as ratios against peers measured in the same run.
  */
 import { arch, cpus, totalmem } from 'node:os';
@@ -22,6 +22,8 @@ const families: Record<string, () => void | Promise<void>> = {
 // opt-in: writes a file of several GB and runs for minutes
 const optIn: Record<string, () => void | Promise<void>> = {
   'batch-large': async () => (await import('./batch.bench.js')).benchBatchLarge(),
+  // minutes: two 50 MB CSV files read by each reader, then mlwatch drift on them in 12 or more processes
+  csv: async () => (await import('./csv.bench.js')).benchCsv(),
   // minutes on the js backend: 1 GiB matrices through every async API
   stalls: async () => (await import('./stalls.bench.js')).benchStalls(),
   copies: async () => (await import('./copies.bench.js')).benchCopies(),
@@ -39,7 +41,7 @@ const asked = process.argv.slice(2);
 const all = { ...families, ...optIn };
 const unknown = asked.filter((name) => !(name in all));
 if (unknown.length) {
-  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, stalls, copies, serving, registry, distributed and distributed-engine only when named)`);
+  console.error(`unknown benchmark(s): ${unknown.join(', ')}; known: ${Object.keys(all).join(', ')} (batch-large, csv, stalls, copies, serving, registry, distributed and distributed-engine only when named)`);
   process.exit(2);
 }
 const info = backendInfo();

@@ -31,6 +31,7 @@ export const SETTINGS = {
   MLWATCH_LARGE_GB: { default: '5.5', meaning: 'size in GB of the generated file of the batch-large benchmark', readBy: 'bench' },
   MLWATCH_LARGE_DIR: { default: 'the system temporary directory', meaning: 'where the batch-large benchmark writes its file', readBy: 'bench' },
   MLWATCH_BENCH_ROWS: { default: '40000', meaning: 'rows of the smaller table of the distributed-engine benchmark (the larger is 10x)', readBy: 'bench' },
+  MLWATCH_BENCH_BEFORE: { default: 'unset (only the current build is measured)', meaning: 'a package root holding an earlier build (its dist/) that the csv benchmark measures beside the current one: its CSV reader and its mlwatch drift', readBy: 'bench' },
   MLWATCH_BENCH_BUCKETS: { default: '1024', meaning: 'equi-depth bucket steps of the distributed benchmark (finer buckets ship fewer values in pass 2, pass 1 grows)', readBy: 'bench' },
   MLWATCH_PROPERTY_RUNS: { default: '60', meaning: 'runs per kernel of the property-based backend parity test', readBy: 'tests' },
   MLWATCH_SCREENSHOT: { default: 'a temporary file', meaning: 'where the HTML report test saves its screenshot', readBy: 'tests' },

@@ -63,6 +63,13 @@ inline size_t integer_arg(const Napi::CallbackInfo& info, size_t index, const ch
   return static_cast<size_t>(d);
 }
 
+// A boolean argument.
+inline bool boolean_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value v = info[index];
+  if (!v.IsBoolean()) throw_type(info.Env(), "a boolean", name, v);
+  return v.As<Napi::Boolean>().Value();
+}
+
 // A positive integer count.
 inline size_t count_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
   return integer_arg(info, index, name, 1, "a positive integer");

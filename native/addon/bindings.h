@@ -17,7 +17,8 @@ namespace mlwatch_addon {
   X(EcdfDistances)                \
   X(SortAndMeasure)               \
   X(JsonNumberArrays)             \
-  X(Smirnov)
+  X(Smirnov)                      \
+  X(CsvNumbers)
 
 #define MLWATCH_DECLARE_GROUP(Group) void Add##Group(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
 MLWATCH_BINDING_GROUPS(MLWATCH_DECLARE_GROUP)

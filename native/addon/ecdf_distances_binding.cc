@@ -73,12 +73,6 @@ Napi::Value EcdfDistancesAsync(const Napi::CallbackInfo& info) {
   return queue(new EcdfDistancesWorker<K>(info.Env(), pair_args(info)));
 }
 
-bool boolean_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
-  Napi::Value v = info[index];
-  if (!v.IsBoolean()) throw_type(info.Env(), "a boolean", name, v);
-  return v.As<Napi::Boolean>().Value();
-}
-
 // Consumes what it can of the blocks a and b into the caller's state (mlwatch::EcdfWalkState's
 // 9 values). The state's counts only scale the ECDFs: whatever they hold, the walk reads a and b
 // within their lengths.

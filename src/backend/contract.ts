@@ -90,6 +90,39 @@ export interface MeasuredColumns extends EcdfDistances {
   values: Float64Array | null;
 }
 
+/** Why csvNumbers stopped early (CsvNumbersResult.error). */
+export const CSV_ERROR = {
+  none: 0,
+  /** Field errorField of the record is not a number. */
+  notANumber: 1,
+  /** The record has `fields` fields, not one per slot. */
+  fieldCount: 2,
+  /** The bytes end inside a quoted field (only when atEnd). */
+  quoteNotClosed: 3,
+  /** A '"' inside unquoted field errorField. */
+  openingQuote: 4,
+  /** Something other than a separator after the closing quote of field errorField. */
+  closingQuote: 5,
+} as const;
+
+/** What csvNumbers read; see Backend.csvNumbers. */
+export interface CsvNumbersResult {
+  /** Records written to out. */
+  rows: number;
+  /** Bytes consumed: the next call starts there. */
+  bytesUsed: number;
+  /** Record separators in the bytes consumed (on an error: before the failing field or record). */
+  lines: number;
+  /** A CSV_ERROR value; on an error the failing record is record `rows` (0-based) of this call. */
+  error: number;
+  errorField: number;
+  /** Fields of the failing record (fieldCount errors; else 0). */
+  fields: number;
+  /** The failing field's value bytes [fieldBegin, fieldEnd) (notANumber errors; else 0): a quoted field's, within its quotes. */
+  fieldBegin: number;
+  fieldEnd: number;
+}
+
 /** One dense layer's arrays, as DenseModel keeps them. */
 export interface DenseLayerArrays {
   readonly inputSize: number;
@@ -188,6 +221,18 @@ export interface Backend {
    * and the cpu backend's result does not depend on its number of threads.
    */
   smirnovSf(n: number, x: number): number;
+  /**
+   * Reads CSV records from `bytes` into float64 columns: field f of each record goes to column
+   * slots[f] (-1: skipped), at out[slots[f] * capacity + row], for at most `capacity` records.
+   * Fields are separated by ',', records by lineEnd (0: LF, 1: CRLF, 2: CR; any other CR or LF
+   * is data); a field opening with '"' is quoted ("" escapes a quote, separators inside are data);
+   * empty lines are skipped; every record has slots.length fields. A value is NaN for "", NA, N/A,
+   * NaN, nan, null, NULL, None; else, with JavaScript white space trimmed, a decimal
+   * [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)? or [+-]?Infinity read as Number reads it. Without
+   * atEnd only records whose separator lies in the bytes are read. Stops at the first error, which
+   * it reports rather than throws (the caller names the file, line and column).
+   */
+  csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, capacity: number): CsvNumbersResult;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */

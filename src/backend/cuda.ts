@@ -56,6 +56,8 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     jsonNumberArrays: cpu.jsonNumberArrays,
     // A sum of scalars computed in milliseconds: nothing to copy, nothing for a device to win.
     smirnovSf: cpu.smirnovSf,
+    // Parsing text is byte-serial work for the host: the device would only add a copy.
+    csvNumbers: cpu.csvNumbers,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

@@ -49,8 +49,8 @@ export interface CudaKernels extends NativeKernels {
   denseKernelRate(rows: number, nIn: number, nOut: number, activation: number): number;
 }
 
-/** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON scan). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf';
+/** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON and CSV scans). */
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -173,5 +173,6 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     ecdfWalk: (a, aFinal, b, bFinal, state) => addon.ecdfWalk(a, aFinal, b, bFinal, state),
     jsonNumberArrays: (text, minLength) => addon.jsonNumberArrays(text, minLength),
     smirnovSf: (n, x) => addon.smirnovSf(n, x),
+    csvNumbers: (bytes, slots, lineEnd, atEnd, out, capacity) => addon.csvNumbers(bytes, slots, lineEnd, atEnd, out, capacity),
   };
 }

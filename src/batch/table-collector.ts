@@ -89,7 +89,7 @@ export async function collectTables(source: TableSource, plans: readonly Collect
   let rowsRead = 0;
   const asLabels = new Set(plans.flatMap((p) => [...(p.asLabels ?? [])]));
   try {
-    for await (const raw of source.chunks(wanted, asLabels)) {
+    for await (const raw of source.chunks(wanted, asLabels, plans[0].backend)) {
       rowsRead += raw.rows;
       for (const side of sides) side.add(raw);
       plans[0].onChunk?.(rowsRead, raw.bytesRead); // one report per chunk, from the first side's plan

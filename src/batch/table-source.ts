@@ -54,11 +54,13 @@ export interface TableSource {
   readonly byteSize: number;
   /**
    * The rows in chunks, with only the named columns; read once, start to end. `asLabels` names
-   * columns of guessed type to read as labels instead.
+   * columns of guessed type to read as labels instead. `backend` runs the reader's kernels where
+   * it has some (CSV numbers); the active backend when absent.
    */
-  chunks(columns: readonly string[], asLabels?: ReadonlySet<string>): AsyncIterable<TableChunk>;
+  chunks(columns: readonly string[], asLabels?: ReadonlySet<string>, backend?: Backend): AsyncIterable<TableChunk>;
 }
 
+import type { Backend } from '../backend/contract.js';
 export { InputFileError } from '../errors.js';
 import { InputFileError } from '../errors.js';
 

@@ -9,6 +9,7 @@ import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
+import { csvNumbers } from './csv-numbers.js';
 
 const simple = {
   sortColumns,
@@ -38,4 +39,5 @@ export const jsBackend: Backend = {
   ecdfWalk,
   jsonNumberArrays,
   smirnovSf,
+  csvNumbers,
 };

@@ -6,17 +6,23 @@
  * 0o17 are not numbers. A later field that is not a number in a numeric column is an
  * InputFileError naming the file, row and column. The file must be UTF-8: invalid bytes are an
  * InputFileError naming their offset (decoding them to U+FFFD would merge distinct labels).
+ * When every column asked for is numeric, the rows are read by the backend's csvNumbers kernel
+ * (csv-number-chunks.ts), by the same rules; with a label column among them, by csv-parse.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { parse, type Parser } from 'csv-parse';
+import type { Backend } from '../../backend/contract.js';
+import { MISSING_FIELDS as MISSING, numberOfField as numberOf } from '../../backend/js/csv-numbers.js';
+import { getBackend } from '../../backend/registry.js';
 import { LabelDictionary } from '../label-dictionary.js';
 import { InputFileError, rejectDuplicateNames, requireColumns, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { csvLayout, type CsvLayout } from './csv-layout.js';
+import { csvNumberChunks } from './csv-number-chunks.js';
 
 /** Data rows looked at to decide each column's type. */
 const SNIFF_ROWS = 1000;
 const CHUNK_ROWS = 65_536;
-const MISSING = new Set(['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None']);
 
 /** Decodes UTF-8 strictly on its way to the parser: an invalid byte sequence is an error naming its offset. */
 function strictUtf8(path: string): Transform {
@@ -60,15 +66,6 @@ function parserFor(path: string, toLine?: number): { parser: Parser; close: () =
   };
 }
 
-const DECIMAL = /^\s*[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?\s*$/;
-const INFINITE = /^\s*[+-]?Infinity\s*$/;
-
-/** A field as a number: NaN when missing, undefined when it is not a decimal number. */
-function numberOf(field: string): number | undefined {
-  if (MISSING.has(field)) return NaN;
-  return DECIMAL.test(field) || INFINITE.test(field) ? Number(field) : undefined;
-}
-
 function wrapParseError(path: string, error: unknown): Error {
   if (error instanceof InputFileError) return error;
   const e = error as { message?: string; lines?: number; code?: string };
@@ -83,14 +80,21 @@ class CsvSource implements TableSource {
     readonly path: string,
     readonly columns: readonly SourceColumn[],
     readonly byteSize: number,
+    private readonly layout: CsvLayout,
+    private readonly readBytes: number | undefined,
   ) {}
 
-  async *chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set()): AsyncIterable<TableChunk> {
+  async *chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set(), backend?: Backend): AsyncIterable<TableChunk> {
     const picks = requireColumns(this, wanted).map((column) => ({
       name: column.name,
       index: this.columns.indexOf(column),
       type: column.guessed && asLabels.has(column.name) ? ('label' as const) : column.type,
     }));
+    if (picks.every((p) => p.type === 'number')) {
+      const header = this.columns.map((c) => c.name);
+      yield* csvNumberChunks({ path: this.path, layout: this.layout, header, wanted, backend: backend ?? getBackend(), readBytes: this.readBytes, sniffRows: SNIFF_ROWS });
+      return;
+    }
     const { parser, close } = parserFor(this.path);
     let firstRow = 0;
     let rows = 0;
@@ -141,11 +145,17 @@ class CsvSource implements TableSource {
   }
 }
 
+/** Options of openCsv. */
+export interface CsvOptions {
+  /** Bytes the numeric path reads at a time (default 4 MiB); tests make it small to cut fields across reads. */
+  readBytes?: number;
+}
+
 /**
  * Opens a CSV file: reads its header and first rows to type the columns. A column without any
  * value there (a header-only file, say) is numbers by guess, read as labels when asked.
  */
-export async function openCsv(path: string): Promise<TableSource> {
+export async function openCsv(path: string, options: CsvOptions = {}): Promise<TableSource> {
   const byteSize = statSync(path).size;
   const { parser, close } = parserFor(path, SNIFF_ROWS + 1);
   let header: string[] | undefined;
@@ -172,5 +182,5 @@ export async function openCsv(path: string): Promise<TableSource> {
   if (!header) throw new InputFileError(path, undefined, undefined, 'empty file: expected a header row');
   rejectDuplicateNames(path, header);
   const columns = header.map((name, k): SourceColumn => (hasValues[k] ? { name, type: numeric[k] ? 'number' : 'label' } : { name, type: 'number', guessed: true }));
-  return new CsvSource(path, columns, byteSize);
+  return new CsvSource(path, columns, byteSize, await csvLayout(path), options.readBytes);
 }

@@ -1,0 +1,131 @@
+/**
+ * Numeric CSV ingest: two generated CSV files of 600 000 rows x 8 float columns (about 50 MB
+ * each; the current one's odd columns shifted), in the temporary directory, deleted afterwards.
+ *   ingest  the reader alone (openTable + every column's chunks) on one JS thread, by backend:
+ *           cpu (the csvNumbers kernel in the addon) and js (its TypeScript reference); peers in
+ *           the same run: the earlier build's reader (MLWATCH_BENCH_BEFORE) and NumPy's
+ *           np.loadtxt (bench/numpy_peer.py). Rows/s from the median of 5 runs.
+ *   drift   `mlwatch drift --reference a.csv --current b.csv` end to end, each run a fresh process,
+ *           native (--backend cpu) vs --backend js, 3 runs each, alternated; and the same with the
+ *           earlier build's CLI when MLWATCH_BENCH_BEFORE is set.
+ * Run: npm run build && MLWATCH_BENCH_BEFORE=/path/to/old/package npm run bench -- csv
+ * (the earlier package root: a copy of that build's dist/, package.json and build/Release/mlwatch.node,
+ * beside links to this checkout's node_modules and native).
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { openTable } from '../src/batch/readers/open-table.js';
+import { useBackend, type Backend, type TableSource } from '../src/index.js';
+import { median } from './lib/measure.js';
+
+const ROOT = fileURLToPath(new URL('..', import.meta.url));
+const ROWS = 600_000;
+const COLUMNS = 8;
+const RUNS = 5;
+
+/** Bell-shaped values from an LCG (repeatable), 8 significant digits, odd columns shifted. */
+function writeCsv(path: string, shift: number, seed: number): void {
+  let x = seed >>> 0;
+  const lines = [Array.from({ length: COLUMNS }, (_, c) => `c${c}`).join(',')];
+  for (let r = 0; r < ROWS; r++) {
+    const fields: string[] = [];
+    for (let c = 0; c < COLUMNS; c++) {
+      let s = 0;
+      for (let k = 0; k < 3; k++) {
+        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
+        s += x / 4294967296;
+      }
+      fields.push(((s - 1.5) * (1 + c) + (c % 2 ? shift : 0)).toPrecision(8));
+    }
+    lines.push(fields.join(','));
+  }
+  writeFileSync(path, lines.join('\n') + '\n');
+}
+
+type Open = (path: string) => Promise<TableSource>;
+
+/** Seconds to read every column of the file through `open`'s reader. */
+async function ingestSeconds(open: Open, path: string, backend?: Backend): Promise<number> {
+  const started = performance.now();
+  const source = await open(path);
+  let rows = 0;
+  for await (const chunk of source.chunks(source.columns.map((c) => c.name), undefined, backend)) rows += chunk.rows;
+  if (rows !== ROWS) throw new Error(`read ${rows} rows, expected ${ROWS}`);
+  return (performance.now() - started) / 1000;
+}
+
+function loadtxtSeconds(path: string): number[] {
+  const run = spawnSync('python3', [join(ROOT, 'bench', 'numpy_peer.py'), 'loadtxt', path, 'float64', '0'], { encoding: 'utf8' });
+  if (run.status !== 0) return [];
+  const t = JSON.parse(run.stdout) as { medianMs: number; bestMs: number };
+  return [t.medianMs / 1000, t.bestMs / 1000];
+}
+
+/** `mlwatch drift` with `cli`, in a fresh process: the job's seconds from its JSON report. */
+function driftSeconds(cli: string, reference: string, current: string, backend: string): number {
+  const out = join(tmpdir(), `mlwatch-csv-bench-${process.pid}.json`);
+  const run = spawnSync(process.execPath, [cli, 'drift', '--reference', reference, '--current', current, '--backend', backend, '--format', 'json', '--out', out, '--quiet'], { encoding: 'utf8' });
+  if (run.status !== 0 && run.status !== 1) throw new Error(`mlwatch drift failed (${run.status}): ${run.stderr}`);
+  const seconds = JSON.parse(readFileSync(out, 'utf8')).seconds as number;
+  rmSync(out, { force: true });
+  return seconds;
+}
+
+const spread = (s: number[]) => `${Math.min(...s).toFixed(2)}-${Math.max(...s).toFixed(2)}`;
+
+export async function benchCsv(): Promise<void> {
+  const cli = join(ROOT, 'dist', 'cli', 'main.js');
+  if (!existsSync(cli)) throw new Error('run `npm run build` first: the benchmark runs dist/cli/main.js');
+  const before = process.env.MLWATCH_BENCH_BEFORE;
+  const beforeCli = before ? join(before, 'dist', 'cli', 'main.js') : undefined;
+  const beforeOpen: Open | undefined = before ? ((await import(pathToFileURL(join(before, 'dist', 'batch', 'readers', 'open-table.js')).href)) as { openTable: Open }).openTable : undefined;
+  const dir = mkdtempSync(join(tmpdir(), 'mlwatch-csv-'));
+  try {
+    const reference = join(dir, 'reference.csv');
+    const current = join(dir, 'current.csv');
+    writeCsv(reference, 0, 1);
+    writeCsv(current, 0.1, 2);
+    const cpu = useBackend('cpu');
+    const js = useBackend('js');
+    useBackend('cpu');
+
+    const ingest: Record<string, number[]> = { 'cpu (csvNumbers, addon)': [], 'js (csvNumbers, TypeScript)': [] };
+    if (beforeOpen) ingest['earlier build (csv-parse)'] = [];
+    for (let i = 0; i < RUNS; i++) {
+      ingest['cpu (csvNumbers, addon)'].push(await ingestSeconds(openTable, reference, cpu));
+      ingest['js (csvNumbers, TypeScript)'].push(await ingestSeconds(openTable, reference, js));
+      if (beforeOpen) ingest['earlier build (csv-parse)'].push(await ingestSeconds(beforeOpen, reference));
+    }
+    const numpy = loadtxtSeconds(reference);
+    console.log(`\nNumeric CSV ingest: ${ROWS.toLocaleString('en-US')} rows x ${COLUMNS} columns, every column to float64, one JS thread (${RUNS} runs)`);
+    console.log(`${'reader'.padEnd(30)} ${'median s'.padStart(9)} ${'spread s'.padStart(11)} ${'M rows/s'.padStart(9)}  cpu is`);
+    const cpuMedian = median(ingest['cpu (csvNumbers, addon)']);
+    for (const [name, s] of Object.entries(ingest)) {
+      console.log(`${name.padEnd(30)} ${median(s).toFixed(3).padStart(9)} ${spread(s).padStart(11)} ${(ROWS / median(s) / 1e6).toFixed(2).padStart(9)}  ${(median(s) / cpuMedian).toFixed(2)}x faster`);
+    }
+    if (numpy.length) console.log(`${'NumPy np.loadtxt'.padEnd(30)} ${numpy[0].toFixed(3).padStart(9)} ${`best ${numpy[1].toFixed(2)}`.padStart(11)} ${(ROWS / numpy[0] / 1e6).toFixed(2).padStart(9)}  ${(numpy[0] / cpuMedian).toFixed(2)}x faster`);
+    else console.log('NumPy np.loadtxt: not measured (python3 with numpy not found)');
+
+    const jobs: Record<string, number[]> = { 'native (cpu)': [], '--backend js': [] };
+    if (beforeCli) Object.assign(jobs, { 'earlier build, native': [], 'earlier build, --backend js': [] });
+    for (let i = 0; i < 3; i++) {
+      jobs['native (cpu)'].push(driftSeconds(cli, reference, current, 'cpu'));
+      jobs['--backend js'].push(driftSeconds(cli, reference, current, 'js'));
+      if (beforeCli) {
+        jobs['earlier build, native'].push(driftSeconds(beforeCli, reference, current, 'cpu'));
+        jobs['earlier build, --backend js'].push(driftSeconds(beforeCli, reference, current, 'js'));
+      }
+    }
+    console.log(`\nmlwatch drift on the two files (${(2 * ROWS).toLocaleString('en-US')} rows), a fresh process per run (3 runs, alternated); job seconds`);
+    for (const [name, s] of Object.entries(jobs)) console.log(`${name.padEnd(30)} median ${median(s).toFixed(2)} s (spread ${spread(s)}), ${((2 * ROWS) / median(s) / 1e6).toFixed(2)} M rows/s`);
+    console.log(`native vs --backend js: ${(median(jobs['--backend js']) / median(jobs['native (cpu)'])).toFixed(2)}x (medians)`);
+    if (beforeCli) {
+      console.log(`earlier build: native vs --backend js ${(median(jobs['earlier build, --backend js']) / median(jobs['earlier build, native'])).toFixed(2)}x; native now vs before ${(median(jobs['earlier build, native']) / median(jobs['native (cpu)'])).toFixed(2)}x, --backend js now vs before ${(median(jobs['earlier build, --backend js']) / median(jobs['--backend js'])).toFixed(2)}x`);
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
