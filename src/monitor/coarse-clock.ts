@@ -19,12 +19,13 @@ export class CoarseClock {
   private left = 0;
   private expiryQueued = false;
 
-  /** @throws RangeError/TypeError unless every is an integer in [1, 2^20] */
+  /** @throws RangeError/TypeError unless every is an integer in [1, 2^20] (named `name` in the message) */
   constructor(
     private readonly clock: Clock,
     readonly every: number,
+    name = 'every',
   ) {
-    requireInteger(every, 'every', 1, 2 ** 20);
+    requireInteger(every, name, 1, 2 ** 20);
   }
 
   /** The time, possibly shared with the previous reads (see the bound above). */

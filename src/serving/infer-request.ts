@@ -35,9 +35,14 @@ function fail(message: string): never {
   throw new InferInputError(message);
 }
 
+/** A list of values: an array, or a Float64Array (how tensor-json.ts reads a long array of numbers). */
+function isList(value: unknown): value is ArrayLike<unknown> {
+  return Array.isArray(value) || value instanceof Float64Array;
+}
+
 function describe(value: unknown): string {
   if (value === null) return 'null';
-  if (Array.isArray(value) || value instanceof Float64Array) return `an array of length ${value.length}`;
+  if (isList(value)) return `an array of length ${value.length}`;
   if (typeof value === 'string') return `the string ${JSON.stringify(value.length > 30 ? `${value.slice(0, 30)}…` : value)}`;
   return typeof value === 'object' ? 'an object' : `${typeof value} ${String(value)}`;
 }
@@ -61,13 +66,13 @@ function shapeOf(shape: unknown, where: string, features: number): [number, numb
  * Float64Arrays (tensor-json.ts reads long ones so); they are checked value by value the same way.
  */
 function valuesOf(data: unknown, where: string, datatype: InputDatatype, count: number): Float32Array {
-  if (!Array.isArray(data) && !(data instanceof Float64Array)) fail(`${where}.data: expected an array of ${count} numbers but received ${describe(data)}`);
+  if (!isList(data)) fail(`${where}.data: expected an array of ${count} numbers but received ${describe(data)}`);
   const out = new Float32Array(count);
   let at = 0;
   const visit = (values: ArrayLike<unknown>, depth: number): void => {
     for (let k = 0; k < values.length; k++) {
       const x = values[k];
-      if (Array.isArray(x) || x instanceof Float64Array) {
+      if (isList(x)) {
         if (depth >= MAX_NESTING) fail(`${where}.data: nested deeper than the shape's ${MAX_NESTING} dimensions`);
         visit(x, depth + 1);
         continue;
