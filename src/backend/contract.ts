@@ -76,6 +76,16 @@ export interface EcdfDistances {
   wasserstein: Float64Array;
 }
 
+/** The KS distance of two unsorted samples; see Backend.ksDistance. */
+export interface KsDistanceResult {
+  /** Largest |F_a(x) - F_b(x)| over the pooled finite values; NaN when a sample has none. */
+  ks: number;
+  /** Finite values in a. */
+  na: number;
+  /** Finite values in b. */
+  nb: number;
+}
+
 /** Sorted reference samples kept by a backend for repeated comparisons; see Backend.holdSamples. */
 export interface HeldSamples {
   /** The samples, as given (the backend may also keep a copy where it computes: device memory on cuda). */
@@ -221,6 +231,13 @@ export interface Backend {
    * and the cpu backend's result does not depend on its number of threads.
    */
   smirnovSf(n: number, x: number): number;
+  /**
+   * The two-sample KS distance of two unsorted samples (NaN and ±Infinity dropped): bit for bit
+   * the `ks` of ecdfDistances over both samples' finite values sorted, found without sorting them
+   * (js/ks-distance.ts says how): the values are binned, and only the few bins where the maximum
+   * can lie are sorted and walked.
+   */
+  ksDistance(a: FloatArray, b: FloatArray): KsDistanceResult;
   /**
    * Reads CSV records from `bytes` into float64 columns: field f of each record goes to column
    * slots[f] (-1: skipped), at out[slots[f] * capacity + row], for at most `capacity` records.

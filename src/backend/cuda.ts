@@ -56,6 +56,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     jsonNumberArrays: cpu.jsonNumberArrays,
     // A sum of scalars computed in milliseconds: nothing to copy, nothing for a device to win.
     smirnovSf: cpu.smirnovSf,
+    ksDistance: cpu.ksDistance,
     // Parsing text is byte-serial work for the host: the device would only add a copy.
     csvNumbers: cpu.csvNumbers,
     holdSamples: (values) => ({ values }),

@@ -50,7 +50,7 @@ export interface CudaKernels extends NativeKernels {
 }
 
 /** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON and CSV scans). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers';
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | 'ksDistance';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -173,6 +173,7 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     ecdfWalk: (a, aFinal, b, bFinal, state) => addon.ecdfWalk(a, aFinal, b, bFinal, state),
     jsonNumberArrays: (text, minLength) => addon.jsonNumberArrays(text, minLength),
     smirnovSf: (n, x) => addon.smirnovSf(n, x),
+    ksDistance: (a, b) => addon.ksDistance(a, b),
     csvNumbers: (bytes, slots, lineEnd, atEnd, out, capacity) => addon.csvNumbers(bytes, slots, lineEnd, atEnd, out, capacity),
   };
 }

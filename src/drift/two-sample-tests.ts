@@ -52,9 +52,13 @@ function categorical(values: unknown, name: string): CategoricalSample {
  * across all its threads, so no interleaved copy of the two samples is needed to keep them busy.
  */
 function numericPair(a: unknown, b: unknown): [NumericSample, NumericSample] {
+  numbersOnly(a, b);
+  return [numeric(a, 'a'), numeric(b, 'b')];
+}
+
+function numbersOnly(a: unknown, b: unknown): void {
   if (isLabelColumn(a)) throw typeError('numbers (this test is for numerical samples)', 'a', a);
   if (isLabelColumn(b)) throw typeError('numbers (this test is for numerical samples)', 'b', b);
-  return [numeric(a, 'a'), numeric(b, 'b')];
 }
 
 function sameKind(a: unknown, b: unknown): void {
@@ -66,10 +70,18 @@ function distances(a: NumericSample, b: NumericSample) {
   return { ks: result.ks[0], wasserstein: result.wasserstein[0] };
 }
 
-/** Two-sample Kolmogorov–Smirnov test: D and p-value as scipy.stats.ks_2samp(a, b) (method 'auto'). */
+/**
+ * Two-sample Kolmogorov–Smirnov test: D and p-value as scipy.stats.ks_2samp(a, b) (method 'auto').
+ * D comes from the backend's ksDistance, which finds it without sorting the samples.
+ */
 export function ksTest(a: ColumnValues, b: ColumnValues): HypothesisTest {
-  const [sa, sb] = numericPair(a, b);
-  return ksResult(distances(sa, sb).ks, sa.sorted.length, sb.sorted.length) as HypothesisTest;
+  numbersOnly(a, b);
+  const va = numericValues(a, 'a');
+  const vb = numericValues(b, 'b');
+  const { ks, na, nb } = getBackend().ksDistance(va, vb);
+  requireValues(na, 'a');
+  requireValues(nb, 'b');
+  return ksResult(ks, na, nb) as HypothesisTest;
 }
 
 /** First Wasserstein distance between the samples (scipy.stats.wasserstein_distance). */

@@ -5,6 +5,7 @@ import { accumulateColumnStats, columnStats, columnStatsAsync } from './column-s
 import { ecdfDistances, ecdfDistancesAsync, ecdfWalk } from './ecdf-distances.js';
 import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './dense.js';
 import { jsonNumberArrays } from './json-number-arrays.js';
+import { ksDistance } from './ks-distance.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { smirnovSf } from './smirnov.js';
@@ -40,4 +41,5 @@ export const jsBackend: Backend = {
   jsonNumberArrays,
   smirnovSf,
   csvNumbers,
+  ksDistance,
 };

@@ -1,0 +1,205 @@
+// Twin of src/backend/js/ks-distance.ts (the js backend; the cuda backend uses this one).
+//
+// Why no sort: D = max |Fa(x) - Fb(x)| needs the exact ECDFs only near its maximum. The finite
+// values are counted into bins by value (a monotone map, so every bin holds a contiguous range of
+// the pooled sorted order, ties always together). The counts before and after a bin give the
+// difference at its end exactly (a point of the walk: after the bin's largest value) and an upper
+// bound for every point inside it. Only bins whose bound beats the largest end difference, and
+// that hold values of both samples (with one sample's values alone the difference moves one way,
+// so its extremes lie at the bin's ends), are gathered, sorted and walked. Bins are equal-width
+// between the 0.1 % and 99.9 % points of a strided sample of both samples: for any smooth
+// distribution a bin holds ~1/65536 of the values, so the walk touches a few thousand values; a
+// sample concentrated on few values leaves big bins, which makes it slower, never wrong.
+#include "kernels/ks_distance.h"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdint>
+#include <limits>
+#include <vector>
+
+#include "kernels/float_keys.h"
+#include "kernels/radix_sort.h"
+#include "kernels/thread_pool.h"
+
+namespace mlwatch {
+
+namespace {
+
+// Shared with ks-distance.ts (speed only: the answer does not depend on them).
+constexpr size_t kBins = size_t{1} << 16;
+constexpr size_t kSampleEach = 4096;
+constexpr double kTailShare = 0.001;
+// Values each part of the counting pass gets at least.
+constexpr size_t kPartMinimum = size_t{1} << 16;
+
+// bin(x) = 0 below lo, kBins - 1 above hi, 1 + floor((x/2 - lo/2) * scale) between: every step
+// is monotone in x (rounding included), so x <= y implies bin(x) <= bin(y). Halves keep hi - lo
+// finite for any finite lo and hi.
+struct Binning {
+  double half_lo = 0;
+  double scale = 0;
+
+  size_t operator()(double x) const {
+    const double t = (x * 0.5 - half_lo) * scale;
+    if (!(t >= 0)) return 0;
+    if (t >= static_cast<double>(kBins - 2)) return kBins - 1;
+    return 1 + static_cast<size_t>(t);
+  }
+};
+
+template <typename T>
+void sample_finite(const T* v, size_t n, std::vector<double>& out) {
+  const size_t step = std::max<size_t>(1, n / kSampleEach);
+  for (size_t i = 0; i < n; i += step) {
+    const double x = static_cast<double>(v[i]);
+    if (std::isfinite(x)) out.push_back(x);
+  }
+}
+
+template <typename TA, typename TB>
+Binning binning_of(const TA* a, size_t la, const TB* b, size_t lb) {
+  std::vector<double> sample;
+  sample_finite(a, la, sample);
+  sample_finite(b, lb, sample);
+  Binning bins;
+  if (sample.empty()) return bins;
+  std::sort(sample.begin(), sample.end());
+  const size_t tail = static_cast<size_t>(kTailShare * static_cast<double>(sample.size()));
+  const double lo = sample[tail];
+  const double hi = sample[sample.size() - 1 - tail];
+  bins.half_lo = lo * 0.5;
+  const double width = hi * 0.5 - lo * 0.5;
+  const double scale = width > 0 ? static_cast<double>(kBins - 2) / width : 0.0;
+  bins.scale = std::isfinite(scale) ? scale : 0.0;
+  return bins;
+}
+
+// The order-preserving key of a finite value, -0 first made +0 (they are one value to the walk).
+inline uint64_t key_of(double x) { return to_key<double>(x + 0.0); }
+
+template <typename TA, typename TB>
+KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
+  const Binning bin = binning_of(a, la, b, lb);
+  // Parts of a and b: per-part counts stay below 2^32.
+  const size_t most = std::max(la, lb);
+  size_t parts = std::min<size_t>(static_cast<size_t>(thread_count()), std::max<size_t>(1, most / kPartMinimum));
+  parts = std::max(parts, most / (size_t{1} << 31) + 1);
+  auto range = [&](size_t n, size_t t) { return std::pair<size_t, size_t>{n * t / parts, n * (t + 1) / parts}; };
+
+  // counts[(t * 2 + s) * kBins + k]: finite values of sample s (0: a, 1: b) in part t and bin k.
+  std::vector<uint32_t> counts(parts * 2 * kBins, 0);
+  auto count = [&](const auto* v, size_t n, size_t t, uint32_t* h) {
+    const auto [i0, i1] = range(n, t);
+    for (size_t i = i0; i < i1; ++i) {
+      const double x = static_cast<double>(v[i]);
+      if (std::isfinite(x)) ++h[bin(x)];
+    }
+  };
+  parallel_for(parts, [&](size_t t) {
+    count(a, la, t, &counts[(t * 2) * kBins]);
+    count(b, lb, t, &counts[(t * 2 + 1) * kBins]);
+  });
+  std::vector<size_t> ha(kBins, 0), hb(kBins, 0);
+  for (size_t t = 0; t < parts; ++t) {
+    const uint32_t* ca = &counts[(t * 2) * kBins];
+    const uint32_t* cb = &counts[(t * 2 + 1) * kBins];
+    for (size_t k = 0; k < kBins; ++k) {
+      ha[k] += ca[k];
+      hb[k] += cb[k];
+    }
+  }
+  size_t na = 0, nb = 0;
+  for (size_t k = 0; k < kBins; ++k) {
+    na += ha[k];
+    nb += hb[k];
+  }
+  KsDistance out{std::numeric_limits<double>::quiet_NaN(), static_cast<double>(na), static_cast<double>(nb)};
+  if (na == 0 || nb == 0) return out;
+  const double fa = static_cast<double>(na), fb = static_cast<double>(nb);
+  // The same divisions as the walk (i/na - j/nb), so equal counts give equal bits.
+  auto diff = [&](size_t i, size_t j) { return std::fabs(static_cast<double>(i) / fa - static_cast<double>(j) / fb); };
+
+  double ks = 0;  // the largest difference at a bin's end
+  for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
+    if (ha[k] + hb[k] == 0) continue;
+    i += ha[k];
+    j += hb[k];
+    ks = std::max(ks, diff(i, j));
+  }
+  std::vector<uint8_t> walked(kBins, 0);
+  size_t ga = 0, gb = 0;
+  for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
+    const size_t i1 = i + ha[k], j1 = j + hb[k];
+    if (ha[k] > 0 && hb[k] > 0 && std::max(diff(i1, j), diff(i, j1)) > ks) {
+      walked[k] = 1;
+      ga += ha[k];
+      gb += hb[k];
+    }
+    i = i1;
+    j = j1;
+  }
+  if (ga == 0) {
+    out.ks = ks;
+    return out;
+  }
+
+  // Gather the walked bins' keys, each part after the parts before it.
+  std::vector<uint64_t> keys_a(ga), keys_b(gb);
+  std::vector<size_t> at_a(parts + 1, 0), at_b(parts + 1, 0);
+  for (size_t t = 0; t < parts; ++t) {
+    size_t in_a = 0, in_b = 0;
+    const uint32_t* ca = &counts[(t * 2) * kBins];
+    const uint32_t* cb = &counts[(t * 2 + 1) * kBins];
+    for (size_t k = 0; k < kBins; ++k) {
+      if (!walked[k]) continue;
+      in_a += ca[k];
+      in_b += cb[k];
+    }
+    at_a[t + 1] = at_a[t] + in_a;
+    at_b[t + 1] = at_b[t] + in_b;
+  }
+  auto gather = [&](const auto* v, size_t n, size_t t, uint64_t* to) {
+    const auto [i0, i1] = range(n, t);
+    for (size_t i = i0; i < i1; ++i) {
+      const double x = static_cast<double>(v[i]);
+      if (std::isfinite(x) && walked[bin(x)]) *to++ = key_of(x);
+    }
+  };
+  parallel_for(parts, [&](size_t t) {
+    gather(a, la, t, keys_a.data() + at_a[t]);
+    gather(b, lb, t, keys_b.data() + at_b[t]);
+  });
+  std::vector<uint64_t> scratch_a(ga), scratch_b(gb);
+  const size_t sort_parts = std::min<size_t>(static_cast<size_t>(thread_count()), std::max<size_t>(1, std::max(ga, gb) / kPartMinimum));
+  const uint64_t* sa = radix_sort(keys_a.data(), scratch_a.data(), ga, sort_parts);
+  const uint64_t* sb = radix_sort(keys_b.data(), scratch_b.data(), gb, sort_parts);
+
+  // Walk each gathered bin from the counts before it; equal keys are equal values.
+  size_t pa = 0, pb = 0;
+  for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
+    if (walked[k]) {
+      const size_t ea = pa + ha[k], eb = pb + hb[k];
+      size_t wi = i, wj = j;
+      while (pa < ea || pb < eb) {
+        const uint64_t x = (pa < ea && (pb >= eb || sa[pa] <= sb[pb])) ? sa[pa] : sb[pb];
+        while (pa < ea && sa[pa] == x) ++pa, ++wi;
+        while (pb < eb && sb[pb] == x) ++pb, ++wj;
+        ks = std::max(ks, diff(wi, wj));
+      }
+    }
+    i += ha[k];
+    j += hb[k];
+  }
+  out.ks = ks;
+  return out;
+}
+
+}  // namespace
+
+KsDistance ks_distance(const float* a, size_t la, const float* b, size_t lb) { return ks_distance_impl(a, la, b, lb); }
+KsDistance ks_distance(const float* a, size_t la, const double* b, size_t lb) { return ks_distance_impl(a, la, b, lb); }
+KsDistance ks_distance(const double* a, size_t la, const float* b, size_t lb) { return ks_distance_impl(a, la, b, lb); }
+KsDistance ks_distance(const double* a, size_t la, const double* b, size_t lb) { return ks_distance_impl(a, la, b, lb); }
+
+}  // namespace mlwatch

@@ -1,0 +1,141 @@
+/**
+ * JS ksDistance: the two-sample Kolmogorov–Smirnov distance of two unsorted samples, without
+ * sorting them. Twin: native/kernels/ks_distance.cc (cpu; the cuda backend uses the cpu one):
+ * the same bins, the same answer, which is bit for bit the `ks` of ecdfDistances over both
+ * samples' finite values sorted (the same divisions i/na - j/nb at the same points).
+ *
+ * D = max |Fa(x) - Fb(x)| needs the exact ECDFs only near its maximum. The finite values are
+ * counted into bins by value with a monotone map, so each bin holds a contiguous stretch of the
+ * pooled sorted order, ties together. The counts before and after a bin give the difference at
+ * its end exactly (the point after its largest value) and bound every point inside it. Only bins
+ * whose bound beats the largest end difference, and that hold values of both samples (with one
+ * sample's values alone the difference moves one way, so its extremes are at the bin's ends), are
+ * sorted and walked. The bins are equal-width between the 0.1 % and 99.9 % points of a strided
+ * sample of both samples: for a smooth distribution each holds ~1/65536 of the values. A sample
+ * concentrated on few values leaves big bins: slower, never wrong.
+ */
+import type { FloatArray } from '../../matrix.js';
+import type { KsDistanceResult } from '../contract.js';
+
+/** Bins, sample size and tail share: shared with the C++ twin (speed only; the answer does not depend on them). */
+const BINS = 1 << 16;
+const SAMPLE_EACH = 4096;
+const TAIL_SHARE = 0.001;
+
+interface Binning {
+  halfLo: number;
+  scale: number;
+}
+
+/**
+ * 0 below lo, BINS - 1 above hi, 1 + floor((x/2 - lo/2) * scale) between: each step is monotone
+ * in x, rounding included, so x <= y gives bin(x) <= bin(y). Halves keep hi - lo finite.
+ */
+function binOf(x: number, { halfLo, scale }: Binning): number {
+  const t = (x * 0.5 - halfLo) * scale;
+  if (!(t >= 0)) return 0;
+  if (t >= BINS - 2) return BINS - 1;
+  return 1 + Math.floor(t);
+}
+
+function sampleFinite(v: FloatArray, out: number[]): void {
+  const step = Math.max(1, Math.floor(v.length / SAMPLE_EACH));
+  for (let i = 0; i < v.length; i += step) if (Number.isFinite(v[i])) out.push(v[i]);
+}
+
+function binningOf(a: FloatArray, b: FloatArray): Binning {
+  const sample: number[] = [];
+  sampleFinite(a, sample);
+  sampleFinite(b, sample);
+  if (sample.length === 0) return { halfLo: 0, scale: 0 };
+  const sorted = Float64Array.from(sample).sort();
+  const tail = Math.floor(TAIL_SHARE * sorted.length);
+  const lo = sorted[tail];
+  const hi = sorted[sorted.length - 1 - tail];
+  const width = hi * 0.5 - lo * 0.5;
+  const scale = width > 0 ? (BINS - 2) / width : 0;
+  return { halfLo: lo * 0.5, scale: Number.isFinite(scale) ? scale : 0 };
+}
+
+function countBins(v: FloatArray, binning: Binning, counts: Float64Array): void {
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (Number.isFinite(x)) counts[binOf(x, binning)]++;
+  }
+}
+
+/** The finite values of v in the walked bins, sorted (-0 made +0: one value to the walk). */
+function gatherSorted(v: FloatArray, binning: Binning, walked: Uint8Array, count: number): Float64Array {
+  const out = new Float64Array(count);
+  let n = 0;
+  for (let i = 0; i < v.length; i++) {
+    const x = v[i];
+    if (Number.isFinite(x) && walked[binOf(x, binning)] === 1) out[n++] = x + 0;
+  }
+  return out.sort();
+}
+
+/** See Backend.ksDistance. */
+export function ksDistance(a: FloatArray, b: FloatArray): KsDistanceResult {
+  const binning = binningOf(a, b);
+  const ha = new Float64Array(BINS);
+  const hb = new Float64Array(BINS);
+  countBins(a, binning, ha);
+  countBins(b, binning, hb);
+  let na = 0;
+  let nb = 0;
+  for (let k = 0; k < BINS; k++) {
+    na += ha[k];
+    nb += hb[k];
+  }
+  if (na === 0 || nb === 0) return { ks: NaN, na, nb };
+  const diff = (i: number, j: number): number => Math.abs(i / na - j / nb);
+
+  let ks = 0; // the largest difference at a bin's end
+  for (let k = 0, i = 0, j = 0; k < BINS; k++) {
+    if (ha[k] + hb[k] === 0) continue;
+    i += ha[k];
+    j += hb[k];
+    const d = diff(i, j);
+    if (d > ks) ks = d;
+  }
+  const walked = new Uint8Array(BINS);
+  let ga = 0;
+  let gb = 0;
+  for (let k = 0, i = 0, j = 0; k < BINS; k++) {
+    const i1 = i + ha[k];
+    const j1 = j + hb[k];
+    if (ha[k] > 0 && hb[k] > 0 && Math.max(diff(i1, j), diff(i, j1)) > ks) {
+      walked[k] = 1;
+      ga += ha[k];
+      gb += hb[k];
+    }
+    i = i1;
+    j = j1;
+  }
+  if (ga === 0) return { ks, na, nb };
+
+  const sa = gatherSorted(a, binning, walked, ga);
+  const sb = gatherSorted(b, binning, walked, gb);
+  // Walk each gathered bin from the counts before it.
+  let pa = 0;
+  let pb = 0;
+  for (let k = 0, i = 0, j = 0; k < BINS; k++) {
+    if (walked[k] === 1) {
+      const ea = pa + ha[k];
+      const eb = pb + hb[k];
+      let wi = i;
+      let wj = j;
+      while (pa < ea || pb < eb) {
+        const x = pa < ea && (pb >= eb || sa[pa] <= sb[pb]) ? sa[pa] : sb[pb];
+        while (pa < ea && sa[pa] === x) pa++, wi++;
+        while (pb < eb && sb[pb] === x) pb++, wj++;
+        const d = diff(wi, wj);
+        if (d > ks) ks = d;
+      }
+    }
+    i += ha[k];
+    j += hb[k];
+  }
+  return { ks, na, nb };
+}
