@@ -18,7 +18,11 @@ namespace mlwatch_addon {
   X(SortAndMeasure)               \
   X(JsonNumberArrays)             \
   X(Smirnov)                      \
-  X(CsvNumbers)
+  X(CsvNumbers)                   \
+  X(ArrowNumbers)                 \
+  X(ArrowLabels)                  \
+  X(RowMask)                      \
+  X(GatherRows)
 
 #define MLWATCH_DECLARE_GROUP(Group) void Add##Group(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
 MLWATCH_BINDING_GROUPS(MLWATCH_DECLARE_GROUP)

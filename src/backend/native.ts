@@ -50,7 +50,10 @@ export interface CudaKernels extends NativeKernels {
 }
 
 /** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON and CSV scans). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers';
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | BatchReadKernel;
+
+/** The batch job's per-value passes over a chunk (reading Arrow columns, row filters, collectors): host work on memory JS already holds. */
+type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -174,5 +177,11 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     jsonNumberArrays: (text, minLength) => addon.jsonNumberArrays(text, minLength),
     smirnovSf: (n, x) => addon.smirnovSf(n, x),
     csvNumbers: (bytes, slots, lineEnd, atEnd, out, capacity) => addon.csvNumbers(bytes, slots, lineEnd, atEnd, out, capacity),
+    arrowNumbers: (values, bitPacked, offset, length, validity, scale, out) => addon.arrowNumbers(values, bitPacked, offset, length, validity, scale, out),
+    arrowLabels: (offsets, bytes, offset, length, validity, codes, base) => addon.arrowLabels(offsets, bytes, offset, length, validity, codes, base),
+    maskRows: (values, op, operand, keep) => addon.maskRows(values, op, operand, keep),
+    maskCodes: (codes, pass, keep) => addon.maskCodes(codes, pass, keep),
+    gatherFinite: (values, keep, out, at) => addon.gatherFinite(values, keep, out, at),
+    countCodes: (codes, keep, counts) => addon.countCodes(codes, keep, counts),
   };
 }

@@ -10,6 +10,10 @@ import { sketchBins } from './sketch-bins.js';
 import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 import { csvNumbers } from './csv-numbers.js';
+import { arrowNumbers } from './arrow-numbers.js';
+import { arrowLabels } from './arrow-labels.js';
+import { maskCodes, maskRows } from './row-mask.js';
+import { countCodes, gatherFinite } from './gather-rows.js';
 
 const simple = {
   sortColumns,
@@ -40,4 +44,10 @@ export const jsBackend: Backend = {
   jsonNumberArrays,
   smirnovSf,
   csvNumbers,
+  arrowNumbers,
+  arrowLabels,
+  maskRows,
+  maskCodes,
+  gatherFinite,
+  countCodes,
 };
