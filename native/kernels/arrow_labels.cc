@@ -6,48 +6,65 @@ namespace mlwatch {
 
 namespace {
 
-// FNV-1a over the bytes, then a final mix so that short keys spread over the low bits.
-inline std::uint64_t hash_bytes(const std::uint8_t* p, std::size_t n) {
-  std::uint64_t h = 14695981039346656037ull ^ n;
-  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+inline std::uint64_t mix(std::uint64_t h) {
   h ^= h >> 33;
   h *= 0xff51afd7ed558ccdull;
   h ^= h >> 33;
   return h;
 }
 
-// An open-addressing table from byte sequences to codes; a slot holds code + 1 (0: empty).
+// A label of up to 8 bytes as one word (its bytes, zero-padded): with its length, its identity.
+inline std::uint64_t short_word(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t w = 0;
+  if (n > 0) std::memcpy(&w, p, n);
+  return w;
+}
+
+// FNV-1a over the bytes of a longer label, mixed.
+inline std::uint64_t hash_long(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t h = 14695981039346656037ull ^ n;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return mix(h);
+}
+
+// An open-addressing table from byte sequences to codes. A slot holds code + 1 (0: empty) and the
+// hash; each code keeps its length, its word (labels of up to 8 bytes, compared as one word) or
+// where its bytes are (longer labels, compared with memcmp).
 class CodeTable {
  public:
   CodeTable() : slots_(64, 0), hashes_(64, 0) {}
 
-  // The code of [p, p + n), or -1 with the slot to fill in *slot.
-  std::int32_t find(const std::uint8_t* p, std::size_t n, std::uint64_t h, std::size_t* slot) const {
+  std::int32_t code(const std::uint8_t* p, std::size_t n, bool* added) {
+    const bool is_short = n <= 8;
+    const std::uint64_t word = is_short ? short_word(p, n) : 0;
+    const std::uint64_t h = is_short ? mix(word * 0x9e3779b97f4a7c15ull + n) : hash_long(p, n);
     const std::size_t mask = slots_.size() - 1;
-    for (std::size_t k = h & mask;; k = (k + 1) & mask) {
+    std::size_t k = h & mask;
+    for (;; k = (k + 1) & mask) {
       const std::int32_t s = slots_[k];
-      if (s == 0) {
-        *slot = k;
-        return -1;
+      if (s == 0) break;
+      if (hashes_[k] != h) continue;
+      const Entry& e = entries_[static_cast<std::size_t>(s - 1)];
+      if (e.n != n) continue;
+      if (is_short ? e.word == word : std::memcmp(e.p, p, n) == 0) {
+        *added = false;
+        return s - 1;
       }
-      const Span& span = spans_[static_cast<std::size_t>(s - 1)];
-      if (hashes_[k] == h && span.n == n && (n == 0 || std::memcmp(span.p, p, n) == 0)) return s - 1;
     }
-  }
-
-  std::int32_t add(const std::uint8_t* p, std::size_t n, std::uint64_t h, std::size_t slot) {
-    const std::int32_t code = static_cast<std::int32_t>(spans_.size());
-    spans_.push_back({p, n});
-    slots_[slot] = code + 1;
-    hashes_[slot] = h;
-    if (spans_.size() * 2 > slots_.size()) grow();
+    const std::int32_t code = static_cast<std::int32_t>(entries_.size());
+    entries_.push_back({p, n, word});
+    slots_[k] = code + 1;
+    hashes_[k] = h;
+    if (entries_.size() * 2 > slots_.size()) grow();
+    *added = true;
     return code;
   }
 
  private:
-  struct Span {
+  struct Entry {
     const std::uint8_t* p;
     std::size_t n;
+    std::uint64_t word;
   };
 
   void grow() {
@@ -67,7 +84,7 @@ class CodeTable {
 
   std::vector<std::int32_t> slots_;
   std::vector<std::uint64_t> hashes_;
-  std::vector<Span> spans_;
+  std::vector<Entry> entries_;
 };
 
 }  // namespace
@@ -93,15 +110,9 @@ ArrowLabelsResult arrow_labels(const Offset* offsets, const std::uint8_t* bytes,
       result.end = e;
       return result;
     }
-    const std::uint8_t* p = bytes + s;
-    const std::size_t n = static_cast<std::size_t>(e - s);
-    const std::uint64_t h = hash_bytes(p, n);
-    std::size_t slot = 0;
-    std::int32_t code = table.find(p, n, h, &slot);
-    if (code < 0) {
-      code = table.add(p, n, h, slot);
-      firsts.push_back(static_cast<std::int32_t>(i));
-    }
+    bool added = false;
+    const std::int32_t code = table.code(bytes + s, static_cast<std::size_t>(e - s), &added);
+    if (added) firsts.push_back(static_cast<std::int32_t>(i));
     codes[i] = base + code;
   }
   return result;
