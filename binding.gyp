@@ -20,6 +20,7 @@
         "native/addon/smirnov_binding.cc",
         "native/addon/sort_and_measure_binding.cc",
         "native/addon/sort_columns_binding.cc",
+        "native/addon/sorted_runs_binding.cc",
         "native/kernels/arrow_labels.cc",
         "native/kernels/arrow_numbers.cc",
         "native/kernels/column_stats.cc",
@@ -37,6 +38,7 @@
         "native/kernels/sketch_bins.cc",
         "native/kernels/smirnov.cc",
         "native/kernels/sort_columns.cc",
+        "native/kernels/sorted_runs.cc",
         "native/kernels/thread_pool.cc",
         "native/cuda/cuda_stub.cc"
       ],

@@ -22,7 +22,8 @@ namespace mlwatch_addon {
   X(ArrowNumbers)                 \
   X(ArrowLabels)                  \
   X(RowMask)                      \
-  X(GatherRows)
+  X(GatherRows)                   \
+  X(SortedRuns)
 
 #define MLWATCH_DECLARE_GROUP(Group) void Add##Group(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
 MLWATCH_BINDING_GROUPS(MLWATCH_DECLARE_GROUP)

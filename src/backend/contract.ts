@@ -289,6 +289,13 @@ export interface Backend {
    * Throws a RangeError, before counting anything, when a kept code is counts.length or more.
    */
   countCodes(codes: Int32Array, keep: Uint8Array | null, counts: Float64Array): void;
+  /**
+   * The runs of equal values of a sorted array (a run starts at index 0 and wherever sorted[i] !==
+   * sorted[i - 1]): run r's first value and its length go to values[r] and counts[r] while r is
+   * below both arrays' lengths; returns the number of runs, the distinct values (which may exceed
+   * the room given: pass empty arrays to count only).
+   */
+  sortedRuns(sorted: Float64Array, values: Float64Array, counts: Float64Array): number;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */

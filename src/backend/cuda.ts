@@ -65,6 +65,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     maskCodes: cpu.maskCodes,
     gatherFinite: cpu.gatherFinite,
     countCodes: cpu.countCodes,
+    sortedRuns: cpu.sortedRuns,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

@@ -53,7 +53,7 @@ export interface CudaKernels extends NativeKernels {
 type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | BatchReadKernel;
 
 /** The batch job's per-value passes over a chunk (reading Arrow columns, row filters, collectors): host work on memory JS already holds. */
-type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes';
+type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes' | 'sortedRuns';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -183,5 +183,6 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     maskCodes: (codes, pass, keep) => addon.maskCodes(codes, pass, keep),
     gatherFinite: (values, keep, out, at) => addon.gatherFinite(values, keep, out, at),
     countCodes: (codes, keep, counts) => addon.countCodes(codes, keep, counts),
+    sortedRuns: (sorted, values, counts) => addon.sortedRuns(sorted, values, counts),
   };
 }

@@ -13,6 +13,7 @@
 #include "kernels/arrow_numbers.h"
 #include "kernels/gather_rows.h"
 #include "kernels/row_mask.h"
+#include "kernels/sorted_runs.h"
 
 static int failures = 0;
 
@@ -100,6 +101,13 @@ int main() {
     check(mlwatch::first_code_at_or_above(codes.data(), 5, nullptr, 3) == 4, "row 4's code is too large");
     mlwatch::count_codes(codes.data(), 5, keep.data(), counts.data());
     check(counts[0] == 1 && counts[1] == 0 && counts[2] == 2, "counts");
+  }
+  {
+    const std::vector<double> sorted = {-2, -2, -0.0, 0, 1.5, 7, 7};
+    std::vector<double> values(2), counts(2);
+    check(mlwatch::sorted_runs(sorted.data(), sorted.size(), values.data(), counts.data(), 2) == 4, "four runs");
+    check(values[0] == -2 && counts[0] == 2 && std::signbit(values[1]) && counts[1] == 2, "runs within the room");
+    check(mlwatch::sorted_runs(sorted.data(), sorted.size(), nullptr, nullptr, 0) == 4, "counting only");
   }
   if (failures == 0) std::printf("batch kernels: all passed\n");
   return failures == 0 ? 0 : 1;

@@ -14,6 +14,7 @@ import { arrowNumbers } from './arrow-numbers.js';
 import { arrowLabels } from './arrow-labels.js';
 import { maskCodes, maskRows } from './row-mask.js';
 import { countCodes, gatherFinite } from './gather-rows.js';
+import { sortedRuns } from './sorted-runs.js';
 
 const simple = {
   sortColumns,
@@ -50,4 +51,5 @@ export const jsBackend: Backend = {
   maskCodes,
   gatherFinite,
   countCodes,
+  sortedRuns,
 };
