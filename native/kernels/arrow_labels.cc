@@ -6,86 +6,105 @@ namespace mlwatch {
 
 namespace {
 
-inline std::uint64_t mix(std::uint64_t h) {
-  h ^= h >> 33;
-  h *= 0xff51afd7ed558ccdull;
-  h ^= h >> 33;
-  return h;
-}
-
-// A label of up to 8 bytes as one word (its bytes, zero-padded): with its length, its identity.
-inline std::uint64_t short_word(const std::uint8_t* p, std::size_t n) {
-  std::uint64_t w = 0;
-  if (n > 0) std::memcpy(&w, p, n);
-  return w;
-}
-
-// FNV-1a over the bytes of a longer label, mixed.
+// FNV-1a over the bytes of a label longer than 8 bytes.
 inline std::uint64_t hash_long(const std::uint8_t* p, std::size_t n) {
   std::uint64_t h = 14695981039346656037ull ^ n;
   for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
-  return mix(h);
+  return h;
 }
 
-// An open-addressing table from byte sequences to codes. A slot holds code + 1 (0: empty) and the
-// hash; each code keeps its length, its word (labels of up to 8 bytes, compared as one word) or
-// where its bytes are (longer labels, compared with memcmp).
+// An open-addressing table from byte sequences to codes. A label of up to 8 bytes is keyed by
+// its bytes as one zero-padded word (with its length, its identity: no byte comparison); a longer
+// one by its hash, confirmed by comparing its bytes with those of the code's first appearance.
 class CodeTable {
  public:
-  CodeTable() : slots_(64, 0), hashes_(64, 0) {}
+  CodeTable() : slots_(kFirstSlots), shift_(64 - kFirstBits) {}
 
-  std::int32_t code(const std::uint8_t* p, std::size_t n, bool* added) {
+  // The code of [p, p + n); `word` holds its bytes when n <= 8. *added: whether it is new.
+  std::int32_t code(const std::uint8_t* p, std::size_t n, std::uint64_t word, bool* added) {
     const bool is_short = n <= 8;
-    const std::uint64_t word = is_short ? short_word(p, n) : 0;
-    const std::uint64_t h = is_short ? mix(word * 0x9e3779b97f4a7c15ull + n) : hash_long(p, n);
+    const std::uint64_t key = is_short ? word : hash_long(p, n);
+    const std::uint32_t len = static_cast<std::uint32_t>(is_short ? n : 9);
     const std::size_t mask = slots_.size() - 1;
-    std::size_t k = h & mask;
+    std::size_t k = index(key, len);
     for (;; k = (k + 1) & mask) {
-      const std::int32_t s = slots_[k];
-      if (s == 0) break;
-      if (hashes_[k] != h) continue;
-      const Entry& e = entries_[static_cast<std::size_t>(s - 1)];
-      if (e.n != n) continue;
-      if (is_short ? e.word == word : std::memcmp(e.p, p, n) == 0) {
+      const Slot& slot = slots_[k];
+      if (slot.code_plus_one == 0) break;
+      if (slot.key != key || slot.len != len) continue;
+      if (is_short) {
         *added = false;
-        return s - 1;
+        return slot.code_plus_one - 1;
+      }
+      const Long& first = longs_[static_cast<std::size_t>(slot.long_index)];
+      if (first.n == n && std::memcmp(first.p, p, n) == 0) {
+        *added = false;
+        return slot.code_plus_one - 1;
       }
     }
-    const std::int32_t code = static_cast<std::int32_t>(entries_.size());
-    entries_.push_back({p, n, word});
-    slots_[k] = code + 1;
-    hashes_[k] = h;
-    if (entries_.size() * 2 > slots_.size()) grow();
+    const std::int32_t code = codes_++;
+    std::int32_t long_index = -1;
+    if (!is_short) {
+      long_index = static_cast<std::int32_t>(longs_.size());
+      longs_.push_back({p, n});
+    }
+    slots_[k] = {key, code + 1, len, long_index};
+    if (static_cast<std::size_t>(codes_) * 2 > slots_.size()) grow();
     *added = true;
     return code;
   }
 
  private:
-  struct Entry {
+  static constexpr unsigned kFirstBits = 8;
+  static constexpr std::size_t kFirstSlots = std::size_t(1) << kFirstBits;
+
+  struct Slot {
+    std::uint64_t key = 0;          // the word (n <= 8) or the hash of the bytes
+    std::int32_t code_plus_one = 0;  // 0: empty
+    std::uint32_t len = 0;           // n for short labels, 9 for every longer one
+    std::int32_t long_index = -1;    // longer labels: their first appearance in longs_
+  };
+  struct Long {
     const std::uint8_t* p;
     std::size_t n;
-    std::uint64_t word;
   };
 
-  void grow() {
-    std::vector<std::int32_t> slots(slots_.size() * 2, 0);
-    std::vector<std::uint64_t> hashes(slots.size(), 0);
-    const std::size_t mask = slots.size() - 1;
-    for (std::size_t k = 0; k < slots_.size(); ++k) {
-      if (slots_[k] == 0) continue;
-      std::size_t j = hashes_[k] & mask;
-      while (slots[j] != 0) j = (j + 1) & mask;
-      slots[j] = slots_[k];
-      hashes[j] = hashes_[k];
-    }
-    slots_.swap(slots);
-    hashes_.swap(hashes);
+  // Fibonacci hashing: the top bits of key * 2^64 / phi, the length folded in.
+  std::size_t index(std::uint64_t key, std::uint32_t len) const {
+    return static_cast<std::size_t>(((key + len) * 0x9e3779b97f4a7c15ull) >> shift_);
   }
 
-  std::vector<std::int32_t> slots_;
-  std::vector<std::uint64_t> hashes_;
-  std::vector<Entry> entries_;
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    --shift_;
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.code_plus_one == 0) continue;
+      std::size_t j = index(slot.key, slot.len);
+      while (slots_[j].code_plus_one != 0) j = (j + 1) & mask;
+      slots_[j] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  unsigned shift_;
+  std::int32_t codes_ = 0;
+  std::vector<Long> longs_;
 };
+
+// The bytes [p, p + n) (n <= 8) as a zero-padded word; a single 8-byte load when the 8 bytes
+// from p lie within the buffer (end), else byte by byte.
+inline std::uint64_t short_word(const std::uint8_t* p, std::size_t n, const std::uint8_t* end) {
+  std::uint64_t w = 0;
+  if (n == 0) return 0;
+  if (end - p >= 8) {
+    std::memcpy(&w, p, 8);
+    return n == 8 ? w : w & ((std::uint64_t(1) << (8 * n)) - 1);  // little-endian: the first n bytes are the low ones
+  }
+  for (std::size_t i = 0; i < n; ++i) w |= std::uint64_t(p[i]) << (8 * i);
+  return w;
+}
 
 }  // namespace
 
@@ -111,7 +130,9 @@ ArrowLabelsResult arrow_labels(const Offset* offsets, const std::uint8_t* bytes,
       return result;
     }
     bool added = false;
-    const std::int32_t code = table.code(bytes + s, static_cast<std::size_t>(e - s), &added);
+    const std::uint8_t* p = bytes + s;
+    const std::size_t n = static_cast<std::size_t>(e - s);
+    const std::int32_t code = table.code(p, n, n <= 8 ? short_word(p, n, bytes + byte_count) : 0, &added);
     if (added) firsts.push_back(static_cast<std::int32_t>(i));
     codes[i] = base + code;
   }

@@ -194,7 +194,7 @@ describe('batch reader kernels give every backend the same answer on random inpu
       const validity = trial % 3 === 0 ? null : bitmap(valid);
       const words = BigInt64Array.from({ length: offset + n }, () => BigInt(Math.floor((r() - 0.5) * 2 ** 52)) * BigInt(1 + Math.floor(r() * 4096)));
       const floats = Float64Array.from({ length: offset + n }, () => (r() < 0.05 ? NaN : r() < 0.02 ? Infinity : Math.round((r() - 0.5) * 200)));
-      const alphabet = ['SFO', 'LAX', 'ORD', '', 'JFK', 'a longer label', 'é', 'another long one'];
+      const alphabet = ['SFO', 'LAX', 'ORD', '', 'JFK', 'a longer label', 'é', 'another long one', 'EIGHTBYT', 'NINEBYTES'];
       const enc = alphabet.map((s) => new TextEncoder().encode(s));
       const picks = Array.from({ length: offset + n }, () => Math.floor(r() * alphabet.length));
       const offsets = new Int32Array(offset + n + 1);
