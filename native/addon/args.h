@@ -114,3 +114,49 @@ void with_values(const MatrixArgs& m, F f) {
 }
 
 }  // namespace mlwatch_addon
+
+namespace mlwatch_addon {
+
+// A TypedArray's element type, first element and length (a detached array: null and 0).
+struct TypedView {
+  napi_typedarray_type type;
+  void* data;
+  size_t length;
+};
+
+inline TypedView typed_view(Napi::Env env, const Napi::Value& v) {
+  TypedView t{napi_int8_array, nullptr, 0};
+  napi_value buffer;
+  size_t byte_offset;
+  NAPI_THROW_IF_FAILED(env, napi_get_typedarray_info(env, v, &t.type, &t.length, &t.data, &buffer, &byte_offset),
+                       TypedView{});
+  if (t.data == nullptr) t.length = 0;
+  return t;
+}
+
+// A TypedArray argument of one element type (`expected` names it in the message).
+inline TypedView typed_arg(const Napi::CallbackInfo& info, size_t index, const char* name, napi_typedarray_type type,
+                           const char* expected) {
+  Napi::Value v = info[index];
+  if (!v.IsTypedArray() || v.As<Napi::TypedArray>().TypedArrayType() != type) throw_type(info.Env(), expected, name, v);
+  return typed_view(info.Env(), v);
+}
+
+// A Uint8Array argument, or null (then data is null and length 0).
+inline TypedView optional_bytes_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  if (info[index].IsNull()) return TypedView{napi_uint8_array, nullptr, 0};
+  return typed_arg(info, index, name, napi_uint8_array, "a Uint8Array or null");
+}
+
+// A number argument (any double, NaN included).
+inline double number_arg(const Napi::CallbackInfo& info, size_t index, const char* name) {
+  Napi::Value v = info[index];
+  if (!v.IsNumber()) throw_type(info.Env(), "a number", name, v);
+  return v.As<Napi::Number>().DoubleValue();
+}
+
+[[noreturn]] inline void throw_range(Napi::Env env, const std::string& message) {
+  throw Napi::RangeError::New(env, message);
+}
+
+}  // namespace mlwatch_addon

@@ -19,7 +19,12 @@ namespace mlwatch_addon {
   X(JsonNumberArrays)             \
   X(Smirnov)                      \
   X(CsvNumbers)                   \
-  X(KsDistance)
+  X(KsDistance)                   \
+  X(ArrowNumbers)                 \
+  X(ArrowLabels)                  \
+  X(RowMask)                      \
+  X(GatherRows)                   \
+  X(SortedRuns)
 
 #define MLWATCH_DECLARE_GROUP(Group) void Add##Group(Napi::Env env, Napi::Object cpu, Napi::Object cuda);
 MLWATCH_BINDING_GROUPS(MLWATCH_DECLARE_GROUP)

@@ -133,6 +133,21 @@ export interface CsvNumbersResult {
   fieldEnd: number;
 }
 
+/** The typed arrays an Arrow numeric column's values come in; see Backend.arrowNumbers. */
+export type ArrowValueArray = Int8Array | Uint8Array | Int16Array | Uint16Array | Int32Array | Uint32Array | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
+
+/** Row filter comparisons as maskRows takes them: value OP operand. */
+export const ROW_COMPARISONS = ['<', '<=', '>', '>=', '=', '!='] as const;
+
+/** What gatherFinite collected; see Backend.gatherFinite. */
+export interface GatheredValues {
+  /** Values written to out. */
+  count: number;
+  /** Smallest and largest value written (+Infinity and -Infinity when none was). */
+  min: number;
+  max: number;
+}
+
 /** One dense layer's arrays, as DenseModel keeps them. */
 export interface DenseLayerArrays {
   readonly inputSize: number;
@@ -250,6 +265,54 @@ export interface Backend {
    * it reports rather than throws (the caller names the file, line and column).
    */
   csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, capacity: number): CsvNumbersResult;
+  /**
+   * An Arrow numeric column chunk as float64: out[i] = value (offset + i) times `scale`, for i <
+   * length, and NaN where `validity` (an Arrow validity bitmap, bit offset + i, LSB first; null:
+   * every value valid) says the value is missing. The value is the element of `values`, or, when
+   * `bitPacked` (Arrow booleans; `values` must then be a Uint8Array), bit offset + i as 0 or 1.
+   * 64-bit integers are rounded to the nearest double (ties to even) once, as Number(bigint) does,
+   * then multiplied. Throws a RangeError when values, validity or out are too short.
+   */
+  arrowNumbers(values: ArrowValueArray, bitPacked: boolean, offset: number, length: number, validity: Uint8Array | null, scale: number, out: Float64Array): void;
+  /**
+   * Codes the strings of an Arrow Utf8 / LargeUtf8 column chunk: string i (i < length) is the bytes
+   * [offsets[offset + i], offsets[offset + i + 1]) of `bytes`; codes[i] = `base` + the index of its
+   * byte sequence in order of first appearance, or -1 where `validity` says it is missing (its
+   * offsets are not read). Returns, per code from `base` on, the row i of its first appearance,
+   * which the caller decodes as the code's label (two byte sequences that are not valid UTF-8 may
+   * decode to the same label under two codes). Throws a RangeError when offsets, validity or
+   * codes are too short, or a valid string's offsets are decreasing or outside `bytes`.
+   */
+  arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Array, offset: number, length: number, validity: Uint8Array | null, codes: Int32Array, base: number): Int32Array;
+  /**
+   * A row filter on a numeric column: keep[i] = 0 unless values[i] OP operand holds (OP:
+   * ROW_COMPARISONS[op], IEEE comparisons, so NaN fails every one but '!='); returns the rows whose
+   * keep[i] is then nonzero. keep must have values.length entries.
+   */
+  maskRows(values: Float64Array, op: number, operand: number, keep: Uint8Array): number;
+  /**
+   * A row filter on a label column: keep[i] = 0 unless codes[i] >= 0 and pass[codes[i]] is
+   * nonzero (codes at or beyond pass.length fail); returns the rows whose keep[i] is then nonzero.
+   */
+  maskCodes(codes: Int32Array, pass: Uint8Array, keep: Uint8Array): number;
+  /**
+   * Appends the finite values of the kept rows (keep null: every row; else keep[i] nonzero) to
+   * out from index `at`, in row order; NaN and ±Infinity are left out. Throws a RangeError, before
+   * writing anything, when out has fewer than (kept rows) entries from `at`.
+   */
+  gatherFinite(values: Float64Array, keep: Uint8Array | null, out: Float64Array, at: number): GatheredValues;
+  /**
+   * counts[codes[i]] += 1 for the kept rows (keep null: every row) whose code is not negative.
+   * Throws a RangeError, before counting anything, when a kept code is counts.length or more.
+   */
+  countCodes(codes: Int32Array, keep: Uint8Array | null, counts: Float64Array): void;
+  /**
+   * The runs of equal values of a sorted array (a run starts at index 0 and wherever sorted[i] !==
+   * sorted[i - 1]): run r's first value and its length go to values[r] and counts[r] while r is
+   * below both arrays' lengths; returns the number of runs, the distinct values (which may exceed
+   * the room given: pass empty arrays to count only).
+   */
+  sortedRuns(sorted: Float64Array, values: Float64Array, counts: Float64Array): number;
   /** labels[r] = index of the largest value of row r (first on ties), confidence[r] = that value. */
   argmaxRows(p: Float32Array, rows: number, cols: number, labels: Int32Array, confidence: Float32Array): void;
   /** argmaxRows without blocking the event loop (`labels` and `confidence` must not be touched until it resolves). */

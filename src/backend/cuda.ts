@@ -59,6 +59,14 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     ksDistance: cpu.ksDistance,
     // Parsing text is byte-serial work for the host: the device would only add a copy.
     csvNumbers: cpu.csvNumbers,
+    // The batch reader's passes over a chunk: one read of memory the host already holds.
+    arrowNumbers: cpu.arrowNumbers,
+    arrowLabels: cpu.arrowLabels,
+    maskRows: cpu.maskRows,
+    maskCodes: cpu.maskCodes,
+    gatherFinite: cpu.gatherFinite,
+    countCodes: cpu.countCodes,
+    sortedRuns: cpu.sortedRuns,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

@@ -50,7 +50,10 @@ export interface CudaKernels extends NativeKernels {
 }
 
 /** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON and CSV scans). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | 'ksDistance';
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | 'ksDistance' | BatchReadKernel;
+
+/** The batch job's per-value passes over a chunk (reading Arrow columns, row filters, collectors): host work on memory JS already holds. */
+type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes' | 'sortedRuns';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -175,5 +178,12 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     smirnovSf: (n, x) => addon.smirnovSf(n, x),
     ksDistance: (a, b) => addon.ksDistance(a, b),
     csvNumbers: (bytes, slots, lineEnd, atEnd, out, capacity) => addon.csvNumbers(bytes, slots, lineEnd, atEnd, out, capacity),
+    arrowNumbers: (values, bitPacked, offset, length, validity, scale, out) => addon.arrowNumbers(values, bitPacked, offset, length, validity, scale, out),
+    arrowLabels: (offsets, bytes, offset, length, validity, codes, base) => addon.arrowLabels(offsets, bytes, offset, length, validity, codes, base),
+    maskRows: (values, op, operand, keep) => addon.maskRows(values, op, operand, keep),
+    maskCodes: (codes, pass, keep) => addon.maskCodes(codes, pass, keep),
+    gatherFinite: (values, keep, out, at) => addon.gatherFinite(values, keep, out, at),
+    countCodes: (codes, keep, counts) => addon.countCodes(codes, keep, counts),
+    sortedRuns: (sorted, values, counts) => addon.sortedRuns(sorted, values, counts),
   };
 }

@@ -6,37 +6,39 @@
  */
 import { compareCategories, type CategoricalSample, type Category } from '../drift/samples.js';
 import type { ChunkColumn } from './table-source.js';
+import type { Backend } from '../backend/contract.js';
+import { getBackend } from '../backend/registry.js';
 
 export class CategoryCounter {
   private total = 0;
   private readonly counts = new Map<Category, number>();
   private codeCounts = new Float64Array(0);
 
-  /** Counts a chunk: label codes (-1 missing) or numbers (NaN and ±Infinity missing). */
-  add(column: ChunkColumn): void {
-    if (column.type === 'label') this.addLabels(column.codes, column.dictionary);
-    else this.addNumbers(column.values);
+  /**
+   * Counts a chunk, its kept rows only when `keep` is given (`kept` of them): label codes (-1
+   * missing) on the backend, or numbers (NaN and ±Infinity missing).
+   */
+  add(column: ChunkColumn, keep: Uint8Array | null = null, kept = column.type === 'label' ? column.codes.length : column.values.length, backend: Backend = getBackend()): void {
+    this.total += kept;
+    if (column.type === 'label') this.addLabels(column.codes, column.dictionary, keep, backend);
+    else this.addNumbers(column.values, keep);
   }
 
-  private addLabels(codes: Int32Array, dictionary: readonly string[]): void {
-    this.total += codes.length;
+  private addLabels(codes: Int32Array, dictionary: readonly string[], keep: Uint8Array | null, backend: Backend): void {
     if (this.codeCounts.length < dictionary.length) this.codeCounts = new Float64Array(dictionary.length);
-    const tally = this.codeCounts;
-    tally.fill(0, 0, dictionary.length);
-    for (let i = 0; i < codes.length; i++) {
-      const code = codes[i];
-      if (code >= 0) tally[code]++;
-    }
+    const tally = this.codeCounts.subarray(0, dictionary.length);
+    tally.fill(0);
+    backend.countCodes(codes, keep, tally);
     for (let c = 0; c < dictionary.length; c++) {
       if (tally[c] > 0) this.counts.set(dictionary[c], (this.counts.get(dictionary[c]) ?? 0) + tally[c]);
     }
   }
 
-  private addNumbers(values: Float64Array): void {
-    this.total += values.length;
+  // numbers declared categorical: counted by value in a Map (not yet a backend kernel)
+  private addNumbers(values: Float64Array, keep: Uint8Array | null): void {
     for (let i = 0; i < values.length; i++) {
       const v = values[i];
-      if (v - v === 0) this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
+      if ((keep === null || keep[i] !== 0) && v - v === 0) this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
     }
   }
 

@@ -83,25 +83,19 @@ export class NumericCollector implements Spillable {
     return this.buffer ? this.buffer.byteLength : 0;
   }
 
-  /** Adds a chunk's values; NaN and ±Infinity are counted as missing. */
-  append(values: Float64Array): void {
-    this.total += values.length;
-    this.reserve(values.length);
-    const buffer = this.buffer!;
-    let n = this.length;
-    let min = this.min;
-    let max = this.max;
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if (v - v !== 0) continue; // NaN or ±Infinity
-      buffer[n++] = v;
-      if (v < min) min = v;
-      if (v > max) max = v;
-    }
-    this.count += n - this.length;
-    this.length = n;
-    this.min = min;
-    this.max = max;
+  /**
+   * Adds a chunk's values, those of the kept rows only when `keep` is given (`kept` of them, on
+   * the backend); NaN and ±Infinity are counted as missing.
+   */
+  append(values: Float64Array, keep: Uint8Array | null = null, kept = values.length): void {
+    this.total += kept;
+    if (kept === 0) return;
+    this.reserve(kept);
+    const { count, min, max } = this.backend.gatherFinite(values, keep, this.buffer!, this.length);
+    this.count += count;
+    this.length += count;
+    if (min < this.min) this.min = min;
+    if (max > this.max) this.max = max;
   }
 
   /** Makes room for `extra` more values, growing by doubling within the pool. */

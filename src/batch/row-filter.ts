@@ -8,6 +8,7 @@
  */
 import { InputFileError, type ChunkColumn, type SourceColumn, type TableChunk } from './table-source.js';
 import { coded } from '../errors.js';
+import { ROW_COMPARISONS, type Backend } from '../backend/contract.js';
 
 export type FilterOperator = '<' | '<=' | '>' | '>=' | '=' | '!=';
 
@@ -46,10 +47,10 @@ function compare(op: FilterOperator, a: number | string, b: number | string): bo
   }
 }
 
-/** A filter bound to a column type: keeps[row] says whether the chunk's row passes. */
+/** A filter bound to a column type: clears keep[row] for the chunk's rows that fail it, on the backend, and returns the rows kept. */
 export interface BoundFilter {
   column: string;
-  test(column: ChunkColumn, keep: Uint8Array): void;
+  test(column: ChunkColumn, keep: Uint8Array, backend: Backend): number;
 }
 
 /** Checks a filter against the file's columns and prepares its value. */
@@ -59,10 +60,10 @@ export function bindRowFilter(filter: RowFilter, columns: readonly SourceColumn[
   if (column.type === 'label') {
     return {
       column: filter.column,
-      test: (chunk, keep) => {
+      test: (chunk, keep, backend) => {
         const { codes, dictionary } = chunk as Extract<ChunkColumn, { type: 'label' }>;
-        const pass = dictionary.map((label) => compare(filter.op, label, filter.text));
-        for (let i = 0; i < codes.length; i++) if (codes[i] < 0 || !pass[codes[i]]) keep[i] = 0;
+        const pass = Uint8Array.from(dictionary, (label) => (compare(filter.op, label, filter.text) ? 1 : 0));
+        return backend.maskCodes(codes, pass, keep);
       },
     };
   }
@@ -71,35 +72,24 @@ export function bindRowFilter(filter: RowFilter, columns: readonly SourceColumn[
     const expected = column.time ? 'a decimal number or an ISO 8601 date' : `a decimal number (${filter.column} holds numbers${ISO_DATE.test(filter.text) ? ', not dates' : ''})`;
     throw coded(new RangeError(`Expected ${expected} in the filter ${filter.column}${filter.op}${filter.text}`), 'ERR_MLWATCH_INVALID_ARGUMENT');
   }
+  const op = ROW_COMPARISONS.indexOf(filter.op);
   return {
     column: filter.column,
-    test: (chunk, keep) => {
-      const values = (chunk as Extract<ChunkColumn, { type: 'number' }>).values;
-      for (let i = 0; i < values.length; i++) if (!compare(filter.op, values[i], value)) keep[i] = 0; // NaN fails every comparison but !=
-    },
+    // NaN fails every comparison but !=
+    test: (chunk, keep, backend) => backend.maskRows((chunk as Extract<ChunkColumn, { type: 'number' }>).values, op, value, keep),
   };
 }
 
-/** The chunk's rows that pass every filter (the chunk itself when all pass). */
-export function filterChunk(chunk: TableChunk, filters: readonly BoundFilter[], keepColumns: readonly string[]): TableChunk {
-  if (filters.length === 0) return chunk;
-  const keep = new Uint8Array(chunk.rows).fill(1);
-  for (const f of filters) f.test(chunk.columns[f.column], keep);
-  let rows = 0;
-  for (let i = 0; i < keep.length; i++) rows += keep[i];
-  if (rows === chunk.rows) return chunk;
-  const columns: Record<string, ChunkColumn> = Object.create(null);
-  for (const name of keepColumns) {
-    const c = chunk.columns[name];
-    if (c.type === 'number') {
-      const values = new Float64Array(rows);
-      for (let i = 0, k = 0; i < keep.length; i++) if (keep[i]) values[k++] = c.values[i];
-      columns[name] = { type: 'number', values };
-    } else {
-      const codes = new Int32Array(rows);
-      for (let i = 0, k = 0; i < keep.length; i++) if (keep[i]) codes[k++] = c.codes[i];
-      columns[name] = { type: 'label', codes, dictionary: c.dictionary };
-    }
-  }
-  return { ...chunk, rows, columns };
+/**
+ * The rows of a chunk that pass every filter, as a keep mask (keep[row] nonzero) in `scratch`
+ * when it is long enough, and their number; null for the mask when there are no filters or every
+ * row passes (the collectors then take every row).
+ */
+export function maskChunk(chunk: TableChunk, filters: readonly BoundFilter[], backend: Backend, scratch?: Uint8Array): { keep: Uint8Array | null; rows: number } {
+  if (filters.length === 0) return { keep: null, rows: chunk.rows };
+  const keep = scratch && scratch.length >= chunk.rows ? scratch.subarray(0, chunk.rows) : new Uint8Array(chunk.rows);
+  keep.fill(1);
+  let rows = chunk.rows;
+  for (const f of filters) rows = f.test(chunk.columns[f.column], keep, backend);
+  return { keep: rows === chunk.rows ? null : keep, rows };
 }

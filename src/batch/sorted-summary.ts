@@ -8,7 +8,6 @@
  */
 import type { Backend } from '../backend/contract.js';
 import { columnStatsOfState, newColumnStatsState } from '../backend/column-stats-state.js';
-import { distinctCount, runLengths } from '../drift/samples.js';
 import { histogramOfSorted } from '../drift/statistics.js';
 
 /** Distinct values kept per column side for the tests that read numbers as categories. */
@@ -35,6 +34,8 @@ export class SummaryBuilder {
   private last = NaN;
   private runs: { values: number[]; counts: number[] } | null = { values: [], counts: [] };
   private readonly histogram: Float64Array;
+  /** Room for a block's runs: values in the first half, counts in the second. */
+  private runScratch = new Float64Array(0);
 
   constructor(
     private readonly total: number,
@@ -49,17 +50,23 @@ export class SummaryBuilder {
     const n = block.length;
     if (n === 0) return;
     const continues = block[0] === this.last;
-    const newDistinct = distinctCount(block) - (continues ? 1 : 0);
-    if (this.runs && this.distinct + newDistinct <= MAX_KEPT_RUNS) {
-      const r = runLengths(block);
+    // the block's runs on the backend, written while they fit within MAX_KEPT_RUNS
+    const room = this.runs ? Math.min(n, MAX_KEPT_RUNS - this.distinct + (continues ? 1 : 0)) : 0;
+    if (this.runScratch.length < 2 * room) this.runScratch = new Float64Array(2 * room);
+    const half = this.runScratch.length / 2;
+    const values = this.runScratch.subarray(0, Math.min(room, half));
+    const counts = this.runScratch.subarray(half, half + values.length);
+    const runs = this.backend.sortedRuns(block, values, counts);
+    const newDistinct = runs - (continues ? 1 : 0);
+    if (this.runs && runs <= room) {
       let from = 0;
       if (continues) {
-        this.runs.counts[this.runs.counts.length - 1] += r.counts[0];
+        this.runs.counts[this.runs.counts.length - 1] += counts[0];
         from = 1;
       }
-      for (let i = from; i < r.values.length; i++) {
-        this.runs.values.push(r.values[i]);
-        this.runs.counts.push(r.counts[i]);
+      for (let i = from; i < runs; i++) {
+        this.runs.values.push(values[i]);
+        this.runs.counts.push(counts[i]);
       }
     } else this.runs = null;
     this.distinct += newDistinct;

@@ -8,7 +8,7 @@ import type { CategoricalSample } from '../drift/samples.js';
 import type { MemoryPool } from './memory-pool.js';
 import { NumericCollector, runFilePath, type NumericColumn } from './numeric-collector.js';
 import { CategoryCounter } from './category-counter.js';
-import { bindRowFilter, filterChunk, type BoundFilter, type RowFilter } from './row-filter.js';
+import { bindRowFilter, maskChunk, type BoundFilter, type RowFilter } from './row-filter.js';
 import { requireColumns, type TableChunk, type TableSource } from './table-source.js';
 
 /** How one side of the job reads its file. */
@@ -42,6 +42,8 @@ class SideCollector {
   readonly counters = new Map<string, CategoryCounter>();
   readonly filters: BoundFilter[];
   rowsUsed = 0;
+  /** The keep mask's memory, reused from chunk to chunk. */
+  private mask = new Uint8Array(0);
 
   constructor(
     source: TableSource,
@@ -55,14 +57,15 @@ class SideCollector {
     });
   }
 
-  add(raw: TableChunk): void {
-    const chunk = filterChunk(raw, this.filters, this.plan.columns);
-    this.rowsUsed += chunk.rows;
+  add(chunk: TableChunk): void {
+    if (this.filters.length > 0 && this.mask.length < chunk.rows) this.mask = new Uint8Array(chunk.rows);
+    const { keep, rows } = maskChunk(chunk, this.filters, this.plan.backend, this.mask);
+    this.rowsUsed += rows;
     for (const [name, collector] of this.numeric) {
       const column = chunk.columns[name];
-      if (column.type === 'number') collector.append(column.values);
+      if (column.type === 'number') collector.append(column.values, keep, rows);
     }
-    for (const [name, counter] of this.counters) counter.add(chunk.columns[name]);
+    for (const [name, counter] of this.counters) counter.add(chunk.columns[name], keep, rows, this.plan.backend);
   }
 
   dispose(): void {

@@ -11,6 +11,11 @@ import { sketchBins } from './sketch-bins.js';
 import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 import { csvNumbers } from './csv-numbers.js';
+import { arrowNumbers } from './arrow-numbers.js';
+import { arrowLabels } from './arrow-labels.js';
+import { maskCodes, maskRows } from './row-mask.js';
+import { countCodes, gatherFinite } from './gather-rows.js';
+import { sortedRuns } from './sorted-runs.js';
 
 const simple = {
   sortColumns,
@@ -42,4 +47,11 @@ export const jsBackend: Backend = {
   smirnovSf,
   csvNumbers,
   ksDistance,
+  arrowNumbers,
+  arrowLabels,
+  maskRows,
+  maskCodes,
+  gatherFinite,
+  countCodes,
+  sortedRuns,
 };

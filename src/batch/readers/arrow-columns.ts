@@ -5,7 +5,7 @@
  */
 import { DataType, Precision, TimeUnit, type Data, type Field, type RecordBatch } from 'apache-arrow';
 import { rejectDuplicateNames, type ChunkColumn, type SourceColumn, type SourceColumnType } from '../table-source.js';
-import { LabelDictionary } from '../label-dictionary.js';
+import type { ArrowValueArray, Backend } from '../../backend/contract.js';
 
 /** Whether a field can be read, and as what; undefined for types the drift suite cannot compare. */
 function arrowColumnType(field: Field): SourceColumnType | undefined {
@@ -21,123 +21,77 @@ function validityOf(data: Data): Uint8Array | null {
   return data.nullCount > 0 && data.nullBitmap ? data.nullBitmap : null;
 }
 
-function isSet(bits: Uint8Array, bit: number): boolean {
-  return (bits[bit >> 3] & (1 << (bit & 7))) !== 0;
-}
-
 /** Milliseconds per unit of a timestamp. */
 function timestampScale(unit: TimeUnit): number {
   return unit === TimeUnit.SECOND ? 1000 : unit === TimeUnit.MILLISECOND ? 1 : unit === TimeUnit.MICROSECOND ? 1e-3 : 1e-6;
 }
 
-function numbersOf(data: Data): Float64Array {
+/** Writes a numeric column chunk's values as float64 into out[0, data.length) (the backend's arrowNumbers). */
+function numbersInto(data: Data, out: Float64Array, backend: Backend): void {
   const t = data.type;
-  const n = data.length;
-  // float64 without nulls: the batch's own buffer, no copy (readers of a chunk never write to it)
-  if (data.values instanceof Float64Array && !validityOf(data)) return data.values.subarray(data.offset, data.offset + n);
-  const out = new Float64Array(n);
-  if (DataType.isBool(t)) {
-    const bits = data.values as Uint8Array;
-    for (let i = 0; i < n; i++) {
-      const bit = data.offset + i;
-      out[i] = (bits[bit >> 3] >> (bit & 7)) & 1;
-    }
-  } else if (data.values instanceof BigInt64Array || data.values instanceof BigUint64Array) {
-    // Int64, Uint64, timestamps, Date64, read as two 32-bit halves: hi * 2^32 and lo are exact
-    // doubles, so their sum is rounded once, exactly as Number(bigint) rounds, without BigInts.
-    const words = data.values;
-    const halves = new Int32Array(words.buffer, words.byteOffset, words.length * 2);
-    const signed = words instanceof BigInt64Array;
-    const scale = DataType.isTimestamp(t) ? timestampScale(t.unit) : 1;
-    for (let i = 0, k = 2 * data.offset; i < n; i++, k += 2) {
-      const hi = signed ? halves[k + 1] : halves[k + 1] >>> 0;
-      out[i] = (hi * 4294967296 + (halves[k] >>> 0)) * scale;
-    }
-  } else {
-    const values = data.values as ArrayLike<number>;
-    const scale = DataType.isDate(t) ? 86_400_000 : 1; // Date32 counts days
-    for (let i = 0; i < n; i++) out[i] = values[data.offset + i] * scale;
-  }
-  const valid = validityOf(data);
-  if (valid) for (let i = 0; i < n; i++) if (!isSet(valid, data.offset + i)) out[i] = NaN;
-  return out;
+  const values = data.values as ArrowValueArray;
+  const wide = values instanceof BigInt64Array || values instanceof BigUint64Array;
+  // 64-bit words: Int64, Uint64, timestamps (to milliseconds), Date64 (milliseconds); Date32 counts days
+  const scale = wide ? (DataType.isTimestamp(t) ? timestampScale(t.unit) : 1) : DataType.isDate(t) ? 86_400_000 : 1;
+  backend.arrowNumbers(values, DataType.isBool(t), data.offset, data.length, validityOf(data), scale, out);
 }
 
-function labelsOf(data: Data): ChunkColumn {
-  const n = data.length;
-  const codes = new Int32Array(n);
+/** Codes a label column chunk into codes[0, data.length), its codes from `dictionary.length` on, and appends its labels to `dictionary`. */
+function labelsInto(data: Data, codes: Int32Array, dictionary: string[], backend: Backend): void {
   const valid = validityOf(data);
   if (DataType.isDictionary(data.type)) {
-    const dictionary: string[] = [];
+    // the column's own dictionary: its keys are the codes (a per-key pass, rare in Parquet files read here)
+    const base = dictionary.length;
     const dict = data.dictionary!;
     for (let i = 0; i < dict.length; i++) dictionary.push(String(dict.get(i) ?? ''));
-    const keys = data.values as ArrayLike<number>;
-    for (let i = 0; i < n; i++) codes[i] = valid && !isSet(valid, data.offset + i) ? -1 : Number(keys[data.offset + i]);
-    return { type: 'label', codes, dictionary };
+    const keys = new Float64Array(data.length);
+    backend.arrowNumbers(data.values as ArrowValueArray, false, data.offset, data.length, valid, 1, keys);
+    for (let i = 0; i < keys.length; i++) codes[i] = keys[i] === keys[i] ? base + keys[i] : -1;
+    return;
   }
-  // Plain strings: a label of up to 6 bytes is coded by a number built from its bytes, so it is
-  // decoded once per chunk rather than once per row (categories are mostly short); longer
-  // labels are decoded and coded through the dictionary's map.
+  // Plain strings: coded by byte sequence on the backend, each distinct label decoded once here
   const offsets = data.valueOffsets as Int32Array | BigInt64Array;
-  const starts = offsets instanceof BigInt64Array ? new Int32Array(offsets.buffer, offsets.byteOffset, offsets.length * 2) : offsets;
-  const stride = offsets instanceof BigInt64Array ? 2 : 1;
   const bytes = data.values as Uint8Array;
+  const firsts = backend.arrowLabels(offsets, bytes, data.offset, data.length, valid, codes, dictionary.length);
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const dictionary = new LabelDictionary();
-  const short = new Map<number, number>();
-  for (let i = 0; i < n; i++) {
+  for (const i of firsts) {
     const at = data.offset + i;
-    if (valid && !isSet(valid, at)) {
-      codes[i] = -1;
-      continue;
-    }
-    const s = starts[at * stride];
-    const e = starts[(at + 1) * stride];
-    if (e - s <= 6) {
-      let key = e - s;
-      for (let j = s; j < e; j++) key = key * 256 + bytes[j];
-      let code = short.get(key);
-      if (code === undefined) short.set(key, (code = dictionary.code(text.toString('utf8', s, e))));
-      codes[i] = code;
-    } else codes[i] = dictionary.code(text.toString('utf8', s, e));
+    dictionary.push(text.toString('utf8', Number(offsets[at]), Number(offsets[at + 1])));
   }
-  return { type: 'label', codes, dictionary: dictionary.labels };
 }
 
-/** One Arrow column chunk as a chunk column of the given type. */
-function chunkColumnOf(data: Data, type: SourceColumnType): ChunkColumn {
-  return type === 'number' ? { type: 'number', values: numbersOf(data) } : labelsOf(data);
-}
-
-/** Several chunk columns of one type as one. */
-function concatParts(parts: ChunkColumn[]): ChunkColumn {
-  if (parts[0].type === 'number') {
-    const values = new Float64Array(parts.reduce((n, p) => n + (p as { values: Float64Array }).values.length, 0));
+/** One column of a record batch (one or more Arrow Data, joined) as a chunk column of the given type. */
+function chunkColumnOf(parts: readonly Data[], type: SourceColumnType, backend: Backend): ChunkColumn {
+  const rows = parts.reduce((n, d) => n + d.length, 0);
+  if (type === 'number') {
+    const only = parts.length === 1 ? parts[0] : undefined;
+    // float64 without nulls: the batch's own buffer, no copy (readers of a chunk never write to it)
+    if (only && only.values instanceof Float64Array && !validityOf(only)) return { type: 'number', values: only.values.subarray(only.offset, only.offset + only.length) };
+    const values = new Float64Array(rows);
     let at = 0;
-    for (const p of parts as { values: Float64Array }[]) {
-      values.set(p.values, at);
-      at += p.values.length;
+    for (const d of parts) {
+      numbersInto(d, values.subarray(at, at + d.length), backend);
+      at += d.length;
     }
     return { type: 'number', values };
   }
-  const dictionary = new LabelDictionary();
-  const codes = new Int32Array(parts.reduce((n, p) => n + (p as { codes: Int32Array }).codes.length, 0));
+  // labels: each part's codes follow the dictionary so far (a label may repeat across parts: readers key by label)
+  const codes = new Int32Array(rows);
+  const dictionary: string[] = [];
   let at = 0;
-  for (const p of parts as { codes: Int32Array; dictionary: readonly string[] }[]) {
-    const remap = p.dictionary.map((label) => dictionary.code(label));
-    for (let i = 0; i < p.codes.length; i++) codes[at + i] = p.codes[i] < 0 ? -1 : remap[p.codes[i]];
-    at += p.codes.length;
+  for (const d of parts) {
+    labelsInto(d, codes.subarray(at, at + d.length), dictionary, backend);
+    at += d.length;
   }
-  return { type: 'label', codes, dictionary: dictionary.labels };
+  return { type: 'label', codes, dictionary };
 }
 
-/** The named columns of a record batch as chunk columns (a column split into several Data by its writer is joined). */
-export function chunkColumnsOf(batch: RecordBatch, columns: readonly SourceColumn[]): Record<string, ChunkColumn> {
+/** The named columns of a record batch as chunk columns, through the backend's kernels (a column split into several Data by its writer is joined). */
+export function chunkColumnsOf(batch: RecordBatch, columns: readonly SourceColumn[], backend: Backend): Record<string, ChunkColumn> {
   const out: Record<string, ChunkColumn> = Object.create(null);
   for (const column of columns) {
     const index = batch.schema.fields.findIndex((f) => f.name === column.name);
-    const parts = batch.getChildAt(index)!.data.map((d) => chunkColumnOf(d, column.type));
-    out[column.name] = parts.length === 1 ? parts[0] : concatParts(parts);
+    out[column.name] = chunkColumnOf(batch.getChildAt(index)!.data, column.type, backend);
   }
   return out;
 }

@@ -9,6 +9,8 @@ import { Transform } from 'node:stream';
 import { RecordBatchReader } from 'apache-arrow';
 import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { chunkColumnsOf, sourceColumnsOf } from './arrow-columns.js';
+import type { Backend } from '../../backend/contract.js';
+import { getBackend } from '../../backend/registry.js';
 
 /** A file stream that counts the bytes passing through, for progress. */
 function countingStream(path: string): { stream: NodeJS.ReadableStream; bytes: () => number; close: () => void } {
@@ -46,13 +48,13 @@ class ArrowSource implements TableSource {
     readonly byteSize: number,
   ) {}
 
-  async *chunks(wanted: readonly string[]): AsyncIterable<TableChunk> {
+  async *chunks(wanted: readonly string[], _asLabels?: ReadonlySet<string>, backend: Backend = getBackend()): AsyncIterable<TableChunk> {
     const { reader, input } = await openReader(this.path);
     try {
       const picks = requireColumns(this, wanted);
       let firstRow = 0;
       for await (const batch of reader) {
-        const columns = chunkColumnsOf(batch, picks);
+        const columns = chunkColumnsOf(batch, picks, backend);
         yield { firstRow, rows: batch.numRows, columns, bytesRead: input.bytes() };
         firstRow += batch.numRows;
       }

@@ -15,6 +15,8 @@ let parquet: Promise<typeof import('parquet-wasm')> | undefined;
 const parquetWasm = () => (parquet ??= import('parquet-wasm'));
 import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { chunkColumnsOf, sourceColumnsOf } from './arrow-columns.js';
+import type { Backend } from '../../backend/contract.js';
+import { getBackend } from '../../backend/registry.js';
 
 /** Rows per decoded batch inside a row group (row groups are usually larger; one batch is one chunk). */
 const BATCH_ROWS = 1 << 20;
@@ -30,7 +32,7 @@ class ParquetSource implements TableSource {
     private readonly rowGroups: number,
   ) {}
 
-  async *chunks(wanted: readonly string[]): AsyncIterable<TableChunk> {
+  async *chunks(wanted: readonly string[], _asLabels?: ReadonlySet<string>, backend: Backend = getBackend()): AsyncIterable<TableChunk> {
     const picks = requireColumns(this, wanted);
     const { ParquetFile } = await parquetWasm();
     const file = await ParquetFile.fromFile(await openAsBlob(this.path));
@@ -45,7 +47,12 @@ class ParquetSource implements TableSource {
           throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} cannot be decoded: ${(error as Error).message ?? error}`);
         }
         for (const batch of table.batches) {
-          const columns = chunkColumnsOf(batch, picks);
+          let columns;
+          try {
+            columns = chunkColumnsOf(batch, picks, backend);
+          } catch (error) {
+            throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} holds malformed Arrow data: ${(error as Error).message ?? error}`);
+          }
           firstRow += batch.numRows;
           yield { firstRow: firstRow - batch.numRows, rows: batch.numRows, columns, bytesRead: Math.round((this.byteSize * (group + 1)) / this.rowGroups) };
         }

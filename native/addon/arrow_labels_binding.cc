@@ -1,0 +1,67 @@
+// arrowLabels(offsets, bytes, offset, length, validity, codes, base) -> firsts (Int32Array), CPU
+// only (the cuda backend delegates to it: hashing strings is host work). Synchronous: one Arrow
+// column chunk at a time. Lengths are checked before the kernel runs; each valid string's offsets
+// are checked against the bytes by the kernel before they are read.
+#include <napi.h>
+
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "addon/args.h"
+#include "addon/bindings.h"
+#include "kernels/arrow_labels.h"
+
+namespace mlwatch_addon {
+
+namespace {
+
+Napi::Value ArrowLabels(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* expected_offsets = "an Int32Array or BigInt64Array";
+  if (!info[0].IsTypedArray()) throw_type(env, expected_offsets, "offsets", info[0]);
+  const TypedView offsets = typed_view(env, info[0]);
+  if (offsets.type != napi_int32_array && offsets.type != napi_bigint64_array) throw_type(env, expected_offsets, "offsets", info[0]);
+  const TypedView bytes = typed_arg(info, 1, "bytes", napi_uint8_array, "a Uint8Array");
+  const size_t offset = index_arg(info, 2, "offset");
+  const size_t length = index_arg(info, 3, "length");
+  const TypedView validity = optional_bytes_arg(info, 4, "validity");
+  const TypedView codes = typed_arg(info, 5, "codes", napi_int32_array, "an Int32Array");
+  const size_t base = index_arg(info, 6, "base");
+  const size_t end = offset + length;
+  if (length > 0 && offsets.length < end + 1)
+    throw_range(env, "Expected offsets to hold " + std::to_string(end + 1) + " entries (offset + length + 1) but received " +
+                         std::to_string(offsets.length));
+  if (!info[4].IsNull() && validity.length < end / 8 + (end % 8 != 0))
+    throw_range(env, "Expected validity to hold " + std::to_string(end) + " bits (offset + length) but received " +
+                         std::to_string(validity.length) + " bytes");
+  if (codes.length < length)
+    throw_range(env, "Expected codes to hold " + std::to_string(length) + " values but received " + std::to_string(codes.length));
+  if (base + length > 2147483647u)
+    throw_range(env, "Expected base + length to be at most 2147483647 (codes are int32) but received " + std::to_string(base + length));
+  std::vector<int32_t> firsts;
+  if (length > 0) {
+    const auto* valid = static_cast<const uint8_t*>(validity.data);
+    const auto* text = static_cast<const uint8_t*>(bytes.data);
+    auto* out = static_cast<int32_t*>(codes.data);
+    const int32_t b = static_cast<int32_t>(base);
+    const mlwatch::ArrowLabelsResult r =
+        offsets.type == napi_int32_array
+            ? mlwatch::arrow_labels(static_cast<const int32_t*>(offsets.data), text, bytes.length, offset, length, valid, out, b, firsts)
+            : mlwatch::arrow_labels(static_cast<const int64_t*>(offsets.data), text, bytes.length, offset, length, valid, out, b, firsts);
+    if (!r.ok)
+      throw_range(env, "Expected the offsets of string " + std::to_string(r.bad_row) +
+                           " to lie within bytes (0 <= start <= end <= " + std::to_string(bytes.length) + ") but received [" +
+                           std::to_string(r.start) + ", " + std::to_string(r.end) + ")");
+  }
+  Napi::Int32Array result = Napi::Int32Array::New(env, firsts.size());
+  if (!firsts.empty()) std::memcpy(result.Data(), firsts.data(), firsts.size() * sizeof(int32_t));
+  return result;
+}
+
+}  // namespace
+
+void AddArrowLabels(Napi::Env env, Napi::Object cpu, Napi::Object /*cuda*/) { add(env, cpu, "arrowLabels", ArrowLabels); }
+
+}  // namespace mlwatch_addon

@@ -1,0 +1,149 @@
+#include "kernels/arrow_labels.h"
+
+#include <cstring>
+
+namespace mlwatch {
+
+namespace {
+
+// FNV-1a over the bytes of a label longer than 8 bytes.
+inline std::uint64_t hash_long(const std::uint8_t* p, std::size_t n) {
+  std::uint64_t h = 14695981039346656037ull ^ n;
+  for (std::size_t i = 0; i < n; ++i) h = (h ^ p[i]) * 1099511628211ull;
+  return h;
+}
+
+// An open-addressing table from byte sequences to codes. A label of up to 8 bytes is keyed by
+// its bytes as one zero-padded word (with its length, its identity: no byte comparison); a longer
+// one by its hash, confirmed by comparing its bytes with those of the code's first appearance.
+class CodeTable {
+ public:
+  CodeTable() : slots_(kFirstSlots), shift_(64 - kFirstBits) {}
+
+  // The code of [p, p + n); `word` holds its bytes when n <= 8. *added: whether it is new.
+  std::int32_t code(const std::uint8_t* p, std::size_t n, std::uint64_t word, bool* added) {
+    const bool is_short = n <= 8;
+    const std::uint64_t key = is_short ? word : hash_long(p, n);
+    const std::uint32_t len = static_cast<std::uint32_t>(is_short ? n : 9);
+    const std::size_t mask = slots_.size() - 1;
+    std::size_t k = index(key, len);
+    for (;; k = (k + 1) & mask) {
+      const Slot& slot = slots_[k];
+      if (slot.code_plus_one == 0) break;
+      if (slot.key != key || slot.len != len) continue;
+      if (is_short) {
+        *added = false;
+        return slot.code_plus_one - 1;
+      }
+      const Long& first = longs_[static_cast<std::size_t>(slot.long_index)];
+      if (first.n == n && std::memcmp(first.p, p, n) == 0) {
+        *added = false;
+        return slot.code_plus_one - 1;
+      }
+    }
+    const std::int32_t code = codes_++;
+    std::int32_t long_index = -1;
+    if (!is_short) {
+      long_index = static_cast<std::int32_t>(longs_.size());
+      longs_.push_back({p, n});
+    }
+    slots_[k] = {key, code + 1, len, long_index};
+    if (static_cast<std::size_t>(codes_) * 2 > slots_.size()) grow();
+    *added = true;
+    return code;
+  }
+
+ private:
+  static constexpr unsigned kFirstBits = 8;
+  static constexpr std::size_t kFirstSlots = std::size_t(1) << kFirstBits;
+
+  struct Slot {
+    std::uint64_t key = 0;          // the word (n <= 8) or the hash of the bytes
+    std::int32_t code_plus_one = 0;  // 0: empty
+    std::uint32_t len = 0;           // n for short labels, 9 for every longer one
+    std::int32_t long_index = -1;    // longer labels: their first appearance in longs_
+  };
+  struct Long {
+    const std::uint8_t* p;
+    std::size_t n;
+  };
+
+  // Fibonacci hashing: the top bits of key * 2^64 / phi, the length folded in.
+  std::size_t index(std::uint64_t key, std::uint32_t len) const {
+    return static_cast<std::size_t>(((key + len) * 0x9e3779b97f4a7c15ull) >> shift_);
+  }
+
+  void grow() {
+    std::vector<Slot> old;
+    old.swap(slots_);
+    slots_.assign(old.size() * 2, Slot{});
+    --shift_;
+    const std::size_t mask = slots_.size() - 1;
+    for (const Slot& slot : old) {
+      if (slot.code_plus_one == 0) continue;
+      std::size_t j = index(slot.key, slot.len);
+      while (slots_[j].code_plus_one != 0) j = (j + 1) & mask;
+      slots_[j] = slot;
+    }
+  }
+
+  std::vector<Slot> slots_;
+  unsigned shift_;
+  std::int32_t codes_ = 0;
+  std::vector<Long> longs_;
+};
+
+// The bytes [p, p + n) (n <= 8) as a zero-padded word; a single 8-byte load when the 8 bytes
+// from p lie within the buffer (end), else byte by byte.
+inline std::uint64_t short_word(const std::uint8_t* p, std::size_t n, const std::uint8_t* end) {
+  std::uint64_t w = 0;
+  if (n == 0) return 0;
+  if (end - p >= 8) {
+    std::memcpy(&w, p, 8);
+    return n == 8 ? w : w & ((std::uint64_t(1) << (8 * n)) - 1);  // little-endian: the first n bytes are the low ones
+  }
+  for (std::size_t i = 0; i < n; ++i) w |= std::uint64_t(p[i]) << (8 * i);
+  return w;
+}
+
+}  // namespace
+
+template <class Offset>
+ArrowLabelsResult arrow_labels(const Offset* offsets, const std::uint8_t* bytes, std::size_t byte_count,
+                               std::size_t offset, std::size_t length, const std::uint8_t* validity,
+                               std::int32_t* codes, std::int32_t base, std::vector<std::int32_t>& firsts) {
+  ArrowLabelsResult result;
+  CodeTable table;
+  for (std::size_t i = 0; i < length; ++i) {
+    const std::size_t row = offset + i;
+    if (validity && (validity[row >> 3] & (1u << (row & 7))) == 0) {
+      codes[i] = -1;
+      continue;
+    }
+    const std::int64_t s = static_cast<std::int64_t>(offsets[row]);
+    const std::int64_t e = static_cast<std::int64_t>(offsets[row + 1]);
+    if (!(s >= 0 && s <= e && static_cast<std::uint64_t>(e) <= byte_count)) {
+      result.ok = false;
+      result.bad_row = row;
+      result.start = s;
+      result.end = e;
+      return result;
+    }
+    bool added = false;
+    const std::uint8_t* p = bytes + s;
+    const std::size_t n = static_cast<std::size_t>(e - s);
+    const std::int32_t code = table.code(p, n, n <= 8 ? short_word(p, n, bytes + byte_count) : 0, &added);
+    if (added) firsts.push_back(static_cast<std::int32_t>(i));
+    codes[i] = base + code;
+  }
+  return result;
+}
+
+template ArrowLabelsResult arrow_labels<std::int32_t>(const std::int32_t*, const std::uint8_t*, std::size_t, std::size_t,
+                                                      std::size_t, const std::uint8_t*, std::int32_t*, std::int32_t,
+                                                      std::vector<std::int32_t>&);
+template ArrowLabelsResult arrow_labels<std::int64_t>(const std::int64_t*, const std::uint8_t*, std::size_t, std::size_t,
+                                                      std::size_t, const std::uint8_t*, std::int32_t*, std::int32_t,
+                                                      std::vector<std::int32_t>&);
+
+}  // namespace mlwatch

@@ -1,0 +1,50 @@
+/**
+ * arrowLabels, the JS reference: the strings of an Arrow Utf8 / LargeUtf8 column chunk coded by
+ * byte sequence in order of first appearance, so that a chunk's labels are decoded once per
+ * distinct label rather than once per row.
+ */
+
+/** Offsets of LargeUtf8 (BigInt64Array) as pairs of 32-bit halves; Utf8's Int32Array as it is. */
+function offsetReader(offsets: Int32Array | BigInt64Array): (k: number) => number {
+  if (offsets instanceof Int32Array) return (k) => offsets[k];
+  const halves = new Int32Array(offsets.buffer, offsets.byteOffset, offsets.length * 2);
+  return (k) => halves[2 * k + 1] * 4294967296 + (halves[2 * k] >>> 0);
+}
+
+export function arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Array, offset: number, length: number, validity: Uint8Array | null, codes: Int32Array, base: number): Int32Array {
+  const end = offset + length;
+  if (length > 0 && offsets.length < end + 1) throw new RangeError(`Expected offsets to hold ${end + 1} entries (offset + length + 1) but received ${offsets.length}`);
+  if (validity && validity.length < Math.ceil(end / 8)) throw new RangeError(`Expected validity to hold ${end} bits (offset + length) but received ${validity.length} bytes`);
+  if (codes.length < length) throw new RangeError(`Expected codes to hold ${length} values but received ${codes.length}`);
+  if (base + length > 2147483647) throw new RangeError(`Expected base + length to be at most 2147483647 (codes are int32) but received ${base + length}`);
+  const at = offsetReader(offsets);
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // a byte sequence of up to 6 bytes is keyed by a number built from its length and bytes (exact
+  // below 2^53); longer ones by their bytes as a latin1 string (one character per byte)
+  const short = new Map<number, number>();
+  const long = new Map<string, number>();
+  const firsts: number[] = [];
+  for (let i = 0; i < length; i++) {
+    const row = offset + i;
+    if (validity && (validity[row >> 3] & (1 << (row & 7))) === 0) {
+      codes[i] = -1;
+      continue;
+    }
+    const s = at(row);
+    const e = at(row + 1);
+    if (!(s >= 0 && s <= e && e <= bytes.length)) throw new RangeError(`Expected the offsets of string ${row} to lie within bytes (0 <= start <= end <= ${bytes.length}) but received [${s}, ${e})`);
+    let code: number | undefined;
+    if (e - s <= 6) {
+      let key = e - s;
+      for (let j = s; j < e; j++) key = key * 256 + bytes[j];
+      code = short.get(key);
+      if (code === undefined) short.set(key, (code = firsts.push(i) - 1));
+    } else {
+      const key = text.toString('latin1', s, e);
+      code = long.get(key);
+      if (code === undefined) long.set(key, (code = firsts.push(i) - 1));
+    }
+    codes[i] = base + code;
+  }
+  return Int32Array.from(firsts);
+}
