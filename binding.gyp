@@ -15,6 +15,7 @@
         "native/addon/sketch_bins_binding.cc",
         "native/addon/smirnov_binding.cc",
         "native/addon/sort_and_measure_binding.cc",
+        "native/addon/sort_arrays_binding.cc",
         "native/addon/sort_columns_binding.cc",
         "native/kernels/column_stats.cc",
         "native/kernels/column_stats_avx2.cc",

@@ -58,6 +58,8 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     smirnovSf: cpu.smirnovSf,
     // Parsing text is byte-serial work for the host: the device would only add a copy.
     csvNumbers: cpu.csvNumbers,
+    // The batch layer's runs and merge blocks: host memory between file reads and writes.
+    sortArrays: cpu.sortArrays,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

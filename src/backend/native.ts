@@ -50,7 +50,7 @@ export interface CudaKernels extends NativeKernels {
 }
 
 /** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON and CSV scans). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers';
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | 'sortArrays';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -174,5 +174,6 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     jsonNumberArrays: (text, minLength) => addon.jsonNumberArrays(text, minLength),
     smirnovSf: (n, x) => addon.smirnovSf(n, x),
     csvNumbers: (bytes, slots, lineEnd, atEnd, out, capacity) => addon.csvNumbers(bytes, slots, lineEnd, atEnd, out, capacity),
+    sortArrays: (arrays, out) => addon.sortArrays(arrays, out),
   };
 }

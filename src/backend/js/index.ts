@@ -10,6 +10,7 @@ import { sketchBins } from './sketch-bins.js';
 import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 import { csvNumbers } from './csv-numbers.js';
+import { sortArrays } from './sort-arrays.js';
 
 const simple = {
   sortColumns,
@@ -40,4 +41,5 @@ export const jsBackend: Backend = {
   jsonNumberArrays,
   smirnovSf,
   csvNumbers,
+  sortArrays,
 };
