@@ -3,11 +3,14 @@
  * tables of a job. A column that needs more asks the pool; when the pool is full, the holders
  * with the most bytes spill theirs to disk (sorted runs) until the request fits.
  *
- * The pool also keeps the budget's "sort" share (as many bytes again): a spilled column's values
- * leave the pool at once but wait there, unsorted, with the other columns spilled since, until
- * the waiting buffers and their sorted output would pass that share (or the reading ends); then
- * one sortArrays call sorts them all (native: whole columns per thread) and each is appended to
- * its run file, in the order they were spilled. Which values form each run does not change.
+ * The pool also keeps the budget's "sort" share (as many bytes again, of which batches use half):
+ * a spilled column's values leave the pool at once but wait, unsorted, with the other columns
+ * spilled since, until the waiting buffers and the sorted output would pass half the share (or
+ * the reading ends); then one sortArrays call sorts them all (native: whole columns per thread)
+ * into one reused output buffer and each is appended to its run file, in the order they were
+ * spilled. Which values form each run does not change. Half the share, not all of it: a batch of
+ * a few columns' runs already keeps both threads busy, and the buffers of a sorted batch stay in
+ * the process until the garbage collector takes them.
  */
 import type { Backend } from '../backend/contract.js';
 import type { RunFile } from './run-file.js';
@@ -59,17 +62,16 @@ export class MemoryPool {
   /**
    * Takes a spilled run to sort later with others (the caller then releases its buffer's
    * `heldBytes` from the pool: they move to the sort share). Sorts the runs already waiting first
-   * when this one would take the share past limitBytes. Returns false, taking nothing, when the
-   * run alone with its output is larger than the share: the caller sorts it at once (after
-   * flushSorts, so that a file's runs keep their order).
+   * when this one would take the batch past half the share. Returns false, taking nothing, when
+   * the run alone with the output buffer is larger than that: the caller sorts it at once, as
+   * one run was always sorted (flushSorts has run, so that a file's runs keep their order).
    */
   deferSort(values: Float64Array, heldBytes: number, file: RunFile, backend: Backend): boolean {
-    if (heldBytes + values.byteLength > this.limitBytes) return false;
-    if (this.waitingBytes + heldBytes + (this.waitingValues + values.length) * 8 > this.limitBytes) this.flushSorts();
-    // an output buffer larger than this batch needs would hold bytes the waiting buffers count on
-    if (this.waitingBytes + heldBytes + Math.max(this.scratch.byteLength, (this.waitingValues + values.length) * 8) > this.limitBytes) {
-      this.scratch = new Float64Array(0);
-    }
+    const batchBytes = this.limitBytes / 2;
+    // the output buffer is kept (fresh memory costs a page fault per 4 KiB): it counts at its size
+    const shareWith = (waitingBytes: number, waitingValues: number) => waitingBytes + Math.max(this.scratch.byteLength, waitingValues * 8);
+    if (shareWith(this.waitingBytes + heldBytes, this.waitingValues + values.length) > batchBytes) this.flushSorts();
+    if (shareWith(heldBytes, values.length) > batchBytes) return false;
     this.waiting.push({ values, heldBytes, file });
     this.waitingBytes += heldBytes;
     this.waitingValues += values.length;

@@ -184,15 +184,15 @@ describeEachBackend('out-of-core drift pieces on the %s backend', (backend) => {
     const calls: number[] = [];
     const real = getBackend();
     const counting = { ...real, sortArrays: (arrays: readonly Float64Array[], out: readonly Float64Array[]) => (calls.push(arrays.length), real.sortArrays(arrays, out)) };
-    const pool = new MemoryPool(192 * 1024); // 24 576 values in all, for six columns
-    // six columns, each its own distribution (disjoint ranges, ties, a heavy tail) and its own rate of NaN
+    const pool = new MemoryPool(1 << 20); // 131 072 values in all, for sixteen columns
+    // sixteen columns, each its own distribution (disjoint ranges, ties, a heavy tail) and its own rate of NaN
     const make = (c: number, n: number) =>
       Float64Array.from({ length: n }, (_, i) => (i % (c + 3) === 0 ? NaN : c % 2 ? Math.round(rng.normal() * 2) + 100 * c : rng.normal() ** 3 - 100 * c));
-    const collectors = Array.from({ length: 6 }, (_, c) => new NumericCollector(pool, counting, join(dir, `multi-${c}-${backend}.f64`)));
+    const collectors = Array.from({ length: 16 }, (_, c) => new NumericCollector(pool, counting, join(dir, `multi-${c}-${backend}.f64`)));
     const kept: number[][] = collectors.map(() => []);
-    for (let chunk = 0; chunk < 12; chunk++) {
+    for (let chunk = 0; chunk < 16; chunk++) {
       collectors.forEach((collector, c) => {
-        const x = make(c, 1500 + 400 * c);
+        const x = make(c, 1000 + 150 * c);
         collector.append(x);
         kept[c].push(...x.filter(Number.isFinite));
       });
@@ -200,7 +200,7 @@ describeEachBackend('out-of-core drift pieces on the %s backend', (backend) => {
       expect(pool.sortShareBytes).toBeLessThanOrEqual(pool.limitBytes);
     }
     const columns = collectors.map((collector) => collector.finish()); // blocks() sorts what still waits
-    expect(pool.spills).toBeGreaterThan(5);
+    expect(pool.spills).toBeGreaterThan(15);
     expect(Math.max(...calls), `arrays per sortArrays call: ${calls.join(', ')}`).toBeGreaterThan(1);
     columns.forEach((column, c) => {
       expect(column.count, `column ${c}`).toBe(kept[c].length);
