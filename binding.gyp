@@ -20,6 +20,7 @@
         "native/addon/sketch_bins_binding.cc",
         "native/addon/smirnov_binding.cc",
         "native/addon/sort_and_measure_binding.cc",
+        "native/addon/sort_arrays_binding.cc",
         "native/addon/sort_columns_binding.cc",
         "native/addon/sorted_runs_binding.cc",
         "native/kernels/arrow_labels.cc",

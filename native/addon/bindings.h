@@ -14,6 +14,7 @@ namespace mlwatch_addon {
   X(SketchBins)                   \
   X(Dense)                        \
   X(SortColumns)                  \
+  X(SortArrays)                   \
   X(EcdfDistances)                \
   X(SortAndMeasure)               \
   X(JsonNumberArrays)             \

@@ -139,6 +139,38 @@ void sort_columns_impl(const Float* data, size_t rows, size_t cols, size_t first
 
 }  // namespace
 
+void sort_arrays(const double* const* data, const size_t* lengths, size_t count, double* const* out, double* counts) {
+  using Key = FloatKey<double>::type;
+  if (count == 0) return;
+  const size_t threads = static_cast<size_t>(thread_count());
+  size_t longest = 0;
+  for (size_t k = 0; k < count; ++k) longest = std::max(longest, lengths[k]);
+  if (count < threads && std::min(threads, longest / kSplitMinimum) >= 2) {
+    // Fewer arrays than threads: each one split across every thread, one after another.
+    for (size_t k = 0; k < count; ++k) sort_columns_impl(data[k], lengths[k], 1, 0, 1, out[k], counts + k);
+    return;
+  }
+  // Whole arrays, one per task, the longest first so that the last tasks are the short ones.
+  std::vector<size_t> order(count);
+  for (size_t k = 0; k < count; ++k) order[k] = k;
+  std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lengths[a] > lengths[b]; });
+  parallel_for(count, [&](size_t t) {
+    const size_t k = order[t];
+    const size_t n_in = lengths[k];
+    Key* slot = reinterpret_cast<Key*>(out[k]);
+    size_t n = 0;
+    for (size_t i = 0; i < n_in; ++i) {
+      const double v = data[k][i];
+      if (std::isfinite(v)) slot[n++] = to_key(v);
+    }
+    thread_local std::vector<Key> tmp;
+    if (tmp.size() < n) tmp.resize(n);
+    const Key* sorted = radix_sort(slot, tmp.data(), n, 1);
+    keys_to_doubles<double>(sorted, n, out[k]);
+    counts[k] = static_cast<double>(n);
+  });
+}
+
 void sort_columns(const float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
                   double* counts) {
   sort_columns_impl(data, rows, cols, first_col, col_count, out, counts);

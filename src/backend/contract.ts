@@ -210,6 +210,16 @@ export interface Backend {
   /** sortColumns without blocking the event loop (`out` must not be touched until it resolves). */
   sortColumnsAsync(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): Promise<SortedColumns>;
   /**
+   * Several separate arrays sorted in one call: the finite values of arrays[k] (NaN and ±Infinity
+   * dropped) ascending into out[k][0, counts[k]), exactly as sortColumns(arrays[k], n, 1, 0, 1)
+   * sorts them; returns counts. out[k] holds at least arrays[k].length values; no out array may
+   * share memory with another out array or with any input. For the batch layer's sorted runs and
+   * merge blocks (one column each, of different lengths): native, each thread takes whole arrays
+   * when there are at least as many arrays as threads. Synchronous (the batch job runs it on its
+   * own worker thread).
+   */
+  sortArrays(arrays: readonly Float64Array[], out: readonly Float64Array[]): Float64Array;
+  /**
    * For each pair k, the KS statistic and the Wasserstein distance between the sorted samples
    * a[aStart[k] .. + aCount[k]) and b[bStart[k] .. + bCount[k]) (counts >= 1), in one merge walk:
    * after each distinct pooled value x, diff = i/n_a - j/n_b (i, j: values <= x), ks = max |diff|

@@ -67,6 +67,8 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     gatherFinite: cpu.gatherFinite,
     countCodes: cpu.countCodes,
     sortedRuns: cpu.sortedRuns,
+    // The batch layer's runs and merge blocks: host memory between file reads and writes.
+    sortArrays: cpu.sortArrays,
     holdSamples: (values) => ({ values }),
     sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out) {
       if (!onDevice('sortAndMeasure', valuesPerThread(rows, colCount, cpuThreads))) return cpu.sortAndMeasure(data, rows, cols, firstCol, colCount, reference, aStart, aCount, column, out);

@@ -50,7 +50,7 @@ export interface CudaKernels extends NativeKernels {
 }
 
 /** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON and CSV scans). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | 'ksDistance' | BatchReadKernel;
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | 'ksDistance' | 'sortArrays' | BatchReadKernel;
 
 /** The batch job's per-value passes over a chunk (reading Arrow columns, row filters, collectors): host work on memory JS already holds. */
 type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes' | 'sortedRuns';
@@ -185,5 +185,6 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     gatherFinite: (values, keep, out, at) => addon.gatherFinite(values, keep, out, at),
     countCodes: (codes, keep, counts) => addon.countCodes(codes, keep, counts),
     sortedRuns: (sorted, values, counts) => addon.sortedRuns(sorted, values, counts),
+    sortArrays: (arrays, out) => addon.sortArrays(arrays, out),
   };
 }

@@ -6,8 +6,9 @@
  * Jensen–Shannon, on DriftDetector's bins), counts (chi-square, z) and moments (mean shift)
  * from the same pass. Results are DriftDetector's on the same data.
  *
- * Memory: the budget is split in fifths: collected values (both files), the sort of a spilled
- * run, the merge of one column's runs, and two fifths for the reader and the runtime.
+ * Memory: the budget is split in fifths: collected values (both files), the sort of spilled runs
+ * (the runs waiting to be sorted together and their sorted output: memory-pool.ts), the merge of
+ * one column's runs, and two fifths for the reader and the runtime.
  */
 import { statSync } from 'node:fs';
 import type { Backend, BackendName } from '../backend/contract.js';
@@ -383,6 +384,7 @@ export async function driftInThisThread(
   const tables: CollectedTable[] = [];
   try {
     const sides = await collectSides(reference, current, options, job, pool, runDir, tables);
+    pool.releaseSortScratch();
     const read = performance.now();
     const { drift, distributions } = await measureColumns(reference, sides, options, job, config);
     return {

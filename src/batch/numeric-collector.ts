@@ -1,8 +1,9 @@
 /**
  * NumericCollector: the finite values of one numeric column of one table, gathered chunk by
- * chunk within the memory pool. When the pool is full the values collected so far are sorted on
- * the backend and appended to the column's run file; at the end the column is either one sorted
- * array in memory or a set of sorted runs on disk, read back as SortedBlocks either way.
+ * chunk within the memory pool. When the pool is full the values collected so far become a run
+ * of the column's run file (the pool sorts several columns' runs in one backend call, then
+ * appends them); at the end the column is either one sorted array in memory or a set of sorted
+ * runs on disk (once the pool's flushSorts has run), read back as SortedBlocks either way.
  */
 import { join } from 'node:path';
 import type { Backend } from '../backend/contract.js';
@@ -52,6 +53,7 @@ export class NumericColumn implements Spillable {
   /** The finite values ascending, in blocks; a merge from disk keeps within about `memoryBytes`. */
   blocks(memoryBytes: number): SortedBlocks {
     if (this.memory) return singleBlock(this.memory);
+    this.pool.flushSorts(); // runs still waiting for their sort (table-collector.ts flushes when reading ends)
     this.runs = compactRuns(this.runs!, memoryBytes, this.backend);
     return new MergedRuns(this.runs, memoryBytes, this.backend);
   }
@@ -123,14 +125,21 @@ export class NumericCollector implements Spillable {
     }
   }
 
-  /** Sorts the values in memory and appends them to the run file as one run. */
+  /**
+   * Hands the values in memory to the pool as one run for the run file, sorted there with other
+   * spilled columns' runs in one kernel call (at once when it is too large to wait).
+   */
   spill(): void {
     if (!this.buffer) return;
     if (this.length > 0) {
-      const out = this.pool.sortScratch(this.length);
-      const { counts } = this.backend.sortColumns(this.buffer.subarray(0, this.length), this.length, 1, 0, 1, out);
       this.runs ??= new RunFile(this.runPath);
-      this.runs.append(out.subarray(0, counts[0]));
+      const values = this.buffer.subarray(0, this.length);
+      if (!this.pool.deferSort(values, this.buffer.byteLength, this.runs, this.backend)) {
+        this.pool.flushSorts(); // runs waiting go first: a file's runs stay in spill order
+        const out = this.pool.sortScratch(this.length);
+        const { counts } = this.backend.sortColumns(values, this.length, 1, 0, 1, out);
+        this.runs.append(out.subarray(0, counts[0]));
+      }
     }
     this.pool.release(this.buffer.byteLength);
     this.buffer = null;

@@ -97,9 +97,12 @@ export async function collectTables(source: TableSource, plans: readonly Collect
       for (const side of sides) side.add(raw);
       plans[0].onChunk?.(rowsRead, raw.bytesRead); // one report per chunk, from the first side's plan
     }
-    return sides.map((side) => side.finish(rowsRead));
+    const tables = sides.map((side) => side.finish(rowsRead));
+    for (const pool of new Set(plans.map((p) => p.pool))) pool.flushSorts(); // the last runs of every column, sorted together
+    return tables;
   } catch (error) {
     // close the run files now: a deleted file still open keeps its disk space
+    for (const pool of new Set(plans.map((p) => p.pool))) pool.discardSorts();
     for (const side of sides) side.dispose();
     throw error;
   }

@@ -71,6 +71,43 @@ describe.each(backends.map((b) => [b.name, b] as const))('drift kernels on the %
     expect((await backend.sortColumnsAsync(data, rows, cols, first, count, out)).values).toBe(out);
   });
 
+  it('sortArrays: separate arrays of different lengths and distributions, each sorted as sortColumns sorts it alone', () => {
+    // lengths around the split threshold (2^15 values a part), below the radix minimum, empty
+    const lengths = [70_001, 0, 1, 300, 5_000, 40_000];
+    const arrays = lengths.map((n, k) => {
+      const a = Float64Array.from(matrix(n, 1, 'float64', k % 2 === 1));
+      for (let i = 0; i < n; i++) a[i] = a[i] * (k + 1) + k * 1000; // each array its own range
+      return a;
+    });
+    const out = lengths.map((n) => new Float64Array(n + 2).fill(7));
+    const counts = backend.sortArrays(arrays, out);
+    expect(counts).toBeInstanceOf(Float64Array);
+    arrays.forEach((a, k) => {
+      const alone = a.length > 0 ? backend.sortColumns(a, a.length, 1, 0, 1) : { values: a, counts: Float64Array.of(0) };
+      const n = alone.counts[0];
+      expect(counts[k], `array ${k}`).toBe(n);
+      expect(Array.from(out[k].subarray(0, n)), `array ${k}`).toEqual(Array.from(alone.values.subarray(0, n)));
+      expect(Array.from(out[k].subarray(out[k].length - 2)), `array ${k} past its end`).toEqual([7, 7]);
+    });
+    expect(backend.sortArrays([], [])).toEqual(new Float64Array(0));
+  });
+
+  it('sortArrays: rejects a short or overlapping output and mismatched lists, naming the argument', () => {
+    const a = new Float64Array(8);
+    const shared = new Float64Array(16);
+    expect(() => backend.sortArrays([a], [new Float64Array(7)])).toThrow(/out\[0\]\.length >= arrays\[0\]\.length \(8\)/);
+    expect(() => backend.sortArrays([a], [])).toThrow(/out\.length == arrays\.length \(1\)/);
+    expect(() => backend.sortArrays([a], [a])).toThrow(/share no memory with arrays\[0\]/);
+    expect(() => backend.sortArrays([a, a], [shared.subarray(0, 8), shared.subarray(4, 12)])).toThrow(/share no memory with out\[1\]/);
+    expect(() => backend.sortArrays([new Float32Array(2) as never], [a])).toThrow(/Float64Array for arrays\[0\]/);
+    expect(() => backend.sortArrays(a as never, [a])).toThrow(/Array of Float64Array for arrays/);
+    // a detached input and output are empty: nothing read or written
+    const gone = new Float64Array(4);
+    structuredClone(gone.buffer, { transfer: [gone.buffer] });
+    expect(Array.from(backend.sortArrays([gone], [new Float64Array(0)]))).toEqual([0]);
+    expect(Array.from(backend.sortArrays([new Float64Array(0)], [gone]))).toEqual([0]);
+  });
+
   it('ecdfDistances: KS and Wasserstein of windows of two arrays, several pairs at once', async () => {
     const a = Float64Array.from(reference(matrix(900, 1, 'float64', true), 900, 1, 0));
     const b = Float64Array.from(reference(matrix(700, 1, 'float64', false), 700, 1, 0));

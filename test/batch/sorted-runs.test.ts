@@ -177,4 +177,36 @@ describeEachBackend('out-of-core drift pieces on the %s backend', (backend) => {
     cb.dispose();
     expect(pool.usedBytes).toBe(0);
   });
+
+  it('sorts several columns\' spilled runs in one call and keeps every run in its own column and order', () => {
+    useBackend(backend);
+    const rng = new SeededRandom(15);
+    const calls: number[] = [];
+    const real = getBackend();
+    const counting = { ...real, sortArrays: (arrays: readonly Float64Array[], out: readonly Float64Array[]) => (calls.push(arrays.length), real.sortArrays(arrays, out)) };
+    const pool = new MemoryPool(1 << 20); // 131 072 values in all, for sixteen columns
+    // sixteen columns, each its own distribution (disjoint ranges, ties, a heavy tail) and its own rate of NaN
+    const make = (c: number, n: number) =>
+      Float64Array.from({ length: n }, (_, i) => (i % (c + 3) === 0 ? NaN : c % 2 ? Math.round(rng.normal() * 2) + 100 * c : rng.normal() ** 3 - 100 * c));
+    const collectors = Array.from({ length: 16 }, (_, c) => new NumericCollector(pool, counting, join(dir, `multi-${c}-${backend}.f64`)));
+    const kept: number[][] = collectors.map(() => []);
+    for (let chunk = 0; chunk < 16; chunk++) {
+      collectors.forEach((collector, c) => {
+        const x = make(c, 1000 + 150 * c);
+        collector.append(x);
+        kept[c].push(...x.filter(Number.isFinite));
+      });
+      expect(pool.usedBytes).toBeLessThanOrEqual(pool.limitBytes);
+      expect(pool.sortShareBytes).toBeLessThanOrEqual(pool.limitBytes);
+    }
+    const columns = collectors.map((collector) => collector.finish()); // blocks() sorts what still waits
+    expect(pool.spills).toBeGreaterThan(15);
+    expect(Math.max(...calls), `arrays per sortArrays call: ${calls.join(', ')}`).toBeGreaterThan(1);
+    columns.forEach((column, c) => {
+      expect(column.count, `column ${c}`).toBe(kept[c].length);
+      expect(drain(column.blocks(1 << 16)), `column ${c}`).toEqual(Float64Array.from(kept[c]).sort());
+      column.dispose();
+    });
+    expect(pool.usedBytes).toBe(0);
+  });
 });

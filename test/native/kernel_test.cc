@@ -238,6 +238,46 @@ static void test_sort_columns(size_t rows, size_t cols, size_t first, size_t cou
   }
 }
 
+// sort_arrays: separate arrays of different lengths (empty, below the radix minimum, wider than
+// the split threshold) with NaN/±Inf/-0 and ties, each bit for bit the sort of its own finite
+// values (-0 before +0) and nothing written past its count; one array alone takes the split path.
+static void test_sort_arrays(const std::vector<size_t>& lengths, unsigned seed) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(0.0, 100.0);
+  std::uniform_int_distribution<int> pick(0, 99);
+  const size_t count = lengths.size();
+  std::vector<std::vector<double>> data(count), out(count);
+  std::vector<const double*> in_ptr(count);
+  std::vector<double*> out_ptr(count);
+  for (size_t k = 0; k < count; ++k) {
+    data[k].resize(lengths[k]);
+    for (auto& v : data[k]) {
+      const int p = pick(gen);
+      v = p == 0 ? std::numeric_limits<double>::quiet_NaN() : p == 1 ? -INFINITY : p == 2 ? -0.0 : p == 3 ? 0.0
+        : p < 30 ? std::round(normal(gen)) + static_cast<double>(k) * 1000 : normal(gen) * static_cast<double>(k + 1);
+    }
+    out[k].assign(lengths[k] + 1, -7.0);  // one guard value past the end
+    in_ptr[k] = data[k].data();
+    out_ptr[k] = out[k].data();
+  }
+  std::vector<double> counts(count, -1.0);
+  mlwatch::sort_arrays(in_ptr.data(), lengths.data(), count, out_ptr.data(), counts.data());
+  for (size_t k = 0; k < count; ++k) {
+    std::vector<mlwatch::FloatKey<double>::type> want;
+    for (double v : data[k]) if (std::isfinite(v)) want.push_back(mlwatch::to_key(v));
+    std::sort(want.begin(), want.end());
+    check(counts[k] == static_cast<double>(want.size()), "sort_arrays count", counts[k], static_cast<double>(want.size()));
+    for (size_t i = 0; i < want.size(); ++i) {
+      const double w = mlwatch::from_key<double>(want[i]);
+      if (std::memcmp(&out[k][i], &w, sizeof w) != 0) {
+        check(false, "sort_arrays value (array k)", static_cast<double>(k), w);
+        break;
+      }
+    }
+    check(out[k][lengths[k]] == -7.0, "sort_arrays wrote past its array", out[k][lengths[k]], -7.0);
+  }
+}
+
 // radix_sort split into `parts` ranges against std::sort of the same keys: every size around the
 // split boundaries (0, 1, fewer keys than parts, odd sizes, the std::sort cut-off at 512), keys
 // of doubles or floats with duplicates, both zeros, ±Inf and NaN (keys order them all).
@@ -443,6 +483,11 @@ int main() {
   test_sort_split_columns<float>((1 << 17) + 3, 1, 51);   // odd rows, narrow keys converted from scratch
   test_sort_split_columns<double>(3 * (1 << 15) + 1, 2, 52);
   test_sort_split_columns<float>(200'001, 2, 53);
+  test_sort_arrays({}, 60);
+  test_sort_arrays({0}, 61);
+  test_sort_arrays({1 << 17}, 62);                          // one array: split across the threads
+  test_sort_arrays({5'000, 0, 1, 300, 70'001, 4'099}, 63);  // whole arrays, longest first
+  test_sort_arrays({200'001, 3 * (1 << 15) + 1}, 64);
   test_smirnov();
   test_ecdf_distances(1, 1, 21);
   test_ecdf_distances(2'000, 1'500, 22);

@@ -16,6 +16,7 @@ import { arrowLabels } from './arrow-labels.js';
 import { maskCodes, maskRows } from './row-mask.js';
 import { countCodes, gatherFinite } from './gather-rows.js';
 import { sortedRuns } from './sorted-runs.js';
+import { sortArrays } from './sort-arrays.js';
 
 const simple = {
   sortColumns,
@@ -54,4 +55,5 @@ export const jsBackend: Backend = {
   gatherFinite,
   countCodes,
   sortedRuns,
+  sortArrays,
 };
