@@ -18,7 +18,12 @@
 #include <algorithm>
 #include <atomic>
 #include <cstring>
+#include <memory>
 #include <vector>
+
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #include "kernels/float_keys.h"
 #include "kernels/thread_pool.h"
@@ -120,6 +125,24 @@ constexpr size_t kInsertionMaximum = 24;
 constexpr int kExtraBits = 3;
 constexpr int kLocalDigitMaximum = 11;
 
+// One aligned 64-byte line of keys to dst, bypassing the cache where SSE2 allows.
+inline void stream_line(uint64_t* dst, const uint64_t* line) {
+#if defined(__SSE2__)
+  for (int i = 0; i < 4; ++i) {
+    _mm_stream_si128(reinterpret_cast<__m128i*>(dst) + i, _mm_load_si128(reinterpret_cast<const __m128i*>(line) + i));
+  }
+#else
+  std::memcpy(dst, line, 64);
+#endif
+}
+
+// Orders streaming stores before what follows (the threads that read tmp next).
+inline void stream_fence() {
+#if defined(__SSE2__)
+  _mm_sfence();
+#endif
+}
+
 void insertion_sort(uint64_t* a, size_t n) {
   for (size_t i = 1; i < n; ++i) {
     const uint64_t k = a[i];
@@ -194,6 +217,49 @@ uint64_t* sort_bucket(uint64_t* a, uint64_t* b, size_t n) {
   return src;
 }
 
+// keys[0, n) to tmp by first digit, key i to tmp[next[msd_digit(key i)]++]. Scattered one by
+// one, the keys of a few hundred digits would each write to a different line (and page) of tmp,
+// far out of cache; instead each digit's keys are staged in a line of a per-thread buffer (in
+// L1/L2) and written out a whole line at a time, with streaming stores: no read of tmp's lines
+// before they are written.
+void scatter_combined(const uint64_t* keys, size_t n, size_t* next, uint64_t* tmp) {
+  constexpr size_t kLine = 8;  // keys per cache line
+  // Staging lines, uninitialized: only the pages of the digits in use are ever touched.
+  thread_local std::unique_ptr<uint64_t[]> stage_storage;
+  if (!stage_storage) stage_storage.reset(new uint64_t[kMsdDigits * kLine + kLine]);
+  uint64_t* stage = stage_storage.get();
+  stage += (kLine - (reinterpret_cast<uintptr_t>(stage) / sizeof(uint64_t)) % kLine) % kLine;  // 64-byte aligned
+  // Slot j of a line holds the key bound for a position p of tmp with (p + skew) % kLine == j,
+  // so that a full line is one aligned line of tmp.
+  const size_t skew = (reinterpret_cast<uintptr_t>(tmp) / sizeof(uint64_t)) % kLine;
+  thread_local std::vector<size_t> first_storage;
+  first_storage.assign(next, next + kMsdDigits);
+  const size_t* first = first_storage.data();
+  for (size_t i = 0; i < n; ++i) {
+    const uint64_t k = keys[i];
+    const size_t d = msd_digit(k);
+    const size_t p = next[d]++;
+    uint64_t* line = stage + d * kLine;
+    const size_t j = (p + skew) % kLine;
+    line[j] = k;
+    if (j == kLine - 1) {
+      if (p + 1 >= first[d] + kLine) {  // the whole line is this part's
+        stream_line(tmp + (p + 1 - kLine), line);
+      } else {
+        std::memcpy(tmp + first[d], line + (first[d] + skew) % kLine, (p + 1 - first[d]) * sizeof(uint64_t));
+      }
+    }
+  }
+  for (size_t d = 0; d < kMsdDigits; ++d) {
+    // The partial line each digit has left, from its line's start (or its first key) on.
+    const size_t end = next[d];
+    if (end == first[d]) continue;
+    const size_t lo = end - std::min((end + skew) % kLine, end - first[d]);
+    if (lo < end) std::memcpy(tmp + lo, stage + d * kLine + (lo + skew) % kLine, (end - lo) * sizeof(uint64_t));
+  }
+  stream_fence();
+}
+
 // The MSD-first sort. Part t's keys are keys[begin[t], begin[t] + size[t]), and hist[t * kMsdDigits
 // + d] counts those whose top digit (msd_digit) is d. They are scattered by that digit into
 // tmp, then each bucket is sorted with the same range of `scratch` (which may be `keys` itself)
@@ -215,11 +281,7 @@ void msd_sort_parts(const uint64_t* keys, const size_t* begin, const size_t* siz
   }
   const size_t n = offset;
   start[kMsdDigits] = n;
-  for_parts(parts, [&](size_t t) {
-    size_t* h = &hist[t * kMsdDigits];
-    const uint64_t* k = keys + begin[t];
-    for (size_t i = 0, end = size[t]; i < end; ++i) tmp[h[msd_digit(k[i])]++] = k[i];
-  });
+  for_parts(parts, [&](size_t t) { scatter_combined(keys + begin[t], size[t], &hist[t * kMsdDigits], tmp); });
   // Buckets in groups of about equal key counts, handed out to the threads one group at a time.
   const size_t groups = parts == 1 ? 1 : parts * 8;
   std::vector<size_t> first(groups + 1, kMsdDigits);

@@ -44,8 +44,8 @@ void keys_to_doubles(const Key* sorted, size_t n, double* out) {
 }
 
 // Each thread sorts whole columns. Keys are gathered straight into each column's output slot
-// (rows doubles), sorted there with a per-thread scratch buffer, then turned back into doubles:
-// no matrix-sized temporary.
+// (rows doubles), sorted there with a per-thread scratch buffer, then turned back into doubles
+// (by msd_sort_to_doubles for long columns of doubles): no matrix-sized temporary.
 template <typename Float>
 void sort_whole_columns(const Float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
                         double* counts) {
@@ -72,9 +72,20 @@ void sort_whole_columns(const Float* data, size_t rows, size_t cols, size_t firs
     thread_local std::vector<Key> tmp;
     if (tmp.size() < rows) tmp.resize(rows);
     for (size_t k = 0; k < width; ++k) {
+      counts[k0 + k] = static_cast<double>(n[k]);
+      if (sizeof(Key) == sizeof(uint64_t) && n[k] >= kMsdDigits) {
+        // Enough keys of doubles for the MSD-first sort: it writes the doubles itself.
+        thread_local std::vector<size_t> hist;
+        hist.assign(kMsdDigits, 0);
+        const uint64_t* keys = reinterpret_cast<const uint64_t*>(slot[k]);
+        for (size_t i = 0; i < n[k]; ++i) ++hist[msd_digit(keys[i])];
+        const size_t begin = 0;
+        msd_sort_to_doubles(keys, &begin, &n[k], 1, hist.data(), reinterpret_cast<uint64_t*>(tmp.data()),
+                            out + (k0 + k) * rows);
+        continue;
+      }
       const Key* sorted = radix_sort(slot[k], tmp.data(), n[k], 1);
       keys_to_doubles<Float>(sorted, n[k], out + (k0 + k) * rows);
-      counts[k0 + k] = static_cast<double>(n[k]);
     }
   });
 }

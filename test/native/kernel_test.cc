@@ -272,15 +272,24 @@ static void test_radix_sort(size_t n, size_t parts, unsigned seed, bool ties) {
 // single top bucket sorted in one piece), heavy ties (runs of equal keys), clusters of keys that
 // differ only in their lowest bits (long runs sorted again on their low bits), all equal,
 // specials and denormals, half zeros.
-static void test_radix_sort_msd(size_t n, size_t parts, int kind, unsigned seed) {
+static void test_radix_sort_msd(size_t n, size_t parts, int kind, unsigned seed, size_t misalign = 0) {
   std::mt19937_64 gen(seed);
   std::normal_distribution<double> normal(0.0, 1.0);
   std::uniform_real_distribution<double> unit(0.0, 1.0);
   std::uniform_int_distribution<int> pick(0, 99);
   std::uniform_int_distribution<uint64_t> low_bits(0, 4999);
   const double denormal = std::numeric_limits<double>::denorm_min();
-  std::vector<uint64_t> keys(n), tmp(n);
-  for (auto& k : keys) {
+  // The buffers start `misalign` keys past a 64-byte line (the staging of the scatter aligns its
+  // writes to tmp's lines).
+  std::vector<uint64_t> keys_storage(n + 16), tmp_storage(n + 16);
+  auto at_line = [&](std::vector<uint64_t>& v) {
+    const size_t off = (8 - (reinterpret_cast<uintptr_t>(v.data()) / sizeof(uint64_t)) % 8) % 8;
+    return v.data() + off + misalign;
+  };
+  uint64_t* keys = at_line(keys_storage);
+  uint64_t* tmp = at_line(tmp_storage);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t& k = keys[i];
     double v = 0;
     switch (kind) {
       case 0: v = normal(gen) * 1e3; break;
@@ -307,10 +316,10 @@ static void test_radix_sort_msd(size_t n, size_t parts, int kind, unsigned seed)
     }
     k = mlwatch::to_key(v);
   }
-  std::vector<uint64_t> want = keys;
+  std::vector<uint64_t> want(keys, keys + n);
   std::sort(want.begin(), want.end());
-  const uint64_t* got = mlwatch::radix_sort(keys.data(), tmp.data(), n, parts);
-  check(got == keys.data() || got == tmp.data(), "radix_sort (MSD) result buffer", 0, 0);
+  const uint64_t* got = mlwatch::radix_sort(keys, tmp, n, parts);
+  check(got == keys || got == tmp, "radix_sort (MSD) result buffer", 0, 0);
   if (std::memcmp(got, want.data(), n * sizeof(uint64_t)) != 0) {
     check(false, "radix_sort (MSD) keys (n, kind)", static_cast<double>(n), kind);
   }
@@ -501,6 +510,10 @@ int main() {
     for (size_t parts : {1, 2, 3, 8}) {
       for (int kind = 0; kind < 7; ++kind) test_radix_sort_msd(n, parts, kind, static_cast<unsigned>(60 + n + parts + kind));
     }
+  }
+  for (size_t misalign = 0; misalign < 8; ++misalign) {
+    test_radix_sort_msd(100'003, 1, 0, static_cast<unsigned>(70 + misalign), misalign);
+    test_radix_sort_msd(100'003, 2, 5, static_cast<unsigned>(80 + misalign), misalign);
   }
   test_radix_sort_msd(1 << 20, 2, 0, 61);
   test_radix_sort_msd(1 << 20, 1, 3, 62);
