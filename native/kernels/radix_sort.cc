@@ -122,7 +122,7 @@ constexpr size_t kMsdMinimum = size_t{1} << 16;
 constexpr size_t kInsertionMaximum = 24;
 // Inside a bucket: the LSD passes sort on about log2(n) + kExtraBits top bits, in digits of at
 // most kLocalDigitMaximum bits.
-constexpr int kExtraBits = 3;
+constexpr int kExtraBits = 5;
 constexpr int kLocalDigitMaximum = 11;
 
 // One aligned 64-byte line of keys to dst, bypassing the cache where SSE2 allows.
@@ -152,24 +152,28 @@ void insertion_sort(uint64_t* a, size_t n) {
   }
 }
 
-// Sorts a[0, n) with b[0, n) as scratch; returns where the sorted keys are (a or b). A short
-// range is insertion-sorted. A longer one (in cache: a bucket of the first digit) is LSD-sorted
-// on the top bits below the prefix that all its keys share, about log2(n) + 2 of them, so that
-// most keys end up alone with their top bits; the runs of keys that share them are then sorted
-// on their lower bits (insertion sort for short runs, the same method again for long ones).
-uint64_t* sort_bucket(uint64_t* a, uint64_t* b, size_t n) {
-  if (n <= kInsertionMaximum) {
+// Sorts a[0, n), whose keys are equal above bit `bits`, with b[0, n) as scratch; returns where
+// the sorted keys are (a or b). A short range is insertion-sorted. A longer one (in cache: a
+// bucket of the first digit) is LSD-sorted on its top bits, about log2(n) + kExtraBits of them,
+// so that most keys end up alone with their top bits; the runs of keys that share them are then
+// sorted on their lower bits (insertion sort for short runs, the same method again for long
+// ones). With `narrow`, a read for the smallest and largest key first narrows `bits` to those
+// below the prefix that every key shares (the first digit's buckets skip it: below their 16
+// bits, the bits of floating-point data rarely share much).
+uint64_t* sort_bucket(uint64_t* a, uint64_t* b, size_t n, int bits, bool narrow) {
+  if (n <= kInsertionMaximum || bits == 0) {
     insertion_sort(a, n);
     return a;
   }
-  uint64_t lo = a[0], hi = a[0];
-  for (size_t i = 1; i < n; ++i) {
-    lo = std::min(lo, a[i]);
-    hi = std::max(hi, a[i]);
+  if (narrow) {
+    uint64_t lo = a[0], hi = a[0];
+    for (size_t i = 1; i < n; ++i) {
+      lo = std::min(lo, a[i]);
+      hi = std::max(hi, a[i]);
+    }
+    if (lo == hi) return a;
+    while (((lo ^ hi) >> (bits - 1)) == 0) --bits;  // bits below the shared prefix
   }
-  if (lo == hi) return a;
-  int bits = 64;
-  while (((lo ^ hi) >> (bits - 1)) == 0) --bits;  // bits below the shared prefix
   int log_n = 0;
   while ((n >> (log_n + 1)) != 0) ++log_n;
   const int wanted = std::min(bits, log_n + kExtraBits);
@@ -208,7 +212,7 @@ uint64_t* sort_bucket(uint64_t* a, uint64_t* b, size_t n) {
       size_t e = s + 1;
       while (e < n && (src[e] >> low) == top) ++e;
       if (e - s > 1) {
-        const uint64_t* run = sort_bucket(src + s, dst + s, e - s);
+        const uint64_t* run = sort_bucket(src + s, dst + s, e - s, low, true);
         if (run != src + s) std::memcpy(src + s, run, (e - s) * sizeof(uint64_t));
       }
       s = e;
@@ -293,7 +297,7 @@ void msd_sort_parts(const uint64_t* keys, const size_t* begin, const size_t* siz
   for_parts(groups, [&](size_t g) {
     for (size_t d = first[g]; d < first[g + 1]; ++d) {
       const size_t s = start[d], m = start[d + 1] - s;
-      if (m > 0) finish(sort_bucket(tmp + s, scratch + s, m), s, m);
+      if (m > 0) finish(sort_bucket(tmp + s, scratch + s, m, 64 - kMsdBits, false), s, m);
     }
   });
 }

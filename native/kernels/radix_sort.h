@@ -17,8 +17,9 @@ uint64_t* radix_sort(uint64_t* keys, uint64_t* tmp, size_t n, size_t parts);
 
 // The first digit of the MSD-first sort of 64-bit keys (radix_sort of at least 2^16 of them):
 // the top 16 bits, which for the keys of doubles are the sign, the exponent and 4 mantissa bits.
-constexpr size_t kMsdDigits = size_t{1} << 16;
-inline size_t msd_digit(uint64_t key) { return static_cast<size_t>(key >> 48); }
+constexpr int kMsdBits = 16;
+constexpr size_t kMsdDigits = size_t{1} << kMsdBits;
+inline size_t msd_digit(uint64_t key) { return static_cast<size_t>(key >> (64 - kMsdBits)); }
 
 // The MSD-first sort for a caller that writes the keys of doubles itself (sort_columns gathers
 // them) and counts their first digits as it goes: part t's keys are keys[begin[t], begin[t] +
