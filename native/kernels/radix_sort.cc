@@ -7,16 +7,18 @@
 // bucket: the classic parallel LSD sort, stable like the serial one. 32-bit keys and short
 // arrays of 64-bit keys take this path.
 //
-// Long arrays of 64-bit keys: six passes over an array larger than the cache cost more than
-// the arithmetic (each pass reads and writes the whole array once more), so they are sorted
-// MSD first: one scatter on the 16 bits below the prefix that every key shares splits the keys
-// into buckets that mostly fit in L2, and each bucket is then sorted there (LSD, or MSD again
-// while it is still large), a group of buckets per task. Two passes over the whole array instead
-// of six; the buckets spread over the threads without any exchange of histograms.
+// Long arrays of 64-bit keys (at least kMsdMinimumKeys): six passes over an array larger than
+// the cache cost more than the arithmetic (each pass reads and writes the whole array once more),
+// so they are sorted MSD first. One scatter on the top 16 bits (for doubles: sign, exponent and
+// 4 mantissa bits) splits the keys into buckets that mostly fit in L2; it stages each digit's keys
+// in a cache line and writes whole lines (software write-combining). Each bucket is then sorted
+// in cache, a group of buckets per task: LSD on its top log2(n) + 5 bits, which leaves most keys
+// alone with their top bits, then the runs that share them sorted on their lower bits. Two
+// passes over the whole array instead of six; the buckets spread over the threads without any
+// exchange of histograms.
 #include "kernels/radix_sort.h"
 
 #include <algorithm>
-#include <atomic>
 #include <cstring>
 #include <memory>
 #include <vector>
@@ -116,8 +118,6 @@ Key* lsd_sort(Key* keys, Key* tmp, size_t n, size_t parts) {
 
 // --- MSD first, for long arrays of 64-bit keys -------------------------------------------------
 
-// Arrays shorter than this go to lsd_sort: they fit in L2 already.
-constexpr size_t kMsdMinimum = size_t{1} << 16;
 // Buckets this short are insertion-sorted.
 constexpr size_t kInsertionMaximum = 24;
 // Inside a bucket: the LSD passes sort on about log2(n) + kExtraBits top bits, in digits of at
@@ -321,7 +321,7 @@ uint64_t* msd_sort(uint64_t* keys, uint64_t* tmp, size_t n, size_t parts) {
 
 template <typename Key>
 Key* radix_sort_impl(Key* keys, Key* tmp, size_t n, size_t parts) {
-  if (sizeof(Key) == sizeof(uint64_t) && n >= kMsdMinimum) {
+  if (sizeof(Key) == sizeof(uint64_t) && n >= kMsdMinimumKeys) {
     parts = std::max<size_t>(1, std::min(parts, n));
     return reinterpret_cast<Key*>(msd_sort(reinterpret_cast<uint64_t*>(keys), reinterpret_cast<uint64_t*>(tmp), n, parts));
   }

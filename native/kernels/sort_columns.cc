@@ -73,7 +73,7 @@ void sort_whole_columns(const Float* data, size_t rows, size_t cols, size_t firs
     if (tmp.size() < rows) tmp.resize(rows);
     for (size_t k = 0; k < width; ++k) {
       counts[k0 + k] = static_cast<double>(n[k]);
-      if (sizeof(Key) == sizeof(uint64_t) && n[k] >= kMsdDigits) {
+      if (sizeof(Key) == sizeof(uint64_t) && n[k] >= kMsdMinimumKeys) {
         // Enough keys of doubles for the MSD-first sort: it writes the doubles itself.
         thread_local std::vector<size_t> hist;
         hist.assign(kMsdDigits, 0);
@@ -134,7 +134,7 @@ void sort_split_column(const Float* data, size_t rows, size_t cols, size_t col, 
   size_t n = 0;
   for (size_t t = 0; t < parts; ++t) n += found[t];
   *count = static_cast<double>(n);
-  if (kMsd && n >= kMsdDigits) {
+  if (kMsd && n >= kMsdMinimumKeys) {
     msd_sort_to_doubles(reinterpret_cast<const uint64_t*>(slot), first.data(), found.data(), parts, hist,
                         reinterpret_cast<uint64_t*>(tmp.data()), out);
     return;
