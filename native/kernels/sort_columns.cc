@@ -44,8 +44,8 @@ void keys_to_doubles(const Key* sorted, size_t n, double* out) {
 }
 
 // Each thread sorts whole columns. Keys are gathered straight into each column's output slot
-// (rows doubles), sorted there with a per-thread scratch buffer, then turned back into doubles:
-// no matrix-sized temporary.
+// (rows doubles), sorted there with a per-thread scratch buffer, then turned back into doubles
+// (by msd_sort_to_doubles for long columns of doubles): no matrix-sized temporary.
 template <typename Float>
 void sort_whole_columns(const Float* data, size_t rows, size_t cols, size_t first_col, size_t col_count, double* out,
                         double* counts) {
@@ -72,37 +72,75 @@ void sort_whole_columns(const Float* data, size_t rows, size_t cols, size_t firs
     thread_local std::vector<Key> tmp;
     if (tmp.size() < rows) tmp.resize(rows);
     for (size_t k = 0; k < width; ++k) {
+      counts[k0 + k] = static_cast<double>(n[k]);
+      if (sizeof(Key) == sizeof(uint64_t) && n[k] >= kMsdMinimumKeys) {
+        // Enough keys of doubles for the MSD-first sort: it writes the doubles itself.
+        thread_local std::vector<size_t> hist;
+        hist.assign(kMsdDigits, 0);
+        const uint64_t* keys = reinterpret_cast<const uint64_t*>(slot[k]);
+        for (size_t i = 0; i < n[k]; ++i) ++hist[msd_digit(keys[i])];
+        const size_t begin = 0;
+        msd_sort_to_doubles(keys, &begin, &n[k], 1, hist.data(), reinterpret_cast<uint64_t*>(tmp.data()),
+                            out + (k0 + k) * rows);
+        continue;
+      }
       const Key* sorted = radix_sort(slot[k], tmp.data(), n[k], 1);
       keys_to_doubles<Float>(sorted, n[k], out + (k0 + k) * rows);
-      counts[k0 + k] = static_cast<double>(n[k]);
     }
   });
 }
 
 // One column split across `parts` threads: each part gathers the finite values of its range of
-// rows to the start of that range in the output slot, the parts are then packed together in
-// order, radix-sorted by every part, and turned back into doubles a range each.
+// rows to the start of that range in the output slot. Keys of doubles (when there are enough
+// for the MSD-first sort) are sorted from there, the parts having counted their first digits as
+// they gathered them (msd_sort_to_doubles: it writes the doubles). Otherwise the parts are packed
+// together in order, radix-sorted by every part, and turned back into doubles a range each.
 template <typename Float>
 void sort_split_column(const Float* data, size_t rows, size_t cols, size_t col, size_t parts, double* out,
                        double* count, std::vector<typename FloatKey<Float>::type>& tmp) {
   using Key = typename FloatKey<Float>::type;
+  constexpr bool kMsd = sizeof(Key) == sizeof(uint64_t);
   Key* slot = reinterpret_cast<Key*>(out);
   auto begin = [&](size_t t) { return rows * t / parts; };
-  std::vector<size_t> found(parts, 0);
+  // This thread's histograms, filled by every part (a thread_local named inside a task would be
+  // the pool thread's own).
+  thread_local std::vector<size_t> hist_storage;
+  if (kMsd) hist_storage.resize(parts * kMsdDigits);
+  size_t* hist = hist_storage.data();
+  std::vector<size_t> first(parts), found(parts, 0);
   parallel_for(parts, [&](size_t t) {
     size_t n = 0;
     const size_t r0 = begin(t);
     Key* at = slot + r0;
     const Float* v = data + r0 * cols + col;
-    for (size_t r = r0, end = begin(t + 1); r < end; ++r, v += cols) {
-      if (std::isfinite(*v)) at[n++] = to_key(*v);
+    if (kMsd) {
+      size_t* h = &hist[t * kMsdDigits];
+      std::fill(h, h + kMsdDigits, 0);
+      for (size_t r = r0, end = begin(t + 1); r < end; ++r, v += cols) {
+        if (std::isfinite(*v)) {
+          const Key key = to_key(*v);
+          at[n++] = key;
+          ++h[msd_digit(key)];
+        }
+      }
+    } else {
+      for (size_t r = r0, end = begin(t + 1); r < end; ++r, v += cols) {
+        if (std::isfinite(*v)) at[n++] = to_key(*v);
+      }
     }
+    first[t] = r0;
     found[t] = n;
   });
   size_t n = 0;
-  for (size_t t = 0; t < parts; ++t) {
-    if (n != begin(t)) std::memmove(slot + n, slot + begin(t), found[t] * sizeof(Key));  // NaN or ±Inf left gaps
-    n += found[t];
+  for (size_t t = 0; t < parts; ++t) n += found[t];
+  *count = static_cast<double>(n);
+  if (kMsd && n >= kMsdMinimumKeys) {
+    msd_sort_to_doubles(reinterpret_cast<const uint64_t*>(slot), first.data(), found.data(), parts, hist,
+                        reinterpret_cast<uint64_t*>(tmp.data()), out);
+    return;
+  }
+  for (size_t t = 0, at = 0; t < parts; at += found[t++]) {
+    if (at != first[t]) std::memmove(slot + at, slot + first[t], found[t] * sizeof(Key));  // NaN or ±Inf left gaps
   }
   Key* sorted = radix_sort(slot, tmp.data(), n, parts);
   if (sizeof(Key) < sizeof(double) && sorted == slot) {
@@ -117,7 +155,6 @@ void sort_split_column(const Float* data, size_t rows, size_t cols, size_t col, 
     const size_t i1 = n * (t + 1) / parts;
     keys_to_doubles<Float>(sorted + i0, i1 - i0, out + i0);  // in place only for same-size keys: its own range
   });
-  *count = static_cast<double>(n);
 }
 
 template <typename Float>

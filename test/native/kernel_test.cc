@@ -307,18 +307,76 @@ static void test_radix_sort(size_t n, size_t parts, unsigned seed, bool ties) {
   }
 }
 
+// The MSD-first path of radix_sort (64-bit keys, at least 2^16 of them) against std::sort, on
+// data that exercises each of its branches: wide (many top buckets), one narrow cluster (a
+// single top bucket sorted in one piece), heavy ties (runs of equal keys), clusters of keys that
+// differ only in their lowest bits (long runs sorted again on their low bits), all equal,
+// specials and denormals, half zeros.
+static void test_radix_sort_msd(size_t n, size_t parts, int kind, unsigned seed, size_t misalign = 0) {
+  std::mt19937_64 gen(seed);
+  std::normal_distribution<double> normal(0.0, 1.0);
+  std::uniform_real_distribution<double> unit(0.0, 1.0);
+  std::uniform_int_distribution<int> pick(0, 99);
+  std::uniform_int_distribution<uint64_t> low_bits(0, 4999);
+  const double denormal = std::numeric_limits<double>::denorm_min();
+  // The buffers start `misalign` keys past a 64-byte line (the staging of the scatter aligns its
+  // writes to tmp's lines).
+  std::vector<uint64_t> keys_storage(n + 16), tmp_storage(n + 16);
+  auto at_line = [&](std::vector<uint64_t>& v) {
+    const size_t off = (8 - (reinterpret_cast<uintptr_t>(v.data()) / sizeof(uint64_t)) % 8) % 8;
+    return v.data() + off + misalign;
+  };
+  uint64_t* keys = at_line(keys_storage);
+  uint64_t* tmp = at_line(tmp_storage);
+  for (size_t i = 0; i < n; ++i) {
+    uint64_t& k = keys[i];
+    double v = 0;
+    switch (kind) {
+      case 0: v = normal(gen) * 1e3; break;
+      case 1: v = 1000 + unit(gen) * 1e-6; break;
+      case 2: v = std::floor(normal(gen) * 3); break;
+      case 3: {
+        uint64_t bits;
+        const double center = 1.0 + std::floor(unit(gen) * 1024) / 1024;
+        std::memcpy(&bits, &center, sizeof bits);
+        bits += low_bits(gen);  // 1 024 clusters of values up to 4 999 ulps apart
+        std::memcpy(&v, &bits, sizeof v);
+        break;
+      }
+      case 4: v = -2.5; break;
+      case 5: {
+        const int p = pick(gen);
+        const double specials[] = {-0.0, 0.0, denormal, -denormal, 3 * denormal, std::numeric_limits<double>::infinity(),
+                                   -std::numeric_limits<double>::infinity(), std::numeric_limits<double>::quiet_NaN(),
+                                   std::numeric_limits<double>::min(), -std::numeric_limits<double>::max()};
+        v = p < 10 ? specials[p] : p < 40 ? denormal * std::floor(unit(gen) * 1e6) : normal(gen);
+        break;
+      }
+      default: v = pick(gen) < 50 ? 0.0 : normal(gen); break;
+    }
+    k = mlwatch::to_key(v);
+  }
+  std::vector<uint64_t> want(keys, keys + n);
+  std::sort(want.begin(), want.end());
+  const uint64_t* got = mlwatch::radix_sort(keys, tmp, n, parts);
+  check(got == keys || got == tmp, "radix_sort (MSD) result buffer", 0, 0);
+  if (std::memcmp(got, want.data(), n * sizeof(uint64_t)) != 0) {
+    check(false, "radix_sort (MSD) keys (n, kind)", static_cast<double>(n), kind);
+  }
+}
+
 // A few columns wider than the split threshold (2^15 rows a part): split across threads, with
 // NaN/±Inf gaps in every part; the result must be the bits of the whole-column sort (-0 first).
 template <typename T>
-static void test_sort_split_columns(size_t rows, size_t cols, unsigned seed) {
+static void test_sort_split_columns(size_t rows, size_t cols, unsigned seed, int nan_percent = 1) {
   std::mt19937_64 gen(seed);
   std::normal_distribution<double> normal(0.0, 100.0);
   std::uniform_int_distribution<int> pick(0, 99);
   std::vector<T> data(rows * cols);
   for (auto& v : data) {
     const int p = pick(gen);
-    v = p == 0 ? std::numeric_limits<T>::quiet_NaN() : p == 1 ? -std::numeric_limits<T>::infinity()
-      : p == 2 ? static_cast<T>(-0.0) : p == 3 ? T(0) : p < 30 ? static_cast<T>(std::round(normal(gen)))
+    v = p < nan_percent ? std::numeric_limits<T>::quiet_NaN() : p == nan_percent ? -std::numeric_limits<T>::infinity()
+      : p == nan_percent + 1 ? static_cast<T>(-0.0) : p == nan_percent + 2 ? T(0) : p < 30 ? static_cast<T>(std::round(normal(gen)))
       : static_cast<T>(normal(gen));
   }
   std::vector<double> out(rows * cols), counts(cols);
@@ -488,6 +546,22 @@ int main() {
   test_sort_arrays({1 << 17}, 62);                          // one array: split across the threads
   test_sort_arrays({5'000, 0, 1, 300, 70'001, 4'099}, 63);  // whole arrays, longest first
   test_sort_arrays({200'001, 3 * (1 << 15) + 1}, 64);
+  // Doubles split across threads: the MSD-first sort straight from the gathered parts when at
+  // least 2^16 values are finite, the packed short-array path when NaN leaves fewer.
+  test_sort_split_columns<double>(70'000, 1, 54);          // about 68 600 finite: MSD
+  test_sort_split_columns<double>(66'000, 1, 55, 5);       // about 62 700 finite: packed, LSD
+  test_sort_split_columns<double>(1'000'003, 1, 56);
+  for (size_t n : {65'535, 65'536, 65'537, 200'003}) {
+    for (size_t parts : {1, 2, 3, 8}) {
+      for (int kind = 0; kind < 7; ++kind) test_radix_sort_msd(n, parts, kind, static_cast<unsigned>(60 + n + parts + kind));
+    }
+  }
+  for (size_t misalign = 0; misalign < 8; ++misalign) {
+    test_radix_sort_msd(100'003, 1, 0, static_cast<unsigned>(70 + misalign), misalign);
+    test_radix_sort_msd(100'003, 2, 5, static_cast<unsigned>(80 + misalign), misalign);
+  }
+  test_radix_sort_msd(1 << 20, 2, 0, 61);
+  test_radix_sort_msd(1 << 20, 1, 3, 62);
   test_smirnov();
   test_ecdf_distances(1, 1, 21);
   test_ecdf_distances(2'000, 1'500, 22);
