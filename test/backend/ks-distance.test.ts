@@ -6,20 +6,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import { backendsUnderTest, backendObjects } from '../helpers/backends.js';
+import { rng } from '../helpers/random-json.js';
 import type { Backend } from '../../src/backend/contract.js';
 
 const backends: Backend[] = backendObjects(backendsUnderTest);
-
-function rng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function normal(random: () => number): number {
   return Math.sqrt(-2 * Math.log(1 - random())) * Math.cos(2 * Math.PI * random());
