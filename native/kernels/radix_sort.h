@@ -1,7 +1,8 @@
 // Radix sort of unsigned integer keys (the order-preserving images of floats, float_keys.h),
 // used by sort_columns. One array can be split across the thread pool: each part counts its own
-// digit histograms and scatters its range into disjoint slots of the output, so the sort is
-// stable and its result (a sorted array of integers) is the same for any number of parts.
+// digit histograms and scatters its range into disjoint slots of the output, so its result (a
+// sorted array of integers: equal keys are indistinguishable, so no order among them is kept or
+// needed) is the same for any number of parts.
 #pragma once
 
 #include <cstddef>
