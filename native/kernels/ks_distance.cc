@@ -18,6 +18,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/ecdf_distances.h"
 #include "kernels/float_keys.h"
 #include "kernels/radix_sort.h"
 #include "kernels/thread_pool.h"
@@ -175,18 +176,21 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
   const uint64_t* sa = radix_sort(keys_a.data(), scratch_a.data(), ga, sort_parts);
   const uint64_t* sb = radix_sort(keys_b.data(), scratch_b.data(), gb, sort_parts);
 
-  // Walk each gathered bin from the counts before it; equal keys are equal values.
+  // Back to doubles for the ECDF walk, which walks each gathered bin from a state at the counts
+  // before it: the same expression on the same integers as the walk over all the data. A bin's
+  // first value only sets `last` (the difference before it, at the previous bin's end, is
+  // already counted); its last value's difference, left pending, is the bin's end difference.
+  std::vector<double> da(ga), db(gb);
+  for (size_t p = 0; p < ga; ++p) da[p] = from_key<double>(sa[p]);
+  for (size_t p = 0; p < gb; ++p) db[p] = from_key<double>(sb[p]);
   size_t pa = 0, pb = 0;
   for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
     if (walked[k]) {
-      const size_t ea = pa + ha[k], eb = pb + hb[k];
-      size_t wi = i, wj = j;
-      while (pa < ea || pb < eb) {
-        const uint64_t x = (pa < ea && (pb >= eb || sa[pa] <= sb[pb])) ? sa[pa] : sb[pb];
-        while (pa < ea && sa[pa] == x) ++pa, ++wi;
-        while (pb < eb && sb[pb] == x) ++pb, ++wj;
-        ks = std::max(ks, diff(wi, wj));
-      }
+      EcdfWalkState s{fa, fb, static_cast<double>(i), static_cast<double>(j), ks, 0, 0, std::min(da[pa], db[pb]), diff(i, j)};
+      ecdf_walk(da.data() + pa, ha[k], true, db.data() + pb, hb[k], true, s);
+      ks = s.ks;
+      pa += ha[k];
+      pb += hb[k];
     }
     i += ha[k];
     j += hb[k];

@@ -177,7 +177,6 @@ void sort_columns_impl(const Float* data, size_t rows, size_t cols, size_t first
 }  // namespace
 
 void sort_arrays(const double* const* data, const size_t* lengths, size_t count, double* const* out, double* counts) {
-  using Key = FloatKey<double>::type;
   if (count == 0) return;
   const size_t threads = static_cast<size_t>(thread_count());
   size_t longest = 0;
@@ -193,18 +192,8 @@ void sort_arrays(const double* const* data, const size_t* lengths, size_t count,
   std::stable_sort(order.begin(), order.end(), [&](size_t a, size_t b) { return lengths[a] > lengths[b]; });
   parallel_for(count, [&](size_t t) {
     const size_t k = order[t];
-    const size_t n_in = lengths[k];
-    Key* slot = reinterpret_cast<Key*>(out[k]);
-    size_t n = 0;
-    for (size_t i = 0; i < n_in; ++i) {
-      const double v = data[k][i];
-      if (std::isfinite(v)) slot[n++] = to_key(v);
-    }
-    thread_local std::vector<Key> tmp;
-    if (tmp.size() < n) tmp.resize(n);
-    const Key* sorted = radix_sort(slot, tmp.data(), n, 1);
-    keys_to_doubles<double>(sorted, n, out[k]);
-    counts[k] = static_cast<double>(n);
+    // A one-column matrix: the whole-column sort (its own pool call runs on this thread).
+    sort_whole_columns(data[k], lengths[k], 1, 0, 1, out[k], counts + k);
   });
 }
 

@@ -53,19 +53,14 @@ export function numericSample(values: FloatArray, backend: Backend = getBackend(
   return { sorted: sorted.subarray(0, counts[0]), total: values.length };
 }
 
-/** Distinct values of a sorted array with their multiplicities. */
-export function runLengths(sorted: Float64Array): { values: number[]; counts: number[] } {
-  const values: number[] = [];
-  const counts: number[] = [];
-  for (let i = 0; i < sorted.length; ) {
-    const v = sorted[i];
-    let j = i + 1;
-    while (j < sorted.length && sorted[j] === v) j++;
-    values.push(v);
-    counts.push(j - i);
-    i = j;
-  }
-  return { values, counts };
+/** Distinct values of a sorted array with their multiplicities (the backend's sortedRuns: one count, one fill). */
+export function runLengths(sorted: Float64Array, backend: Backend = getBackend()): { values: number[]; counts: number[] } {
+  const none = new Float64Array(0);
+  const runs = backend.sortedRuns(sorted, none, none);
+  const values = new Float64Array(runs);
+  const counts = new Float64Array(runs);
+  backend.sortedRuns(sorted, values, counts);
+  return { values: Array.from(values), counts: Array.from(counts) };
 }
 
 /** Number of distinct values of a sorted array. */

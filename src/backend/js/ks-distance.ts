@@ -16,6 +16,8 @@
  */
 import type { FloatArray } from '../../matrix.js';
 import type { KsDistanceResult } from '../contract.js';
+import { ECDF_WALK, newEcdfWalkState } from '../ecdf-walk-state.js';
+import { ecdfWalk } from './ecdf-distances.js';
 
 /** Bins, sample size and tail share: shared with the C++ twin (speed only; the answer does not depend on them). */
 const BINS = 1 << 16;
@@ -117,22 +119,26 @@ export function ksDistance(a: FloatArray, b: FloatArray): KsDistanceResult {
 
   const sa = gatherSorted(a, binning, walked, ga);
   const sb = gatherSorted(b, binning, walked, gb);
-  // Walk each gathered bin from the counts before it.
+  // Each gathered bin is walked by the ECDF walk from a state at the counts before it: the same
+  // expression on the same integers as the walk over all the data. Its first value only sets
+  // `last` (the difference before it, at the previous bin's end, is already counted), and its
+  // last value's difference, left pending, is this bin's end difference.
+  const state = newEcdfWalkState(na, nb);
   let pa = 0;
   let pb = 0;
   for (let k = 0, i = 0, j = 0; k < BINS; k++) {
     if (walked[k] === 1) {
-      const ea = pa + ha[k];
-      const eb = pb + hb[k];
-      let wi = i;
-      let wj = j;
-      while (pa < ea || pb < eb) {
-        const x = pa < ea && (pb >= eb || sa[pa] <= sb[pb]) ? sa[pa] : sb[pb];
-        while (pa < ea && sa[pa] === x) pa++, wi++;
-        while (pb < eb && sb[pb] === x) pb++, wj++;
-        const d = diff(wi, wj);
-        if (d > ks) ks = d;
-      }
+      const ba = sa.subarray(pa, pa + ha[k]);
+      const bb = sb.subarray(pb, pb + hb[k]);
+      state[ECDF_WALK.i] = i;
+      state[ECDF_WALK.j] = j;
+      state[ECDF_WALK.ks] = ks;
+      state[ECDF_WALK.last] = Math.min(ba[0], bb[0]);
+      state[ECDF_WALK.lastDiff] = diff(i, j);
+      ecdfWalk(ba, true, bb, true, state);
+      ks = state[ECDF_WALK.ks];
+      pa += ha[k];
+      pb += hb[k];
     }
     i += ha[k];
     j += hb[k];

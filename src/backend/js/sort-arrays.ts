@@ -6,6 +6,7 @@
  * Twin: native/kernels/sort_columns.cc (sort_arrays; cuda delegates to cpu).
  */
 import { rangeError, typeError } from '../../errors.js';
+import { sortColumn } from './sort-columns.js';
 
 function float64Arrays(value: unknown, name: string): readonly Float64Array[] {
   if (!Array.isArray(value)) throw typeError('an Array of Float64Array', name, value);
@@ -33,14 +34,7 @@ export function sortArrays(arrays: readonly Float64Array[], out: readonly Float6
   });
   const counts = new Float64Array(inputs.length);
   inputs.forEach((a, k) => {
-    const o = outputs[k];
-    let n = 0;
-    for (let i = 0; i < a.length; i++) {
-      const v = a[i];
-      if (Number.isFinite(v)) o[n++] = v;
-    }
-    if (n > 0) o.subarray(0, n).sort();
-    counts[k] = n;
+    counts[k] = sortColumn(a, a.length, 1, 0, outputs[k], 0);
   });
   return counts;
 }

@@ -27,9 +27,10 @@ function gather(data: FloatArray, rows: number, cols: number, col: number, out: 
   return gatherRows(data, 0, rows, cols, col, out, at, 0);
 }
 
-function sortColumn(data: FloatArray, rows: number, cols: number, col: number, out: Float64Array, at: number): number {
+/** Sorts the finite values of one column into out[at ...]; returns how many there are. */
+export function sortColumn(data: FloatArray, rows: number, cols: number, col: number, out: Float64Array, at: number): number {
   const n = gather(data, rows, cols, col, out, at);
-  out.subarray(at, at + n).sort();
+  if (n > 0) out.subarray(at, at + n).sort(); // (a detached, empty `out` has no subarray to take)
   return n;
 }
 
