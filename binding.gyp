@@ -23,6 +23,7 @@
         "native/addon/sort_arrays_binding.cc",
         "native/addon/sort_columns_binding.cc",
         "native/addon/sorted_runs_binding.cc",
+        "native/addon/wasserstein_distance_binding.cc",
         "native/kernels/arrow_labels.cc",
         "native/kernels/arrow_numbers.cc",
         "native/kernels/column_stats.cc",
@@ -43,6 +44,7 @@
         "native/kernels/sort_columns.cc",
         "native/kernels/sorted_runs.cc",
         "native/kernels/thread_pool.cc",
+        "native/kernels/wasserstein_distance.cc",
         "native/cuda/cuda_stub.cc"
       ],
       "include_dirs": [

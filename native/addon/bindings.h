@@ -21,6 +21,7 @@ namespace mlwatch_addon {
   X(Smirnov)                      \
   X(CsvNumbers)                   \
   X(KsDistance)                   \
+  X(WassersteinDistance)          \
   X(ArrowNumbers)                 \
   X(ArrowLabels)                  \
   X(RowMask)                      \

@@ -19,69 +19,20 @@
 #include <vector>
 
 #include "kernels/ecdf_distances.h"
-#include "kernels/float_keys.h"
-#include "kernels/radix_sort.h"
 #include "kernels/thread_pool.h"
+#include "kernels/value_bins.h"
 
 namespace mlwatch {
 
 namespace {
 
-// Shared with ks-distance.ts (speed only: the answer does not depend on them).
-constexpr size_t kBins = size_t{1} << 16;
-constexpr size_t kSampleEach = 4096;
-constexpr double kTailShare = 0.001;
 // Values each part of the counting pass gets at least.
 constexpr size_t kPartMinimum = size_t{1} << 16;
-
-// bin(x) = 0 below lo, kBins - 1 above hi, 1 + floor((x/2 - lo/2) * scale) between: every step
-// is monotone in x (rounding included), so x <= y implies bin(x) <= bin(y). Halves keep hi - lo
-// finite for any finite lo and hi.
-struct Binning {
-  double half_lo = 0;
-  double scale = 0;
-
-  size_t operator()(double x) const {
-    const double t = (x * 0.5 - half_lo) * scale;
-    if (!(t >= 0)) return 0;
-    if (t >= static_cast<double>(kBins - 2)) return kBins - 1;
-    return 1 + static_cast<size_t>(t);
-  }
-};
-
-template <typename T>
-void sample_finite(const T* v, size_t n, std::vector<double>& out) {
-  const size_t step = std::max<size_t>(1, n / kSampleEach);
-  for (size_t i = 0; i < n; i += step) {
-    const double x = static_cast<double>(v[i]);
-    if (std::isfinite(x)) out.push_back(x);
-  }
-}
-
-template <typename TA, typename TB>
-Binning binning_of(const TA* a, size_t la, const TB* b, size_t lb) {
-  std::vector<double> sample;
-  sample_finite(a, la, sample);
-  sample_finite(b, lb, sample);
-  Binning bins;
-  if (sample.empty()) return bins;
-  std::sort(sample.begin(), sample.end());
-  const size_t tail = static_cast<size_t>(kTailShare * static_cast<double>(sample.size()));
-  const double lo = sample[tail];
-  const double hi = sample[sample.size() - 1 - tail];
-  bins.half_lo = lo * 0.5;
-  const double width = hi * 0.5 - lo * 0.5;
-  const double scale = width > 0 ? static_cast<double>(kBins - 2) / width : 0.0;
-  bins.scale = std::isfinite(scale) ? scale : 0.0;
-  return bins;
-}
-
-// The order-preserving key of a finite value, -0 first made +0 (they are one value to the walk).
-inline uint64_t key_of(double x) { return to_key<double>(x + 0.0); }
+constexpr size_t kBins = kValueBins;
 
 template <typename TA, typename TB>
 KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
-  const Binning bin = binning_of(a, la, b, lb);
+  const ValueBins bin = value_bins_of(a, la, b, lb);
   // Parts of a and b: per-part counts stay below 2^32.
   const size_t most = std::max(la, lb);
   size_t parts = std::min<size_t>(static_cast<size_t>(thread_count()), std::max<size_t>(1, most / kPartMinimum));
@@ -160,29 +111,16 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
     at_a[t + 1] = at_a[t] + in_a;
     at_b[t + 1] = at_b[t] + in_b;
   }
-  auto gather = [&](const auto* v, size_t n, size_t t, uint64_t* to) {
-    const auto [i0, i1] = range(n, t);
-    for (size_t i = i0; i < i1; ++i) {
-      const double x = static_cast<double>(v[i]);
-      if (std::isfinite(x) && walked[bin(x)]) *to++ = key_of(x);
-    }
-  };
   parallel_for(parts, [&](size_t t) {
-    gather(a, la, t, keys_a.data() + at_a[t]);
-    gather(b, lb, t, keys_b.data() + at_b[t]);
+    gather_walked_keys(a, range(la, t).first, range(la, t).second, bin, walked.data(), keys_a.data() + at_a[t]);
+    gather_walked_keys(b, range(lb, t).first, range(lb, t).second, bin, walked.data(), keys_b.data() + at_b[t]);
   });
-  std::vector<uint64_t> scratch_a(ga), scratch_b(gb);
-  const size_t sort_parts = std::min<size_t>(static_cast<size_t>(thread_count()), std::max<size_t>(1, std::max(ga, gb) / kPartMinimum));
-  const uint64_t* sa = radix_sort(keys_a.data(), scratch_a.data(), ga, sort_parts);
-  const uint64_t* sb = radix_sort(keys_b.data(), scratch_b.data(), gb, sort_parts);
+  const std::vector<double> da = sorted_doubles(keys_a), db = sorted_doubles(keys_b);
 
-  // Back to doubles for the ECDF walk, which walks each gathered bin from a state at the counts
-  // before it: the same expression on the same integers as the walk over all the data. A bin's
-  // first value only sets `last` (the difference before it, at the previous bin's end, is
-  // already counted); its last value's difference, left pending, is the bin's end difference.
-  std::vector<double> da(ga), db(gb);
-  for (size_t p = 0; p < ga; ++p) da[p] = from_key<double>(sa[p]);
-  for (size_t p = 0; p < gb; ++p) db[p] = from_key<double>(sb[p]);
+  // The ECDF walk of each gathered bin from a state at the counts before it: the same expression
+  // on the same integers as the walk over all the data. A bin's first value only sets `last`
+  // (the difference before it, at the previous bin's end, is already counted); its last value's
+  // difference, left pending, is the bin's end difference.
   size_t pa = 0, pb = 0;
   for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
     if (walked[k]) {

@@ -9,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/compensated.h"
 #include "kernels/thread_pool.h"
 
 namespace mlwatch {
@@ -19,17 +20,6 @@ namespace {
 constexpr double kCephesMinLog = -708.3964185322641;
 
 double clip(double p) { return std::min(1.0, std::max(0.0, p)); }
-
-// A Neumaier-compensated running sum: value + compensation.
-struct Compensated {
-  double sum = 0;
-  double comp = 0;
-  void add(double x) {
-    const double t = sum + x;
-    comp += std::fabs(sum) >= std::fabs(x) ? sum - t + x : x - t + sum;
-    sum = t;
-  }
-};
 
 // log((n - v) / (v + 1)): log C(n, v + 1) - log C(n, v).
 double log_step(double n, double v) { return std::log((n - v) / (v + 1)); }

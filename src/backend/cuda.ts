@@ -57,6 +57,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     // A sum of scalars computed in milliseconds: nothing to copy, nothing for a device to win.
     smirnovSf: cpu.smirnovSf,
     ksDistance: cpu.ksDistance,
+    wassersteinDistance: cpu.wassersteinDistance,
     // Parsing text is byte-serial work for the host: the device would only add a copy.
     csvNumbers: cpu.csvNumbers,
     // The batch reader's passes over a chunk: one read of memory the host already holds.

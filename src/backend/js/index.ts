@@ -6,6 +6,7 @@ import { ecdfDistances, ecdfDistancesAsync, ecdfWalk } from './ecdf-distances.js
 import { argmaxRows, argmaxRowsAsync, denseForward, denseForwardAsync } from './dense.js';
 import { jsonNumberArrays } from './json-number-arrays.js';
 import { ksDistance } from './ks-distance.js';
+import { wassersteinDistance } from './wasserstein-distance.js';
 import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { smirnovSf } from './smirnov.js';
@@ -48,6 +49,7 @@ export const jsBackend: Backend = {
   smirnovSf,
   csvNumbers,
   ksDistance,
+  wassersteinDistance,
   arrowNumbers,
   arrowLabels,
   maskRows,

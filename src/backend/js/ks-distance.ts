@@ -10,76 +10,24 @@
  * its end exactly (the point after its largest value) and bound every point inside it. Only bins
  * whose bound beats the largest end difference, and that hold values of both samples (with one
  * sample's values alone the difference moves one way, so its extremes are at the bin's ends), are
- * sorted and walked. The bins are equal-width between the 0.1 % and 99.9 % points of a strided
- * sample of both samples: for a smooth distribution each holds ~1/65536 of the values. A sample
- * concentrated on few values leaves big bins: slower, never wrong.
+ * sorted and walked. The bins: value-bins.ts.
  */
 import type { FloatArray } from '../../matrix.js';
 import type { KsDistanceResult } from '../contract.js';
 import { ECDF_WALK, newEcdfWalkState } from '../ecdf-walk-state.js';
 import { ecdfWalk } from './ecdf-distances.js';
+import { binOf, gatherSorted, VALUE_BINS as BINS, valueBinsOf, type ValueBins } from './value-bins.js';
 
-/** Bins, sample size and tail share: shared with the C++ twin (speed only; the answer does not depend on them). */
-const BINS = 1 << 16;
-const SAMPLE_EACH = 4096;
-const TAIL_SHARE = 0.001;
-
-interface Binning {
-  halfLo: number;
-  scale: number;
-}
-
-/**
- * 0 below lo, BINS - 1 above hi, 1 + floor((x/2 - lo/2) * scale) between: each step is monotone
- * in x, rounding included, so x <= y gives bin(x) <= bin(y). Halves keep hi - lo finite.
- */
-function binOf(x: number, { halfLo, scale }: Binning): number {
-  const t = (x * 0.5 - halfLo) * scale;
-  if (!(t >= 0)) return 0;
-  if (t >= BINS - 2) return BINS - 1;
-  return 1 + Math.floor(t);
-}
-
-function sampleFinite(v: FloatArray, out: number[]): void {
-  const step = Math.max(1, Math.floor(v.length / SAMPLE_EACH));
-  for (let i = 0; i < v.length; i += step) if (Number.isFinite(v[i])) out.push(v[i]);
-}
-
-function binningOf(a: FloatArray, b: FloatArray): Binning {
-  const sample: number[] = [];
-  sampleFinite(a, sample);
-  sampleFinite(b, sample);
-  if (sample.length === 0) return { halfLo: 0, scale: 0 };
-  const sorted = Float64Array.from(sample).sort();
-  const tail = Math.floor(TAIL_SHARE * sorted.length);
-  const lo = sorted[tail];
-  const hi = sorted[sorted.length - 1 - tail];
-  const width = hi * 0.5 - lo * 0.5;
-  const scale = width > 0 ? (BINS - 2) / width : 0;
-  return { halfLo: lo * 0.5, scale: Number.isFinite(scale) ? scale : 0 };
-}
-
-function countBins(v: FloatArray, binning: Binning, counts: Float64Array): void {
+function countBins(v: FloatArray, binning: ValueBins, counts: Float64Array): void {
   for (let i = 0; i < v.length; i++) {
     const x = v[i];
     if (Number.isFinite(x)) counts[binOf(x, binning)]++;
   }
 }
 
-/** The finite values of v in the walked bins, sorted (-0 made +0: one value to the walk). */
-function gatherSorted(v: FloatArray, binning: Binning, walked: Uint8Array, count: number): Float64Array {
-  const out = new Float64Array(count);
-  let n = 0;
-  for (let i = 0; i < v.length; i++) {
-    const x = v[i];
-    if (Number.isFinite(x) && walked[binOf(x, binning)] === 1) out[n++] = x + 0;
-  }
-  return out.sort();
-}
-
 /** See Backend.ksDistance. */
 export function ksDistance(a: FloatArray, b: FloatArray): KsDistanceResult {
-  const binning = binningOf(a, b);
+  const binning = valueBinsOf(a, b);
   const ha = new Float64Array(BINS);
   const hb = new Float64Array(BINS);
   countBins(a, binning, ha);

@@ -11,6 +11,7 @@
  * blocks before it: the blocks' terms can then be computed in any order (native: on every
  * thread), and are added in index order, stopping where the rest cannot change the sum.
  */
+import { addTo, type Compensated } from './compensated.js';
 
 /** Indices per block of the sum; part of the definition of the result (it fixes the order of operations). */
 export const SMIRNOV_BLOCK = 4096;
@@ -40,18 +41,6 @@ function splitProduct(n: number, x: number): { floor: number; alpha: number } {
     alpha = 0;
   }
   return { floor, alpha: Math.max(0, alpha) };
-}
-
-/** A Neumaier-compensated running sum: value + compensation. */
-interface Compensated {
-  sum: number;
-  comp: number;
-}
-
-function addTo(acc: Compensated, x: number): void {
-  const t = acc.sum + x;
-  acc.comp += Math.abs(acc.sum) >= Math.abs(x) ? acc.sum - t + x : x - t + acc.sum;
-  acc.sum = t;
 }
 
 /** log((n - v) / (v + 1)): log C(n, v + 1) - log C(n, v). */
