@@ -6,10 +6,8 @@
 // difference at its end exactly (a point of the walk: after the bin's largest value) and an upper
 // bound for every point inside it. Only bins whose bound beats the largest end difference, and
 // that hold values of both samples (with one sample's values alone the difference moves one way,
-// so its extremes lie at the bin's ends), are gathered, sorted and walked. Bins are equal-width
-// between the 0.1 % and 99.9 % points of a strided sample of both samples: for any smooth
-// distribution a bin holds ~1/65536 of the values, so the walk touches a few thousand values; a
-// sample concentrated on few values leaves big bins, which makes it slower, never wrong.
+// so its extremes lie at the bin's ends), are gathered, sorted and walked: for a smooth
+// distribution a few thousand values. The bins: value_bins.h.
 #include "kernels/ks_distance.h"
 
 #include <algorithm>
