@@ -2,10 +2,13 @@
  * The drift suite: KS and Wasserstein on 1 000 000 vs 1 000 000 float64 values against SciPy
  * (scipy.stats.ks_2samp, scipy.stats.wasserstein_distance, through python3) on every backend,
  * and a whole-matrix detect() on 1 000 000 x 64 float32 (auto tests: wasserstein on every column)
- * native against the JS backend. Run: npm run bench -- drift (MLWATCH_DRIFT_BACKENDS=cpu to time
+ * native against the JS backend. Wasserstein is also timed the way it was computed before its
+ * kernel (both samples sorted, then the merge walk: what DriftDetector still does per column), as
+ * "sorted walk", for the ratio between the two in the same run. Run: npm run bench -- drift (MLWATCH_DRIFT_BACKENDS=cpu to time
  * only the chosen backends, e.g. for MLWATCH_THREADS=1 against 2).
  */
-import { availableBackends, DriftDetector, ksTest, useBackend, wassersteinDistance, type BackendName } from '../src/index.js';
+import { availableBackends, DriftDetector, getBackend, ksTest, useBackend, wassersteinDistance, type BackendName } from '../src/index.js';
+import { numericSample } from '../src/drift/samples.js';
 import { measure, printTable, ratioLine, timeRuns, type Timing } from './lib/measure.js';
 import { driftMatrix } from './lib/data.js';
 import { numpyTiming, writeData } from './lib/peers.js';
@@ -31,6 +34,14 @@ function lcgNormal(n: number, seed: number, shift: number): Float64Array {
   return out;
 }
 
+/** Wasserstein by sorting both samples and walking their merge (ecdfDistances). */
+function sortedWalk(a: Float64Array, b: Float64Array): number {
+  const sa = numericSample(a).sorted;
+  const sb = numericSample(b).sorted;
+  const one = (n: number) => Float64Array.of(n);
+  return getBackend().ecdfDistances(sa, one(0), one(sa.length), sb, one(0), one(sb.length)).wasserstein[0];
+}
+
 async function twoSample(n: number): Promise<void> {
   const a = lcgNormal(n, 1, 0);
   const b = lcgNormal(n, 2, 0.01);
@@ -46,12 +57,15 @@ async function twoSample(n: number): Promise<void> {
     for (const backend of backends()) {
       useBackend(backend);
       timings.push(measure(`mlwatch ${op} (${backend})`, fn, 3));
+      if (op === 'wasserstein') timings.push(measure(`sorted walk (${backend})`, () => sortedWalk(a, b), 3));
     }
     const scipy = numpyTiming(`scipy ${op}`, op, path, 'float64', [2, n]);
     if (scipy) timings.push(scipy);
     printTable(`${title}: ${n.toLocaleString('en-US')} vs ${n.toLocaleString('en-US')} float64`, timings, scipy ?? timings[timings.length - 1]);
     const native = timings.find((t) => t.name.includes('(cpu)'));
     if (native && scipy) console.log(ratioLine(`native vs SciPy (${op})`, native, scipy));
+    const walk = timings.find((t) => t.name === 'sorted walk (cpu)');
+    if (native && walk) console.log(ratioLine(`native kernel vs sorted walk (${op})`, native, walk));
   }
 }
 
