@@ -9,14 +9,19 @@
 // 0, |∫ D| over [least, most] is exact in closed form:
 //   ∫ (Fa - Fb) = D (most - least) + Σa (most - x) / na - Σb (most - x) / nb,
 //   Σ (most - x) = c (most - start) - Σ (x - start),
-// sums taken from a point near the bin so they keep the precision of the bin's width. The other
-// bins (where D crosses 0, the two open-ended outer bins, and any whose closed form overflows) are
-// gathered, sorted and walked from a state at the counts before them. For a smooth pair of
-// samples that is a small share of the values; two samples drawn alike make D cross 0 often and
-// walk more.
+// sums taken from a point near the bin (and compensated) so they keep the precision of the bin's
+// width. The closed form is used only where its rounding error is bounded below 1e-14 of its
+// value: ca·top − Σ cancels when a bin's values crowd at its top, and its two sample terms cancel
+// when they nearly balance; every contribution is non-negative, so the whole sum then keeps that
+// relative accuracy. A bin whose values are all equal contributes exactly 0. The other bins
+// (where D crosses 0, the two open-ended outer bins, and any whose closed form overflows or cannot
+// be trusted) are gathered, sorted and walked from a state at the counts before them. For a
+// smooth pair of samples that is a small share of the values; two samples drawn alike make D
+// cross 0 more often and walk more.
 #include "kernels/wasserstein_distance.h"
 
 #include <algorithm>
+#include <cfloat>
 #include <cmath>
 #include <cstdint>
 #include <limits>
@@ -37,15 +42,17 @@ constexpr size_t kBins = kValueBins;
 constexpr size_t kChunk = size_t{1} << 20;
 // Bins merged per task when a sample has several chunks.
 constexpr size_t kMergeBins = 4096;
+// The closed form's rounding error may be at most this share of its value.
+constexpr double kClosedFormError = 1e-14;
 
 struct BinSummary {
-  uint32_t count;
-  double sum;  // Σ (x - bin.start(k)), inner bins only
+  uint64_t count;
+  Compensated sum;  // Σ (x - bin.start(k)), inner bins only
   double least;
   double most;
 };
 
-constexpr BinSummary kEmpty{0, 0.0, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
+constexpr BinSummary kEmpty{0, {}, std::numeric_limits<double>::infinity(), -std::numeric_limits<double>::infinity()};
 
 // Summaries of the finite values of v[i0, i1). Per block, the bins first (a pass the compiler
 // can vectorize), then the updates, each bin's table line prefetched a few values ahead: the
@@ -70,7 +77,7 @@ void summarize(const T* v, size_t i0, size_t i1, const ValueBins& bin, BinSummar
       const size_t k = bins[i];
       BinSummary& s = out[k];
       ++s.count;
-      if (k != 0 && k != kBins - 1) s.sum += x - bin.start(k);
+      if (k != 0 && k != kBins - 1) s.sum.add(x - bin.start(k));
       s.least = std::min(s.least, x);
       s.most = std::max(s.most, x);
     }
@@ -101,7 +108,8 @@ struct SampleBins {
         for (size_t c = 1; c < chunks; ++c) {
           const BinSummary& o = per_chunk[c][k];
           s.count += o.count;
-          s.sum += o.sum;
+          s.sum.add(o.sum.sum);
+          s.sum.add(o.sum.comp);
           s.least = std::min(s.least, o.least);
           s.most = std::max(s.most, o.most);
         }
@@ -159,12 +167,22 @@ WassersteinDistance wasserstein_distance_impl(const TA* a, size_t la, const TB* 
     if (!first) total.add(std::fabs(d0) * (least - last));
     first = false;
     bool settled = false;
-    if (k != 0 && k != kBins - 1 && (diff(i, j + B.count) >= 0 || diff(i + A.count, j) <= 0)) {
-      const double top = most - bin.start(k);
-      const double integral = d0 * (most - least) + (A.count * top - A.sum) / fa - (B.count * top - B.sum) / fb;
-      if (std::isfinite(integral)) {
-        total.add(std::fabs(integral));
-        settled = true;
+    if (k != 0 && k != kBins - 1) {
+      if (least == most) {
+        settled = true;  // one value: a zero-width stretch, as in the walk
+      } else if (diff(i, j + B.count) >= 0 || diff(i + A.count, j) <= 0) {
+        const double top = most - bin.start(k);
+        const double sa_sum = A.sum.value(), sb_sum = B.sum.value();
+        const double part_a = (static_cast<double>(A.count) * top - sa_sum) / fa;
+        const double part_b = (static_cast<double>(B.count) * top - sb_sum) / fb;
+        const double integral = d0 * (most - least) + part_a - part_b;
+        // A bound on its rounding error: a few units of roundoff of every magnitude in it.
+        const double magnitude = std::fabs(d0) * (most - least) + (static_cast<double>(A.count) * std::fabs(top) + std::fabs(sa_sum)) / fa +
+                                 (static_cast<double>(B.count) * std::fabs(top) + std::fabs(sb_sum)) / fb;
+        if (std::isfinite(integral) && std::isfinite(magnitude) && 8 * DBL_EPSILON * magnitude <= kClosedFormError * std::fabs(integral)) {
+          total.add(std::fabs(integral));
+          settled = true;
+        }
       }
     }
     if (!settled) {

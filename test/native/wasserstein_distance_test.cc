@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "kernels/ecdf_distances.h"
+#include "kernels/value_bins.h"
 #include "kernels/wasserstein_distance.h"
 
 static int failures = 0;
@@ -83,6 +84,32 @@ int main() {
   check_pair("drawn alike, 3 chunks", a, b);
   for (auto& x : b) x += 0.003;
   check_pair("shifted, 3 chunks", a, b);
+  // Ties of a at the largest value of a bin, ties of b just above it in the next bin, over a
+  // shared background: W is tiny and a's bin's closed form cancels; the kernel must walk it.
+  for (double delta : {1e-7, 1e-9, 1e-12}) {
+    std::vector<double> background;
+    for (int i = 0; i < 100'000; ++i) {
+      const double x = i / 100'000.0;
+      if (x < 0.49 || x > 0.51) background.push_back(x);
+    }
+    double top = 0.5;
+    std::vector<double> ta, tb;
+    for (int round = 0; round < 4; ++round) {
+      ta = background;
+      tb = background;
+      ta.insert(ta.end(), 100'000, top);
+      tb.insert(tb.end(), 100'000, top + delta);
+      const mlwatch::ValueBins bin = mlwatch::value_bins_of(ta.data(), ta.size(), tb.data(), tb.size());
+      const size_t k = bin(0.5);
+      double lo = 0.5, hi = 0.6;
+      for (int step = 0; step < 200; ++step) {
+        const double mid = (lo + hi) / 2;
+        (bin(mid) <= k ? lo : hi) = mid;
+      }
+      top = lo;
+    }
+    check_pair("ties on either side of a bin boundary", ta, tb);
+  }
   check_pair("empty", std::vector<double>{}, std::vector<double>{1.0, 2.0});
   if (failures) {
     std::printf("%d failed\n", failures);

@@ -13,8 +13,12 @@
  * [least, most] is exact in closed form:
  *   ∫ (Fa - Fb) = D (most - least) + Σa (most - x) / na - Σb (most - x) / nb,
  *   Σ (most - x) = c (most - start) - Σ (x - start),
- * the sums taken from a point near the bin so they keep the precision of the bin's width. The other
- * bins (where D crosses 0, the two open-ended outer bins, and any whose closed form overflows) are
+ * the sums taken from a point near the bin (and compensated) so they keep the precision of the bin's
+ * width. The closed form is used only where its rounding error is bounded below 1e-14 of its value:
+ * ca·top − Σ cancels when a bin's values crowd at its top, and its two sample terms cancel when they
+ * nearly balance; every contribution is non-negative, so the whole sum then keeps that relative
+ * accuracy. A bin whose values are all equal contributes exactly 0. The other bins (where D crosses
+ * 0, the two open-ended outer bins, and any whose closed form overflows or cannot be trusted) are
  * gathered, sorted and walked by the ECDF walk from a state at the counts before them.
  */
 import type { FloatArray } from '../../matrix.js';
@@ -24,10 +28,14 @@ import { addTo, type Compensated } from './compensated.js';
 import { ecdfWalk } from './ecdf-distances.js';
 import { binOf, binStart, gatherSorted, VALUE_BINS, valueBinsOf, type ValueBins } from './value-bins.js';
 
-/** One sample's per-bin count, Σ (x - bin start) (inner bins only), least and largest value. */
+/** The closed form's rounding error may be at most this share of its value. */
+const CLOSED_FORM_ERROR = 1e-14;
+
+/** One sample's per-bin count, Σ (x - bin start) (inner bins only, compensated: sum + comp), least and largest value. */
 interface SampleBins {
   count: Float64Array;
   sum: Float64Array;
+  comp: Float64Array;
   least: Float64Array;
   most: Float64Array;
 }
@@ -36,6 +44,7 @@ function summarize(v: FloatArray, bins: ValueBins): SampleBins {
   const s: SampleBins = {
     count: new Float64Array(VALUE_BINS),
     sum: new Float64Array(VALUE_BINS),
+    comp: new Float64Array(VALUE_BINS),
     least: new Float64Array(VALUE_BINS).fill(Infinity),
     most: new Float64Array(VALUE_BINS).fill(-Infinity),
   };
@@ -44,7 +53,14 @@ function summarize(v: FloatArray, bins: ValueBins): SampleBins {
     if (!Number.isFinite(x)) continue;
     const k = binOf(x, bins);
     s.count[k]++;
-    if (k !== 0 && k !== VALUE_BINS - 1) s.sum[k] += x - binStart(k, bins);
+    if (k !== 0 && k !== VALUE_BINS - 1) {
+      // Neumaier's compensated sum (compensated.ts), inline: this loop runs once per value
+      const v = x - binStart(k, bins);
+      const sum = s.sum[k];
+      const t = sum + v;
+      s.comp[k] += Math.abs(sum) >= Math.abs(v) ? sum - t + v : v - t + sum;
+      s.sum[k] = t;
+    }
     if (x < s.least[k]) s.least[k] = x;
     if (x > s.most[k]) s.most[k] = x;
   }
@@ -82,12 +98,20 @@ export function wassersteinDistance(a: FloatArray, b: FloatArray): WassersteinDi
     if (!first) addTo(total, Math.abs(d0) * (least - last));
     first = false;
     let settled = false;
-    if (k !== 0 && k !== VALUE_BINS - 1 && (diff(i, j + cb) >= 0 || diff(i + ca, j) <= 0)) {
-      const top = most - binStart(k, bins);
-      const integral = d0 * (most - least) + (ca * top - A.sum[k]) / na - (cb * top - B.sum[k]) / nb;
-      if (Number.isFinite(integral)) {
-        addTo(total, Math.abs(integral));
-        settled = true;
+    if (k !== 0 && k !== VALUE_BINS - 1) {
+      if (least === most) {
+        settled = true; // one value: a zero-width stretch, as in the walk
+      } else if (diff(i, j + cb) >= 0 || diff(i + ca, j) <= 0) {
+        const top = most - binStart(k, bins);
+        const sa = A.sum[k] + A.comp[k];
+        const sb = B.sum[k] + B.comp[k];
+        const integral = d0 * (most - least) + (ca * top - sa) / na - (cb * top - sb) / nb;
+        // A bound on its rounding error: a few units of roundoff of every magnitude in it.
+        const magnitude = Math.abs(d0) * (most - least) + (ca * Math.abs(top) + Math.abs(sa)) / na + (cb * Math.abs(top) + Math.abs(sb)) / nb;
+        if (Number.isFinite(integral) && Number.isFinite(magnitude) && 8 * Number.EPSILON * magnitude <= CLOSED_FORM_ERROR * Math.abs(integral)) {
+          addTo(total, Math.abs(integral));
+          settled = true;
+        }
       }
     }
     if (!settled) {
