@@ -30,6 +30,10 @@ constexpr size_t kBins = kValueBins;
 
 template <typename TA, typename TB>
 KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
+  if (la + lb < kValueBinsMinimum) {
+    const EcdfWalkState s = sorted_walk(a, la, b, lb);
+    return {ecdf_walk_ks(s), s.na, s.nb};
+  }
   const ValueBins bin = value_bins_of(a, la, b, lb);
   // Parts of a and b: per-part counts stay below 2^32.
   const size_t most = std::max(la, lb);

@@ -20,6 +20,9 @@ namespace mlwatch {
 
 // Shared with value-bins.ts (speed only: no answer depends on them).
 constexpr size_t kValueBins = size_t{1} << 16;
+// Below this many values in both samples together the kernels sort and walk them whole: setting up
+// 65 536 bins then costs more than the sort (measured: the crossover lies near 10^5 a sample).
+constexpr size_t kValueBinsMinimum = size_t{1} << 17;
 constexpr size_t kValueBinsSampleEach = 4096;
 constexpr double kValueBinsTailShare = 0.001;
 
@@ -94,6 +97,26 @@ inline std::vector<double> sorted_doubles(std::vector<uint64_t>& keys) {
   std::vector<double> out(n);
   for (size_t p = 0; p < n; ++p) out[p] = from_key<double>(sorted[p]);
   return out;
+}
+
+// The walk over both samples' finite values sorted: the state ecdf_walk leaves (na, nb set even
+// when a sample has no finite value), for samples too small to bin.
+template <typename TA, typename TB>
+EcdfWalkState sorted_walk(const TA* a, size_t la, const TB* b, size_t lb) {
+  auto finite_keys = [](const auto* v, size_t n) {
+    std::vector<uint64_t> keys;
+    keys.reserve(n);
+    for (size_t i = 0; i < n; ++i) {
+      const double x = static_cast<double>(v[i]);
+      if (std::isfinite(x)) keys.push_back(bin_key_of(x));
+    }
+    return keys;
+  };
+  std::vector<uint64_t> ka = finite_keys(a, la), kb = finite_keys(b, lb);
+  const std::vector<double> da = sorted_doubles(ka), db = sorted_doubles(kb);
+  EcdfWalkState s{static_cast<double>(da.size()), static_cast<double>(db.size()), 0, 0, 0, 0, 0, 0, 0};
+  if (!da.empty() && !db.empty()) ecdf_walk(da.data(), da.size(), true, db.data(), db.size(), true, s);
+  return s;
 }
 
 }  // namespace mlwatch

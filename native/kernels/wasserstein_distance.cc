@@ -128,6 +128,10 @@ struct SampleBins {
 
 template <typename TA, typename TB>
 WassersteinDistance wasserstein_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
+  if (la + lb < kValueBinsMinimum) {
+    const EcdfWalkState s = sorted_walk(a, la, b, lb);
+    return {ecdf_walk_wasserstein(s), s.na, s.nb};
+  }
   const ValueBins bin = value_bins_of(a, la, b, lb);
   SampleBins sa(la), sb(lb);
   // Tasks [0, sa.chunks) summarize a's chunks, the rest b's; each fills its own table.

@@ -270,7 +270,8 @@ export interface Backend {
    * The two-sample KS distance of two unsorted samples (NaN and ±Infinity dropped): bit for bit
    * the `ks` of ecdfDistances over both samples' finite values sorted, found without sorting them
    * (js/ks-distance.ts says how): the values are binned, and only the few bins where the maximum
-   * can lie are sorted and walked.
+   * can lie are sorted and walked. Samples of fewer than 2^17 values together are sorted and
+   * walked whole (binning them costs more).
    */
   ksDistance(a: FloatArray, b: FloatArray): KsDistanceResult;
   /**
@@ -279,7 +280,8 @@ export interface Backend {
    * found without sorting them (js/wasserstein-distance.ts says how): the values are binned, the
    * integral is taken in closed form over each bin where F_a - F_b keeps its sign, and only the
    * other bins are sorted and walked. Equal to ecdfDistances' `wasserstein` to rounding (1e-12
-   * relative), not bit for bit; the same on any number of threads.
+   * relative), not bit for bit; the same on any number of threads. Samples of fewer than 2^17
+   * values together are sorted and walked whole: then it is the walk's sum exactly.
    */
   wassersteinDistance(a: FloatArray, b: FloatArray): WassersteinDistanceResult;
   /**

@@ -16,7 +16,7 @@ import type { FloatArray } from '../../matrix.js';
 import type { KsDistanceResult } from '../contract.js';
 import { ECDF_WALK, newEcdfWalkState } from '../ecdf-walk-state.js';
 import { ecdfWalk } from './ecdf-distances.js';
-import { binOf, gatherSorted, VALUE_BINS as BINS, valueBinsOf, type ValueBins } from './value-bins.js';
+import { binOf, gatherSorted, sortedWalk, VALUE_BINS as BINS, VALUE_BINS_MINIMUM, valueBinsOf, type ValueBins } from './value-bins.js';
 
 function countBins(v: FloatArray, binning: ValueBins, counts: Float64Array): void {
   for (let i = 0; i < v.length; i++) {
@@ -27,6 +27,10 @@ function countBins(v: FloatArray, binning: ValueBins, counts: Float64Array): voi
 
 /** See Backend.ksDistance. */
 export function ksDistance(a: FloatArray, b: FloatArray): KsDistanceResult {
+  if (a.length + b.length < VALUE_BINS_MINIMUM) {
+    const { ks, na, nb } = sortedWalk(a, b);
+    return { ks, na, nb };
+  }
   const binning = valueBinsOf(a, b);
   const ha = new Float64Array(BINS);
   const hb = new Float64Array(BINS);

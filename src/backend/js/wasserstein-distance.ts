@@ -26,7 +26,7 @@ import type { WassersteinDistanceResult } from '../contract.js';
 import { ECDF_WALK, newEcdfWalkState } from '../ecdf-walk-state.js';
 import { addTo, type Compensated } from './compensated.js';
 import { ecdfWalk } from './ecdf-distances.js';
-import { binOf, binStart, gatherSorted, VALUE_BINS, valueBinsOf, type ValueBins } from './value-bins.js';
+import { binOf, binStart, gatherSorted, sortedWalk, VALUE_BINS, VALUE_BINS_MINIMUM, valueBinsOf, type ValueBins } from './value-bins.js';
 
 /** The closed form's rounding error may be at most this share of its value. */
 const CLOSED_FORM_ERROR = 1e-14;
@@ -69,6 +69,10 @@ function summarize(v: FloatArray, bins: ValueBins): SampleBins {
 
 /** See Backend.wassersteinDistance. */
 export function wassersteinDistance(a: FloatArray, b: FloatArray): WassersteinDistanceResult {
+  if (a.length + b.length < VALUE_BINS_MINIMUM) {
+    const { wasserstein, na, nb } = sortedWalk(a, b);
+    return { wasserstein, na, nb };
+  }
   const bins = valueBinsOf(a, b);
   const A = summarize(a, bins);
   const B = summarize(b, bins);
