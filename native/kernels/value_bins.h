@@ -14,6 +14,7 @@
 #include "kernels/ecdf_distances.h"
 #include "kernels/float_keys.h"
 #include "kernels/radix_sort.h"
+#include "kernels/sort_columns.h"
 #include "kernels/thread_pool.h"
 
 namespace mlwatch {
@@ -103,19 +104,12 @@ inline std::vector<double> sorted_doubles(std::vector<uint64_t>& keys) {
 // when a sample has no finite value), for samples too small to bin.
 template <typename TA, typename TB>
 EcdfWalkState sorted_walk(const TA* a, size_t la, const TB* b, size_t lb) {
-  auto finite_keys = [](const auto* v, size_t n) {
-    std::vector<uint64_t> keys;
-    keys.reserve(n);
-    for (size_t i = 0; i < n; ++i) {
-      const double x = static_cast<double>(v[i]);
-      if (std::isfinite(x)) keys.push_back(bin_key_of(x));
-    }
-    return keys;
-  };
-  std::vector<uint64_t> ka = finite_keys(a, la), kb = finite_keys(b, lb);
-  const std::vector<double> da = sorted_doubles(ka), db = sorted_doubles(kb);
-  EcdfWalkState s{static_cast<double>(da.size()), static_cast<double>(db.size()), 0, 0, 0, 0, 0, 0, 0};
-  if (!da.empty() && !db.empty()) ecdf_walk(da.data(), da.size(), true, db.data(), db.size(), true, s);
+  std::vector<double> da(la), db(lb);
+  double na = 0, nb = 0;
+  sort_columns(a, la, 1, 0, 1, da.data(), &na);
+  sort_columns(b, lb, 1, 0, 1, db.data(), &nb);
+  EcdfWalkState s{na, nb, 0, 0, 0, 0, 0, 0, 0};
+  if (na > 0 && nb > 0) ecdf_walk(da.data(), static_cast<size_t>(na), true, db.data(), static_cast<size_t>(nb), true, s);
   return s;
 }
 

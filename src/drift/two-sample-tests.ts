@@ -4,6 +4,7 @@
  * string[] (null entries dropped). Each sample needs at least one remaining value.
  */
 import { getBackend } from '../backend/registry.js';
+import type { FloatArray } from '../matrix.js';
 import { isLabelColumn } from './column-table.js';
 import { typeError } from '../errors.js';
 import {
@@ -65,6 +66,15 @@ function sameKind(a: unknown, b: unknown): void {
   if (isLabelColumn(a) !== isLabelColumn(b)) throw typeError(isLabelColumn(a) ? 'string[] like a' : 'numbers like a', 'b', b);
 }
 
+/** A kernel's result over two numeric samples as given (unsorted), each checked to hold a finite value. */
+function ofUnsortedPair<T extends { na: number; nb: number }>(a: ColumnValues, b: ColumnValues, kernel: (a: FloatArray, b: FloatArray) => T): T {
+  numbersOnly(a, b);
+  const result = kernel(numericValues(a, 'a'), numericValues(b, 'b'));
+  requireValues(result.na, 'a');
+  requireValues(result.nb, 'b');
+  return result;
+}
+
 function distances(a: NumericSample, b: NumericSample) {
   const result = getBackend().ecdfDistances(a.sorted, Float64Array.of(0), Float64Array.of(a.sorted.length), b.sorted, Float64Array.of(0), Float64Array.of(b.sorted.length));
   return { ks: result.ks[0], wasserstein: result.wasserstein[0] };
@@ -75,12 +85,7 @@ function distances(a: NumericSample, b: NumericSample) {
  * D comes from the backend's ksDistance, which finds it without sorting the samples.
  */
 export function ksTest(a: ColumnValues, b: ColumnValues): HypothesisTest {
-  numbersOnly(a, b);
-  const va = numericValues(a, 'a');
-  const vb = numericValues(b, 'b');
-  const { ks, na, nb } = getBackend().ksDistance(va, vb);
-  requireValues(na, 'a');
-  requireValues(nb, 'b');
+  const { ks, na, nb } = ofUnsortedPair(a, b, (va, vb) => getBackend().ksDistance(va, vb));
   return ksResult(ks, na, nb) as HypothesisTest;
 }
 
@@ -90,13 +95,7 @@ export function ksTest(a: ColumnValues, b: ColumnValues): HypothesisTest {
  * samples (equal to the sorted walk's sum to rounding).
  */
 export function wassersteinDistance(a: ColumnValues, b: ColumnValues): number {
-  numbersOnly(a, b);
-  const va = numericValues(a, 'a');
-  const vb = numericValues(b, 'b');
-  const { wasserstein, na, nb } = getBackend().wassersteinDistance(va, vb);
-  requireValues(na, 'a');
-  requireValues(nb, 'b');
-  return wasserstein;
+  return ofUnsortedPair(a, b, (va, vb) => getBackend().wassersteinDistance(va, vb)).wasserstein;
 }
 
 /** Wasserstein distance divided by max(std(a), 0.001), a being the reference sample. */

@@ -11,6 +11,7 @@
 import type { FloatArray } from '../../matrix.js';
 import { ecdfWalkDistances, newEcdfWalkState } from '../ecdf-walk-state.js';
 import { ecdfWalk } from './ecdf-distances.js';
+import { sortColumns } from './sort-columns.js';
 
 /** Bins, sample size and tail share: shared with the C++ twin (speed only; no answer depends on them). */
 export const VALUE_BINS = 1 << 16;
@@ -80,10 +81,8 @@ export function gatherSorted(v: FloatArray, bins: ValueBins, walked: Uint8Array,
 /** The walk over both samples' finite values sorted, for samples too small to bin: their distances and finite counts. */
 export function sortedWalk(a: FloatArray, b: FloatArray): { ks: number; wasserstein: number; na: number; nb: number } {
   const finiteSorted = (v: FloatArray) => {
-    const out = new Float64Array(v.length);
-    let n = 0;
-    for (let i = 0; i < v.length; i++) if (Number.isFinite(v[i])) out[n++] = v[i] + 0;
-    return out.subarray(0, n).sort();
+    const { values, counts } = sortColumns(v, v.length, 1, 0, 1);
+    return values.subarray(0, counts[0]);
   };
   const sa = finiteSorted(a);
   const sb = finiteSorted(b);
