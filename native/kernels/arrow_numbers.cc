@@ -9,6 +9,12 @@ namespace {
 template <class T>
 void convert(const void* values, std::size_t offset, std::size_t length, double scale, double* out) {
   const T* v = static_cast<const T*>(values) + offset;
+  if (scale < 0) {
+    // a division by 1000 is correctly rounded, a product with 1e-3 (itself rounded) is not always
+    const double divisor = -scale;
+    for (std::size_t i = 0; i < length; ++i) out[i] = static_cast<double>(v[i]) / divisor;
+    return;
+  }
   for (std::size_t i = 0; i < length; ++i) out[i] = static_cast<double>(v[i]) * scale;
 }
 
@@ -33,7 +39,8 @@ void arrow_numbers(const void* values, ArrowValueType type, std::size_t offset, 
       const std::uint8_t* bits = static_cast<const std::uint8_t*>(values);
       for (std::size_t i = 0; i < length; ++i) {
         const std::size_t bit = offset + i;
-        out[i] = static_cast<double>((bits[bit >> 3] >> (bit & 7)) & 1) * scale;
+        const double v = static_cast<double>((bits[bit >> 3] >> (bit & 7)) & 1);
+        out[i] = scale < 0 ? v / -scale : v * scale;
       }
       break;
     }

@@ -297,12 +297,13 @@ export interface Backend {
    */
   csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, capacity: number): CsvNumbersResult;
   /**
-   * An Arrow numeric column chunk as float64: out[i] = value (offset + i) times `scale`, for i <
-   * length, and NaN where `validity` (an Arrow validity bitmap, bit offset + i, LSB first; null:
+   * An Arrow numeric column chunk as float64: out[i] = value (offset + i) times `scale`, or divided
+   * by −`scale` when `scale` is negative (a division by 1000 is correctly rounded, a product with
+   * 1e-3 is not always), for i < length, and NaN where `validity` (an Arrow validity bitmap, bit offset + i, LSB first; null:
    * every value valid) says the value is missing. The value is the element of `values`, or, when
    * `bitPacked` (Arrow booleans; `values` must then be a Uint8Array), bit offset + i as 0 or 1.
    * 64-bit integers are rounded to the nearest double (ties to even) once, as Number(bigint) does,
-   * then multiplied. Throws a RangeError when values, validity or out are too short.
+   * then scaled. Throws a RangeError when values, validity or out are too short.
    */
   arrowNumbers(values: ArrowValueArray, bitPacked: boolean, offset: number, length: number, validity: Uint8Array | null, scale: number, out: Float64Array): void;
   /**

@@ -75,11 +75,23 @@ export class NumericCollector implements Spillable {
   private length = 0;
   private runs: RunFile | null = null;
 
+  private expectedValues = 0;
+
   constructor(
     private readonly pool: MemoryPool,
     private readonly backend: Backend,
     private readonly runPath: string,
   ) {}
+
+  /**
+   * Makes the first buffer hold `values` (table-collector.ts: the file's rows, when every column
+   * fits in the pool at that size). Growing by doubling copies each value about twice into fresh
+   * memory; one buffer of the file's size is only touched as far as it is filled (a side that
+   * filters most rows out leaves the rest of its pages untouched).
+   */
+  expect(values: number): void {
+    this.expectedValues = values;
+  }
 
   get heldBytes(): number {
     return this.buffer ? this.buffer.byteLength : 0;
@@ -106,7 +118,7 @@ export class NumericCollector implements Spillable {
       const capacity = this.buffer?.length ?? 0;
       const needed = this.length + extra;
       if (needed <= capacity) return;
-      let next = Math.max(FIRST_CAPACITY, capacity * 2);
+      let next = Math.max(FIRST_CAPACITY, capacity * 2, capacity === 0 ? this.expectedValues : 0);
       while (next < needed) next *= 2;
       // never grow past the whole pool unless one chunk alone needs more
       next = Math.max(needed, Math.min(next, Math.floor(this.pool.limitBytes / 8)));

@@ -82,12 +82,28 @@ class SideCollector {
 }
 
 /**
+ * The first buffer size of the numeric collectors: the file's row count when the format says so
+ * and every numeric column of every side fits in its pool at that size, with one column more for
+ * the sort at the end (then no column grows or spills); else 0, growing by doubling.
+ */
+function presizeOf(rows: number | undefined, sides: readonly SideCollector[]): number {
+  if (rows === undefined) return 0;
+  for (const pool of new Set(sides.map((s) => s.plan.pool))) {
+    const columns = sides.filter((s) => s.plan.pool === pool).reduce((n, s) => n + s.numeric.size, 0);
+    if ((columns + 1) * rows * 8 > pool.limitBytes - pool.usedBytes) return 0;
+  }
+  return rows;
+}
+
+/**
  * Collects a table's columns for one or more sides in a single pass over the file (a reference
  * and a current table taken from one file by filters share the reading); throws an
  * InputFileError naming the file and column when one is absent.
  */
 export async function collectTables(source: TableSource, plans: readonly CollectPlan[]): Promise<CollectedTable[]> {
   const sides = plans.map((plan) => new SideCollector(source, plan));
+  const presize = presizeOf(source.rowCount, sides);
+  for (const side of sides) for (const collector of side.numeric.values()) collector.expect(presize);
   const wanted = [...new Set(sides.flatMap((s) => [...s.plan.columns, ...s.filters.map((f) => f.column)]))];
   let rowsRead = 0;
   const asLabels = new Set(plans.flatMap((p) => [...(p.asLabels ?? [])]));

@@ -46,6 +46,14 @@ int main() {
     std::vector<double> so(2);
     mlwatch::arrow_numbers(s.data(), ArrowValueType::kInt16, 0, 2, nullptr, 86400000, so.data());
     check(so[0] == -3 * 86400000.0 && so[1] == 7 * 86400000.0, "int16 scaled");
+    // a negative scale divides: the quotient is correctly rounded, the product with 1e-3 or 1e-6 here is not
+    const std::vector<int64_t> sub = {813029083720669, 3280387012261000};
+    std::vector<double> us(1), ns(1);
+    mlwatch::arrow_numbers(sub.data(), ArrowValueType::kInt64, 0, 1, nullptr, -1000, us.data());
+    mlwatch::arrow_numbers(sub.data(), ArrowValueType::kInt64, 1, 1, nullptr, -1e6, ns.data());
+    check(us[0] == 813029083720.669 && ns[0] == 3280387012.261, "micro- and nanoseconds divided to milliseconds");
+    check(813029083720669.0 * 1e-3 != 813029083720.669 && 3280387012261000.0 * 1e-6 != 3280387012.261,
+          "the products would not be exact (the case above means something)");
   }
   {
     const std::string text = "SFOLAXSFOZurich long nameLAX";

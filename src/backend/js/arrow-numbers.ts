@@ -1,7 +1,8 @@
 /**
  * arrowNumbers, the JS reference: an Arrow numeric column chunk (any integer or float width,
- * booleans bit-packed, validity bitmap) as float64, scaled. The batch readers' conversion of
- * Arrow and Parquet columns (timestamps to epoch milliseconds, Date32 days to milliseconds).
+ * booleans bit-packed, validity bitmap) as float64, scaled (a negative scale divides). The batch
+ * readers' conversion of Arrow and Parquet columns (timestamps to epoch milliseconds, Date32 days
+ * to milliseconds).
  */
 import type { ArrowValueArray } from '../contract.js';
 
@@ -14,11 +15,14 @@ export function arrowNumbers(values: ArrowValueArray, bitPacked: boolean, offset
   if ((bitPacked ? values.length < bitmapBytes(end) : values.length < end)) throw new RangeError(`Expected values to hold ${end} ${bitPacked ? 'bits' : 'values'} (offset + length) but received ${values.length} elements`);
   if (validity && validity.length < bitmapBytes(end)) throw new RangeError(`Expected validity to hold ${end} bits (offset + length) but received ${validity.length} bytes`);
   if (out.length < length) throw new RangeError(`Expected out to hold ${length} values but received ${out.length}`);
+  // a division by 1000 is correctly rounded, a product with 1e-3 (itself rounded) is not always
+  const divisor = scale < 0 ? -scale : 0;
   if (bitPacked) {
     const bits = values as Uint8Array;
     for (let i = 0; i < length; i++) {
       const bit = offset + i;
-      out[i] = ((bits[bit >> 3] >> (bit & 7)) & 1) * scale;
+      const v = (bits[bit >> 3] >> (bit & 7)) & 1;
+      out[i] = divisor ? v / divisor : v * scale;
     }
   } else if (values instanceof BigInt64Array || values instanceof BigUint64Array) {
     // read as two 32-bit halves: hi * 2^32 and lo are exact doubles, so their sum is rounded once,
@@ -27,11 +31,13 @@ export function arrowNumbers(values: ArrowValueArray, bitPacked: boolean, offset
     const signed = values instanceof BigInt64Array;
     for (let i = 0, k = 2 * offset; i < length; i++, k += 2) {
       const hi = signed ? halves[k + 1] : halves[k + 1] >>> 0;
-      out[i] = (hi * 4294967296 + (halves[k] >>> 0)) * scale;
+      const v = hi * 4294967296 + (halves[k] >>> 0);
+      out[i] = divisor ? v / divisor : v * scale;
     }
   } else {
     const numbers = values as Exclude<ArrowValueArray, BigInt64Array | BigUint64Array>;
-    for (let i = 0; i < length; i++) out[i] = numbers[offset + i] * scale;
+    if (divisor) for (let i = 0; i < length; i++) out[i] = numbers[offset + i] / divisor;
+    else for (let i = 0; i < length; i++) out[i] = numbers[offset + i] * scale;
   }
   if (validity) {
     for (let i = 0; i < length; i++) {

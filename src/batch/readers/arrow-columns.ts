@@ -21,9 +21,9 @@ function validityOf(data: Data): Uint8Array | null {
   return data.nullCount > 0 && data.nullBitmap ? data.nullBitmap : null;
 }
 
-/** Milliseconds per unit of a timestamp. */
+/** A timestamp unit to milliseconds, as arrowNumbers scales: seconds times 1000, micro- and nanoseconds divided (a negative scale). */
 function timestampScale(unit: TimeUnit): number {
-  return unit === TimeUnit.SECOND ? 1000 : unit === TimeUnit.MILLISECOND ? 1 : unit === TimeUnit.MICROSECOND ? 1e-3 : 1e-6;
+  return unit === TimeUnit.SECOND ? 1000 : unit === TimeUnit.MILLISECOND ? 1 : unit === TimeUnit.MICROSECOND ? -1000 : -1_000_000;
 }
 
 /** Writes a numeric column chunk's values as float64 into out[0, data.length) (the backend's arrowNumbers). */
@@ -60,14 +60,42 @@ function labelsInto(data: Data, codes: Int32Array, dictionary: string[], backend
   }
 }
 
-/** One column of a record batch (one or more Arrow Data, joined) as a chunk column of the given type. */
-function chunkColumnOf(parts: readonly Data[], type: SourceColumnType, backend: Backend): ChunkColumn {
+/**
+ * Column memory a reader reuses from chunk to chunk: each chunk's columns are written over the
+ * previous chunk's (consumers of a chunk copy what they keep, see table-source.ts). Memory a
+ * process touches for the first time costs more than filling it again.
+ */
+export class ChunkBuffers {
+  private readonly numbers = new Map<string, Float64Array>();
+  private readonly codes = new Map<string, Int32Array>();
+
+  /** `rows` float64 values for the column `name`, over the previous chunk's. */
+  numbersOf(name: string, rows: number): Float64Array {
+    let held = this.numbers.get(name);
+    if (!held || held.length < rows) this.numbers.set(name, (held = new Float64Array(rows)));
+    return held.subarray(0, rows);
+  }
+
+  /** `rows` codes for the column `name`, over the previous chunk's. */
+  codesOf(name: string, rows: number): Int32Array {
+    let held = this.codes.get(name);
+    if (!held || held.length < rows) this.codes.set(name, (held = new Int32Array(rows)));
+    return held.subarray(0, rows);
+  }
+}
+
+/**
+ * One column (one or more Arrow Data, joined) as a chunk column of the given type. With
+ * `buffers` every column is written into them, float64 included, so nothing refers to the
+ * Data's memory afterwards; without, a float64 column without nulls is a view of its Data.
+ */
+function chunkColumnOf(name: string, parts: readonly Data[], type: SourceColumnType, backend: Backend, buffers?: ChunkBuffers): ChunkColumn {
   const rows = parts.reduce((n, d) => n + d.length, 0);
   if (type === 'number') {
     const only = parts.length === 1 ? parts[0] : undefined;
     // float64 without nulls: the batch's own buffer, no copy (readers of a chunk never write to it)
-    if (only && only.values instanceof Float64Array && !validityOf(only)) return { type: 'number', values: only.values.subarray(only.offset, only.offset + only.length) };
-    const values = new Float64Array(rows);
+    if (!buffers && only && only.values instanceof Float64Array && !validityOf(only)) return { type: 'number', values: only.values.subarray(only.offset, only.offset + only.length) };
+    const values = buffers ? buffers.numbersOf(name, rows) : new Float64Array(rows);
     let at = 0;
     for (const d of parts) {
       numbersInto(d, values.subarray(at, at + d.length), backend);
@@ -76,7 +104,7 @@ function chunkColumnOf(parts: readonly Data[], type: SourceColumnType, backend: 
     return { type: 'number', values };
   }
   // labels: each part's codes follow the dictionary so far (a label may repeat across parts: readers key by label)
-  const codes = new Int32Array(rows);
+  const codes = buffers ? buffers.codesOf(name, rows) : new Int32Array(rows);
   const dictionary: string[] = [];
   let at = 0;
   for (const d of parts) {
@@ -88,11 +116,13 @@ function chunkColumnOf(parts: readonly Data[], type: SourceColumnType, backend: 
 
 /** The named columns of a record batch as chunk columns, through the backend's kernels (a column split into several Data by its writer is joined). */
 export function chunkColumnsOf(batch: RecordBatch, columns: readonly SourceColumn[], backend: Backend): Record<string, ChunkColumn> {
+  return chunkColumnsOfData((name) => batch.getChildAt(batch.schema.fields.findIndex((f) => f.name === name))!.data, columns, backend);
+}
+
+/** The named columns, each given as its Data, as chunk columns written into `buffers` when given (see chunkColumnOf). */
+export function chunkColumnsOfData(dataOf: (name: string) => readonly Data[], columns: readonly SourceColumn[], backend: Backend, buffers?: ChunkBuffers): Record<string, ChunkColumn> {
   const out: Record<string, ChunkColumn> = Object.create(null);
-  for (const column of columns) {
-    const index = batch.schema.fields.findIndex((f) => f.name === column.name);
-    out[column.name] = chunkColumnOf(batch.getChildAt(index)!.data, column.type, backend);
-  }
+  for (const column of columns) out[column.name] = chunkColumnOf(column.name, dataOf(column.name), column.type, backend, buffers);
   return out;
 }
 

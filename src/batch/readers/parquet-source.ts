@@ -1,12 +1,15 @@
 /**
  * Parquet files (parquet-wasm: the Rust arrow-rs reader compiled to WebAssembly). Row groups are
- * decoded one at a time, only the requested columns, straight to Arrow and from there to chunk
- * columns by the same code as Arrow files; the file is read by byte ranges, never whole, so
- * memory holds one row group's columns. Chosen over hyparquet (pure JS, 2.8x slower on
- * flights-3m) and DuckDB (slightly faster, but a 68 MB native binary); see docs/cli.md.
+ * decoded one at a time, only the requested columns, straight to Arrow in WebAssembly memory;
+ * the batches are read there through the Arrow C data interface (arrow-c-data.ts, no IPC copy)
+ * and converted to chunk columns by the same code as Arrow files, into buffers reused from chunk
+ * to chunk. The file is read by byte ranges, never whole, so memory holds one row group's
+ * columns. Chosen over hyparquet (pure JS, 2.8x slower on flights-3m), DuckDB (slightly faster,
+ * but a 68 MB native binary) and nodejs-polars (no faster here once its columns are handed to
+ * JavaScript, a 111 MB binary); see docs/cli.md.
  */
 import { openAsBlob, statSync } from 'node:fs';
-import { tableFromIPC, type Schema } from 'apache-arrow';
+import { tableFromIPC, type Data, type Schema } from 'apache-arrow';
 import type { ParquetFile } from 'parquet-wasm';
 
 // The WebAssembly module is instantiated when the first Parquet file is read, not when mlwatch is
@@ -14,11 +17,17 @@ import type { ParquetFile } from 'parquet-wasm';
 let parquet: Promise<typeof import('parquet-wasm')> | undefined;
 const parquetWasm = () => (parquet ??= import('parquet-wasm'));
 import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
-import { chunkColumnsOf, sourceColumnsOf } from './arrow-columns.js';
+import { ChunkBuffers, chunkColumnsOfData, sourceColumnsOf } from './arrow-columns.js';
+import { recordBatchColumns } from './arrow-c-data.js';
 import type { Backend } from '../../backend/contract.js';
 import { getBackend } from '../../backend/registry.js';
 
-/** Rows per decoded batch inside a row group (row groups are usually larger; one batch is one chunk). */
+/**
+ * Rows per decoded batch at most (one batch is one chunk): a row group larger than this is
+ * decoded in several. A batch of a smaller group holds the group's rows exactly (the decoder
+ * sizes its buffers by the batch size: 93 MB of WebAssembly memory for flights-3m's groups of
+ * 272 727 rows at 2^20, 31 MB at their size).
+ */
 const BATCH_ROWS = 1 << 20;
 
 class ParquetSource implements TableSource {
@@ -29,32 +38,46 @@ class ParquetSource implements TableSource {
     readonly columns: readonly SourceColumn[],
     readonly byteSize: number,
     readonly rowCount: number,
-    private readonly rowGroups: number,
+    /** Rows of each row group. */
+    private readonly groupRows: readonly number[],
+    private readonly batchRows: number,
   ) {}
 
   async *chunks(wanted: readonly string[], _asLabels?: ReadonlySet<string>, backend: Backend = getBackend()): AsyncIterable<TableChunk> {
     const picks = requireColumns(this, wanted);
-    const { ParquetFile } = await parquetWasm();
-    const file = await ParquetFile.fromFile(await openAsBlob(this.path));
+    const wasm = await parquetWasm();
+    const file = await wasm.ParquetFile.fromFile(await openAsBlob(this.path));
+    const buffers = new ChunkBuffers();
     let firstRow = 0;
     try {
-      for (let group = 0; group < this.rowGroups; group++) {
-        let table;
+      const groups = this.groupRows.length;
+      for (let group = 0; group < groups; group++) {
+        let stream;
         try {
-          const decoded = await file.read({ rowGroups: [group], batchSize: BATCH_ROWS, columns: [...wanted] });
-          table = tableFromIPC(decoded.intoIPCStream()); // intoIPCStream frees the WebAssembly table
+          stream = (await file.read({ rowGroups: [group], batchSize: Math.max(1, Math.min(this.groupRows[group], this.batchRows)), columns: [...wanted] })).intoFFI();
         } catch (error) {
           throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} cannot be decoded: ${(error as Error).message ?? error}`);
         }
-        for (const batch of table.batches) {
-          let columns;
-          try {
-            columns = chunkColumnsOf(batch, picks, backend);
-          } catch (error) {
-            throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} holds malformed Arrow data: ${(error as Error).message ?? error}`);
+        try {
+          for (let i = 0; i < stream.numArrays(); i++) {
+            let rows: number;
+            let columns;
+            try {
+              // the batch views WebAssembly memory: it is converted into the reused buffers before
+              // anything else can run in WebAssembly (which may grow the memory and move its buffer)
+              const arrayAt = stream.arrayAddr(i);
+              const schemaAt = stream.schemaAddr();
+              const batch = recordBatchColumns(wasm.wasmMemory().buffer, arrayAt, schemaAt, wanted);
+              rows = batch.rows;
+              columns = chunkColumnsOfData((name) => [batch.columns.get(name) as Data], picks, backend, buffers);
+            } catch (error) {
+              throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} holds malformed Arrow data: ${(error as Error).message ?? error}`);
+            }
+            firstRow += rows;
+            yield { firstRow: firstRow - rows, rows, columns, bytesRead: Math.round((this.byteSize * (group + 1)) / groups) };
           }
-          firstRow += batch.numRows;
-          yield { firstRow: firstRow - batch.numRows, rows: batch.numRows, columns, bytesRead: Math.round((this.byteSize * (group + 1)) / this.rowGroups) };
+        } finally {
+          stream.drop(); // releases the row group's batches in WebAssembly memory
         }
       }
     } finally {
@@ -63,8 +86,11 @@ class ParquetSource implements TableSource {
   }
 }
 
-/** Opens a Parquet file and reads its footer: schema, row count, row groups. */
-export async function openParquet(path: string): Promise<TableSource> {
+/**
+ * Opens a Parquet file and reads its footer: schema, row count, row groups. `batchRows` bounds
+ * the rows of one chunk (tests make it small to have several chunks per row group).
+ */
+export async function openParquet(path: string, batchRows = BATCH_ROWS): Promise<TableSource> {
   const byteSize = statSync(path).size;
   let file: ParquetFile;
   try {
@@ -77,7 +103,8 @@ export async function openParquet(path: string): Promise<TableSource> {
     const schema: Schema = tableFromIPC(file.schema().intoIPCStream()).schema;
     const metadata = file.metadata();
     const columns = sourceColumnsOf(schema.fields, path);
-    return new ParquetSource(path, columns, byteSize, metadata.fileMetadata().numRows(), metadata.numRowGroups());
+    const groupRows = Array.from({ length: metadata.numRowGroups() }, (_, g) => metadata.rowGroup(g).numRows());
+    return new ParquetSource(path, columns, byteSize, metadata.fileMetadata().numRows(), groupRows, batchRows);
   } finally {
     file.free();
   }
