@@ -214,7 +214,8 @@ export interface Backend {
    * matrix, each column sorted ascending into float64 (NaN and ±Infinity dropped and counted out).
    * -0 and +0 compare equal and may come in either order. When `out` (at least rows * colCount
    * values) is given, the values are written there and returned in it: callers that sort
-   * repeatedly reuse one buffer instead of paying for fresh memory each time.
+   * repeatedly reuse one buffer instead of paying for fresh memory each time. `out` may be `data`
+   * itself when data is a Float64Array of one column (cols = colCount = 1): sorted in place.
    */
   sortColumns(data: FloatArray, rows: number, cols: number, firstCol: number, colCount: number, out?: Float64Array): SortedColumns;
   /** sortColumns without blocking the event loop (`out` must not be touched until it resolves). */

@@ -158,22 +158,26 @@ export class NumericCollector implements Spillable {
     this.length = 0;
   }
 
-  /** The collected column; values still in memory are sorted once here, into pooled memory. */
+  /**
+   * The collected column; values still in memory are sorted once here, in place (a second buffer
+   * would be fresh memory to touch): the buffer becomes the column, and the pool keeps the
+   * values' bytes, not the buffer's unused capacity.
+   */
   finish(): NumericColumn {
     const min = this.count > 0 ? this.min : NaN;
     const max = this.count > 0 ? this.max : NaN;
     let sorted: Float64Array | null = null;
-    if (!this.runs) {
-      const bytes = this.length * 8;
-      this.pool.request(this, bytes); // may spill this collector after all
-      if (this.runs) this.pool.release(bytes);
-      else {
-        sorted = new Float64Array(this.length);
-        if (this.length > 0) this.backend.sortColumns(this.buffer!.subarray(0, this.length), this.length, 1, 0, 1, sorted);
-      }
+    if (this.runs) {
+      this.spill();
+    } else if (this.buffer) {
+      sorted = this.buffer.subarray(0, this.length); // every value is finite (gatherFinite)
+      if (this.length > 0) this.backend.sortColumns(sorted, this.length, 1, 0, 1, sorted);
+      this.pool.release(this.buffer.byteLength - sorted.byteLength);
+      this.buffer = null;
+      this.length = 0;
+    } else {
+      sorted = new Float64Array(0);
     }
-    if (!sorted) this.spill();
-    this.releaseBuffer();
     const column = new NumericColumn(this.total, this.count, min, max, sorted, this.runs, this.pool, this.backend, this.runPath);
     this.pool.handOver(this, column);
     return column;

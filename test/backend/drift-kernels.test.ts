@@ -71,6 +71,16 @@ describe.each(backends.map((b) => [b.name, b] as const))('drift kernels on the %
     expect((await backend.sortColumnsAsync(data, rows, cols, first, count, out)).values).toBe(out);
   });
 
+  it.each([1, 1000, 70_001, 300_000])('sortColumns sorts one float64 column in place (out = data), %i values', (n) => {
+    // lengths below and above the split across threads and the MSD-first sort of the native kernel
+    const data = matrix(n, 1, 'float64', n === 1000);
+    const want = reference(data, n, 1, 0);
+    const sorted = backend.sortColumns(data, n, 1, 0, 1, data);
+    expect(sorted.values).toBe(data);
+    expect(sorted.counts[0]).toBe(want.length);
+    expect(Array.from(data.subarray(0, want.length)).every((v, i) => v === want[i])).toBe(true);
+  });
+
   it('sortArrays: separate arrays of different lengths and distributions, each sorted as sortColumns sorts it alone', () => {
     // lengths around the split threshold (2^15 values a part), below the radix minimum, empty
     const lengths = [70_001, 0, 1, 300, 5_000, 40_000];
