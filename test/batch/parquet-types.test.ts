@@ -4,7 +4,7 @@
  * from, with nulls, several row groups and several chunks per row group (the reused chunk buffers
  * must never show a previous chunk's values); and the C data interface reader on malformed structs.
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -37,6 +37,7 @@ import {
 import { Table as WasmTable, WriterPropertiesBuilder, writeParquet } from 'parquet-wasm';
 import { openParquet } from '../../src/batch/readers/parquet-source.js';
 import { recordBatchColumns } from '../../src/batch/readers/arrow-c-data.js';
+import { FileRanges } from '../../src/batch/readers/file-ranges.js';
 import { SeededRandom } from '../../src/demo/random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlwatch-parquet-types-'));
@@ -262,5 +263,26 @@ describe('recordBatchColumns (C data interface)', () => {
     const flat = new Structs();
     const notStruct = flat.schema('g', 'x');
     expect(() => recordBatchColumns(flat.memory, flat.array(0, [0]), notStruct, ['x'])).toThrow(/as a struct/);
+  });
+});
+
+describe('FileRanges (the Blob parquet-wasm reads)', () => {
+  it('reads byte ranges as Blob.slice clamps them, and rejects a range the file no longer holds', async () => {
+    const path = join(dir, 'bytes.bin');
+    const bytes = Uint8Array.from({ length: 1000 }, (_, i) => (i * 7) & 255);
+    writeFileSync(path, bytes);
+    const file = await FileRanges.open(path);
+    try {
+      expect(file.size).toBe(1000);
+      const read = async (r: FileRanges) => Array.from(new Uint8Array(await r.arrayBuffer()));
+      expect(await read(file.slice(10, 20))).toEqual(Array.from(bytes.subarray(10, 20)));
+      expect(await read(file.slice(990, 5000))).toEqual(Array.from(bytes.subarray(990)));
+      expect(await read(file.slice(500, 400))).toEqual([]);
+      expect(await read(file.slice(100, 300).slice(50, 60))).toEqual(Array.from(bytes.subarray(150, 160)));
+      truncateSync(path, 500);
+      await expect(file.slice(400, 600).arrayBuffer()).rejects.toThrow(/ends before byte 600/);
+    } finally {
+      await file.close();
+    }
   });
 });

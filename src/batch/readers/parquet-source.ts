@@ -8,7 +8,7 @@
  * but a 68 MB native binary) and nodejs-polars (no faster here once its columns are handed to
  * JavaScript, a 111 MB binary); see docs/cli.md.
  */
-import { openAsBlob, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { tableFromIPC, type Data, type Schema } from 'apache-arrow';
 import type { ParquetFile } from 'parquet-wasm';
 
@@ -19,6 +19,7 @@ const parquetWasm = () => (parquet ??= import('parquet-wasm'));
 import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { ChunkBuffers, chunkColumnsOfData, sourceColumnsOf } from './arrow-columns.js';
 import { recordBatchColumns } from './arrow-c-data.js';
+import { FileRanges } from './file-ranges.js';
 import type { Backend } from '../../backend/contract.js';
 import { getBackend } from '../../backend/registry.js';
 
@@ -46,7 +47,14 @@ class ParquetSource implements TableSource {
   async *chunks(wanted: readonly string[], _asLabels?: ReadonlySet<string>, backend: Backend = getBackend()): AsyncIterable<TableChunk> {
     const picks = requireColumns(this, wanted);
     const wasm = await parquetWasm();
-    const file = await wasm.ParquetFile.fromFile(await openAsBlob(this.path));
+    const ranges = await FileRanges.open(this.path);
+    let file: ParquetFile;
+    try {
+      file = await wasm.ParquetFile.fromFile(ranges as unknown as Blob); // it reads only size, slice and arrayBuffer
+    } catch (error) {
+      await ranges.close();
+      throw error;
+    }
     const buffers = new ChunkBuffers();
     let firstRow = 0;
     try {
@@ -82,6 +90,7 @@ class ParquetSource implements TableSource {
       }
     } finally {
       file.free();
+      await ranges.close();
     }
   }
 }
@@ -93,11 +102,14 @@ class ParquetSource implements TableSource {
 export async function openParquet(path: string, batchRows = BATCH_ROWS): Promise<TableSource> {
   const byteSize = statSync(path).size;
   let file: ParquetFile;
+  const ranges = await FileRanges.open(path);
   try {
     const { ParquetFile } = await parquetWasm();
-    file = await ParquetFile.fromFile(await openAsBlob(path));
+    file = await ParquetFile.fromFile(ranges as unknown as Blob);
   } catch (error) {
     throw new InputFileError(path, undefined, undefined, `not a Parquet file: ${(error as Error).message ?? error}`);
+  } finally {
+    await ranges.close(); // the footer is read: the file is opened again for the rows
   }
   try {
     const schema: Schema = tableFromIPC(file.schema().intoIPCStream()).schema;
