@@ -5,6 +5,9 @@
  *              columns delay, distance, origin, destination; the native backend against
  *              --backend js, three runs each, alternated. Reports the job's seconds, rows/s
  *              (3 000 000 rows / job seconds), the process's wall time and peak RSS.
+ *              MLWATCH_BATCH_RUNS sets the runs (default 3). MLWATCH_BATCH_BASELINE names another
+ *              build's dist/cli/main.js (a checkout of an earlier commit, built): its jobs run
+ *              alternated with this build's, and the ratios of the two are printed.
  * batch-large  a generated Arrow file at least 5x the memory budget (default 5.5 GB against
  *              --memory 1GiB; MLWATCH_LARGE_GB sets the size): the job's seconds, rows/s and
  *              peak RSS, and whether the values went to disk. The file is written to the
@@ -36,12 +39,12 @@ interface JobRun {
   drifted: string[];
 }
 
-/** Runs `mlwatch drift` in a fresh process with a JSON report and reads the figures from it. */
-function runJob(args: readonly string[]): JobRun {
+/** Runs `mlwatch drift` (this build's, or the one at `cli`) in a fresh process with a JSON report and reads the figures from it. */
+function runJob(args: readonly string[], cli = CLI): JobRun {
   const dir = mkdtempSync(join(tmpdir(), 'mlwatch-bench-'));
   const out = join(dir, 'report.json');
   const started = performance.now();
-  const run = spawnSync(process.execPath, [CLI, 'drift', ...args, '--format', 'json', '--out', out, '--quiet'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [cli, 'drift', ...args, '--format', 'json', '--out', out, '--quiet'], { encoding: 'utf8' });
   const wallSeconds = (performance.now() - started) / 1000;
   if (run.status !== 0 && run.status !== 1) throw new Error(`mlwatch drift failed (${run.status}): ${run.stderr}`);
   const report = JSON.parse(readFileSync(out, 'utf8'));
@@ -55,20 +58,31 @@ export function benchBatch(): void {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first: the benchmark runs dist/cli/main.js');
   const job = ['--reference', FLIGHTS, '--current', FLIGHTS, '--reference-where', 'date<2001-02-01', '--current-where', 'date>=2001-02-01', '--columns', 'delay,distance,origin,destination'];
   const backends = availableBackends().filter((b) => b !== 'cuda');
-  const runs: Record<string, JobRun[]> = Object.fromEntries(backends.map((b) => [b, []]));
-  for (let i = 0; i < 3; i++) for (const b of backends) runs[b].push(runJob([...job, '--backend', b]));
+  const baseline = process.env.MLWATCH_BATCH_BASELINE;
+  if (baseline && !existsSync(baseline)) throw new Error(`MLWATCH_BATCH_BASELINE: no such file ${baseline}`);
+  const rounds = Number(process.env.MLWATCH_BATCH_RUNS ?? 3);
+  const builds = baseline ? (['before', 'this'] as const) : (['this'] as const);
+  const runs: Record<string, JobRun[]> = {};
+  for (let i = 0; i < rounds; i++) {
+    for (const b of backends) {
+      for (const build of builds) (runs[`${build} ${b}`] ??= []).push(runJob([...job, '--backend', b], build === 'before' ? baseline : CLI));
+    }
+  }
   console.log('\nBatch job: mlwatch drift on flights-3m.parquet (3 000 000 rows, read once for both sides), January vs February–June');
-  console.log(`${'backend'.padEnd(8)} ${'job s best'.padStart(10)} ${'median'.padStart(7)} ${'rows/s (best)'.padStart(14)} ${'process s'.padStart(10)} ${'peak RSS'.padStart(9)}`);
-  for (const b of backends) {
-    const s = runs[b].map((r) => r.seconds);
+  if (baseline) console.log(`"before": ${baseline}; each round runs before and this build alternately, per backend`);
+  console.log(`${'build backend'.padEnd(14)} ${'job s best'.padStart(10)} ${'median'.padStart(7)} ${'rows/s (best)'.padStart(14)} ${'process s'.padStart(10)} ${'peak RSS'.padStart(9)}`);
+  for (const [name, list] of Object.entries(runs)) {
+    const s = list.map((r) => r.seconds);
     const best = Math.min(...s);
-    console.log(`${b.padEnd(8)} ${best.toFixed(2).padStart(10)} ${median(s).toFixed(2).padStart(7)} ${`${(runs[b][0].rowsRead / best / 1e6).toFixed(2)} M`.padStart(14)} ${median(runs[b].map((r) => r.wallSeconds)).toFixed(2).padStart(10)} ${mib(Math.max(...runs[b].map((r) => r.peakRssBytes))).padStart(9)}`);
+    console.log(`${name.padEnd(14)} ${best.toFixed(3).padStart(10)} ${median(s).toFixed(3).padStart(7)} ${`${(list[0].rowsRead / best / 1e6).toFixed(2)} M`.padStart(14)} ${median(list.map((r) => r.wallSeconds)).toFixed(2).padStart(10)} ${mib(Math.max(...list.map((r) => r.peakRssBytes))).padStart(9)}`);
   }
-  if (runs.cpu && runs.js) {
-    const cpu = runs.cpu.map((r) => r.seconds);
-    const js = runs.js.map((r) => r.seconds);
-    console.log(`native vs --backend js: ${(Math.min(...js) / Math.min(...cpu)).toFixed(2)}x (best), ${(median(js) / median(cpu)).toFixed(2)}x (median)`);
-  }
+  const ratio = (slow: string, fast: string) => {
+    const a = runs[slow].map((r) => r.seconds);
+    const b = runs[fast].map((r) => r.seconds);
+    return `${(Math.min(...a) / Math.min(...b)).toFixed(2)}x (best), ${(median(a) / median(b)).toFixed(2)}x (median)`;
+  };
+  for (const build of builds) if (runs[`${build} cpu`] && runs[`${build} js`]) console.log(`${build === 'this' ? 'this build' : 'before'}: native vs --backend js: ${ratio(`${build} js`, `${build} cpu`)}`);
+  if (baseline) for (const b of backends) console.log(`--backend ${b}: this build vs before: ${ratio(`before ${b}`, `this ${b}`)}`);
 }
 
 /** Columns of the generated files: 16 float32 columns, 64 bytes a row. */

@@ -73,7 +73,7 @@ describe.each(backends.map((b) => [b.name, b] as const))('drift kernels on the %
 
   it.each([1, 1000, 70_001, 300_000])('sortColumns sorts one float64 column in place (out = data), %i values', (n) => {
     // lengths below and above the split across threads and the MSD-first sort of the native kernel
-    const data = matrix(n, 1, 'float64', n === 1000);
+    const data = matrix(n, 1, 'float64', n === 1000) as Float64Array;
     const want = reference(data, n, 1, 0);
     const sorted = backend.sortColumns(data, n, 1, 0, 1, data);
     expect(sorted.values).toBe(data);
