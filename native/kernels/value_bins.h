@@ -60,15 +60,23 @@ void sample_finite(const T* v, size_t n, std::vector<double>& out) {
 
 template <typename TA, typename TB>
 ValueBins value_bins_of(const TA* a, size_t la, const TB* b, size_t lb) {
-  std::vector<double> sample;
-  sample_finite(a, la, sample);
-  sample_finite(b, lb, sample);
+  // Each sample's strided reads (a cache and TLB miss each) on its own thread; then only the two
+  // order statistics are selected, not the whole sample sorted: the same lo and hi.
+  std::vector<double> part[2];
+  parallel_for(2, [&](size_t s) {
+    if (s == 0) sample_finite(a, la, part[0]);
+    else sample_finite(b, lb, part[1]);
+  });
+  std::vector<double>& sample = part[0];
+  sample.insert(sample.end(), part[1].begin(), part[1].end());
   ValueBins bins;
   if (sample.empty()) return bins;
-  std::sort(sample.begin(), sample.end());
   const size_t tail = static_cast<size_t>(kValueBinsTailShare * static_cast<double>(sample.size()));
+  std::nth_element(sample.begin(), sample.begin() + static_cast<std::ptrdiff_t>(tail), sample.end());
   const double lo = sample[tail];
-  const double hi = sample[sample.size() - 1 - tail];
+  const size_t top = sample.size() - 1 - tail;
+  std::nth_element(sample.begin() + static_cast<std::ptrdiff_t>(tail), sample.begin() + static_cast<std::ptrdiff_t>(top), sample.end());
+  const double hi = sample[top];
   bins.half_lo = lo * 0.5;
   const double half_width = hi * 0.5 - lo * 0.5;
   const double scale = half_width > 0 ? static_cast<double>(kValueBins - 2) / half_width : 0.0;

@@ -84,29 +84,37 @@ void summarize(const T* v, size_t i0, size_t i1, const ValueBins& bin, BinSummar
   }
 }
 
-// One sample's chunk summaries and their merge.
+// One sample's chunk summaries and their merge, in tables the caller owns (kBins each: one per
+// chunk, and one for the merge when there are several chunks).
 struct SampleBins {
   size_t chunks = 0;
-  std::vector<std::vector<BinSummary>> per_chunk;
-  std::vector<BinSummary> merged_store;
+  BinSummary* tables = nullptr;
+  BinSummary* merged_store = nullptr;
   const BinSummary* merged = nullptr;
 
-  explicit SampleBins(size_t n) : chunks(std::max<size_t>(1, (n + kChunk - 1) / kChunk)), per_chunk(chunks) {}
+  explicit SampleBins(size_t n) : chunks(std::max<size_t>(1, (n + kChunk - 1) / kChunk)) {}
+
+  // Tables this sample needs.
+  size_t table_count() const { return chunks + (chunks > 1 ? 1 : 0); }
+  void use(BinSummary* storage) {
+    tables = storage;
+    merged_store = chunks > 1 ? storage + chunks * kBins : nullptr;
+  }
+  BinSummary* chunk(size_t c) const { return tables + c * kBins; }
 
   std::pair<size_t, size_t> range(size_t n, size_t c) const { return {std::min(n, c * kChunk), std::min(n, (c + 1) * kChunk)}; }
 
   // Adds the chunks bin by bin, in chunk order (on the pool, by ranges of bins).
   void merge() {
     if (chunks == 1) {
-      merged = per_chunk[0].data();
+      merged = chunk(0);
       return;
     }
-    merged_store.resize(kBins);
     parallel_for(kBins / kMergeBins, [&](size_t r) {
       for (size_t k = r * kMergeBins; k < (r + 1) * kMergeBins; ++k) {
-        BinSummary s = per_chunk[0][k];
+        BinSummary s = chunk(0)[k];
         for (size_t c = 1; c < chunks; ++c) {
-          const BinSummary& o = per_chunk[c][k];
+          const BinSummary& o = chunk(c)[k];
           s.count += o.count;
           s.sum.add(o.sum.sum);
           s.sum.add(o.sum.comp);
@@ -116,7 +124,7 @@ struct SampleBins {
         merged_store[k] = s;
       }
     });
-    merged = merged_store.data();
+    merged = merged_store;
   }
 
   size_t total() const {
@@ -134,18 +142,26 @@ WassersteinDistance wasserstein_distance_impl(const TA* a, size_t la, const TB* 
   }
   const ValueBins bin = value_bins_of(a, la, b, lb);
   SampleBins sa(la), sb(lb);
+  // The tables (2.6 MB each) are kept per calling thread and reused: memory freed and taken again
+  // comes back fresh from the system, a page fault per 4 KiB (several microseconds in a virtual
+  // machine: most of this kernel's time at 10^6 values a sample). They hold the largest call's.
+  thread_local std::vector<BinSummary> storage;
+  const size_t tables = sa.table_count() + sb.table_count();
+  if (storage.size() < tables * kBins) storage.resize(tables * kBins);
+  sa.use(storage.data());
+  sb.use(storage.data() + sa.table_count() * kBins);
   // Tasks [0, sa.chunks) summarize a's chunks, the rest b's; each fills its own table.
   parallel_for(sa.chunks + sb.chunks, [&](size_t t) {
     const bool is_a = t < sa.chunks;
     SampleBins& s = is_a ? sa : sb;
     const size_t c = is_a ? t : t - sa.chunks;
-    s.per_chunk[c].assign(kBins, kEmpty);
+    std::fill(s.chunk(c), s.chunk(c) + kBins, kEmpty);
     if (is_a) {
       const auto [i0, i1] = sa.range(la, c);
-      summarize(a, i0, i1, bin, s.per_chunk[c].data());
+      summarize(a, i0, i1, bin, s.chunk(c));
     } else {
       const auto [i0, i1] = sb.range(lb, c);
-      summarize(b, i0, i1, bin, s.per_chunk[c].data());
+      summarize(b, i0, i1, bin, s.chunk(c));
     }
   });
   sa.merge();
@@ -158,7 +174,9 @@ WassersteinDistance wasserstein_distance_impl(const TA* a, size_t la, const TB* 
   auto diff = [&](size_t i, size_t j) { return static_cast<double>(i) / fa - static_cast<double>(j) / fb; };
 
   Compensated total;
-  std::vector<uint8_t> walked(kBins, 0);
+  thread_local std::vector<uint8_t> walked_storage;  // reused, as the tables are
+  std::vector<uint8_t>& walked = walked_storage;
+  walked.assign(kBins, 0);
   size_t ga = 0, gb = 0;
   bool first = true;
   double last = 0;  // the largest value of the previous non-empty bin
@@ -206,7 +224,7 @@ WassersteinDistance wasserstein_distance_impl(const TA* a, size_t la, const TB* 
       for (size_t c = 0; c < s.chunks; ++c) {
         size_t in = 0;
         for (size_t k = 0; k < kBins; ++k)
-          if (walked[k]) in += s.per_chunk[c][k].count;
+          if (walked[k]) in += s.chunk(c)[k].count;
         at[c + 1] = at[c] + in;
       }
       return at;

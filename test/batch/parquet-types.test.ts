@@ -251,6 +251,18 @@ describe('recordBatchColumns (C data interface)', () => {
     expect(Array.from(columns.get('x')!.values as Float64Array)).toEqual([1.5, -2, 3]);
   });
 
+  it('copies a buffer whose pointer is not aligned for its type (a view cannot start there)', () => {
+    const { s, schema, array } = batch('g', (st) => {
+      const p = st.alloc(8 * 4) + 4; // 4 bytes past an 8-byte boundary
+      const bytes = new Uint8Array(new Float64Array([0.25, -7, 1e300]).buffer);
+      new Uint8Array(st.memory, p, bytes.length).set(bytes);
+      return p;
+    });
+    const data = recordBatchColumns(s.memory, array, schema, ['x']).columns.get('x')!;
+    expect(Array.from(data.values as Float64Array)).toEqual([0.25, -7, 1e300]);
+    expect((data.values as Float64Array).buffer).not.toBe(s.memory);
+  });
+
   it('refuses pointers outside the memory, unknown formats, non-struct batches and absent columns with a RangeError', () => {
     const { s, schema, array } = batch('g', () => (1 << 16) - 8);
     expect(() => recordBatchColumns(s.memory, array, schema, ['x'])).toThrow(/outside the WebAssembly memory/);
@@ -279,6 +291,8 @@ describe('FileRanges (the Blob parquet-wasm reads)', () => {
       expect(await read(file.slice(990, 5000))).toEqual(Array.from(bytes.subarray(990)));
       expect(await read(file.slice(500, 400))).toEqual([]);
       expect(await read(file.slice(100, 300).slice(50, 60))).toEqual(Array.from(bytes.subarray(150, 160)));
+      expect(await read(file.slice(-8))).toEqual(Array.from(bytes.subarray(992)));
+      expect(await read(file.slice(-20, -10))).toEqual(Array.from(bytes.subarray(980, 990)));
       truncateSync(path, 500);
       await expect(file.slice(400, 600).arrayBuffer()).rejects.toThrow(/ends before byte 600/);
     } finally {

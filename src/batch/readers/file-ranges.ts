@@ -25,10 +25,11 @@ export class FileRanges {
     }
   }
 
-  /** The bytes [start, end) of this range (clamped to it, as Blob.slice does for non-negative bounds). */
+  /** The bytes [start, end) of this range, as Blob.slice takes them (negative: from the end; clamped to the range). */
   slice(start = 0, end = this.size): FileRanges {
-    const from = Math.min(Math.max(0, start), this.size);
-    const to = Math.min(Math.max(from, end), this.size);
+    const at = (i: number) => Math.min(Math.max(0, i < 0 ? this.size + i : i), this.size);
+    const from = at(start);
+    const to = Math.max(from, at(end));
     return new FileRanges(this.handle, this.start + from, to - from);
   }
 

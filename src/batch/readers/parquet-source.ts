@@ -4,9 +4,9 @@
  * the batches are read there through the Arrow C data interface (arrow-c-data.ts, no IPC copy)
  * and converted to chunk columns by the same code as Arrow files, into buffers reused from chunk
  * to chunk. The file is read by byte ranges, never whole, so memory holds one row group's
- * columns. Chosen over hyparquet (pure JS, 2.8x slower on flights-3m), DuckDB (slightly faster,
- * but a 68 MB native binary) and nodejs-polars (no faster here once its columns are handed to
- * JavaScript, a 111 MB binary); see docs/cli.md.
+ * columns. Chosen over hyparquet (pure JS, 17x slower on flights-3m), DuckDB (slightly faster
+ * than this reader once was, but a 68 MB native binary) and nodejs-polars (no faster here once its
+ * columns are handed to JavaScript, a 111 MB binary); see docs/cli.md.
  */
 import { statSync } from 'node:fs';
 import { tableFromIPC, type Data, type Schema } from 'apache-arrow';
@@ -53,7 +53,7 @@ class ParquetSource implements TableSource {
       file = await wasm.ParquetFile.fromFile(ranges as unknown as Blob); // it reads only size, slice and arrayBuffer
     } catch (error) {
       await ranges.close();
-      throw error;
+      throw new InputFileError(this.path, undefined, undefined, `cannot be read again as Parquet (did it change?): ${(error as Error).message ?? error}`);
     }
     const buffers = new ChunkBuffers();
     let firstRow = 0;
