@@ -17,13 +17,17 @@ export interface SourceColumn {
   time?: boolean;
 }
 
-/** One chunk's values of a numeric column; NaN marks a missing value. May be a view of the reader's buffer: read, never write. */
+/**
+ * One chunk's values of a numeric column; NaN marks a missing value. May be a view of the
+ * reader's buffer: read, never write, and copy what you keep, since readers reuse their buffers
+ * for the next chunk (the values are valid until the next chunk is asked for).
+ */
 export interface NumberChunk {
   type: 'number';
   values: Float64Array;
 }
 
-/** One chunk's values of a label column: codes into the chunk's dictionary, -1 when missing. */
+/** One chunk's values of a label column: codes into the chunk's dictionary, -1 when missing (valid until the next chunk is asked for, as NumberChunk's values). */
 export interface LabelChunk {
   type: 'label';
   codes: Int32Array;
