@@ -5,9 +5,9 @@
  *              columns delay, distance, origin, destination; the native backend against
  *              --backend js, three runs each, alternated. Reports the job's seconds, rows/s
  *              (3 000 000 rows / job seconds), the process's wall time and peak RSS.
- *              MLWATCH_BATCH_RUNS sets the runs (default 3). MLWATCH_BATCH_BASELINE names another
- *              build's dist/cli/main.js (a checkout of an earlier commit, built): its jobs run
- *              alternated with this build's, and the ratios of the two are printed.
+ *              MLWATCH_BATCH_RUNS sets the runs (default 3). MLWATCH_BENCH_BEFORE names the package
+ *              root of an earlier build (a checkout of an earlier commit, built): its
+ *              dist/cli/main.js runs alternated with this build's, and the ratios are printed.
  * batch-large  a generated Arrow file at least 5x the memory budget (default 5.5 GB against
  *              --memory 1GiB; MLWATCH_LARGE_GB sets the size): the job's seconds, rows/s and
  *              peak RSS, and whether the values went to disk. The file is written to the
@@ -58,8 +58,9 @@ export function benchBatch(): void {
   if (!existsSync(CLI)) throw new Error('run `npm run build` first: the benchmark runs dist/cli/main.js');
   const job = ['--reference', FLIGHTS, '--current', FLIGHTS, '--reference-where', 'date<2001-02-01', '--current-where', 'date>=2001-02-01', '--columns', 'delay,distance,origin,destination'];
   const backends = availableBackends().filter((b) => b !== 'cuda');
-  const baseline = process.env.MLWATCH_BATCH_BASELINE;
-  if (baseline && !existsSync(baseline)) throw new Error(`MLWATCH_BATCH_BASELINE: no such file ${baseline}`);
+  const before = process.env.MLWATCH_BENCH_BEFORE;
+  const baseline = before ? join(before, 'dist', 'cli', 'main.js') : undefined;
+  if (baseline && !existsSync(baseline)) throw new Error(`MLWATCH_BENCH_BEFORE: no built mlwatch command at ${baseline}`);
   const rounds = Number(process.env.MLWATCH_BATCH_RUNS ?? 3);
   const builds = baseline ? (['before', 'this'] as const) : (['this'] as const);
   const runs: Record<string, JobRun[]> = {};
