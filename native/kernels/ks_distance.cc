@@ -10,6 +10,8 @@
 // distribution a few thousand values. The bins: value_bins.h.
 #include "kernels/ks_distance.h"
 
+#include "kernels/call_scratch.h"
+
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -28,6 +30,12 @@ namespace {
 constexpr size_t kPartMinimum = size_t{1} << 16;
 constexpr size_t kBins = kValueBins;
 
+// The call_scratch buffers of this kernel.
+struct KsCounts;
+struct KsBinsA;
+struct KsBinsB;
+struct KsWalked;
+
 template <typename TA, typename TB>
 KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
   if (la + lb < kValueBinsMinimum) {
@@ -41,14 +49,8 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
   parts = std::max(parts, most / (size_t{1} << 31) + 1);
   auto range = [&](size_t n, size_t t) { return std::pair<size_t, size_t>{n * t / parts, n * (t + 1) / parts}; };
 
-  // The bin tables (about 1.5 MB with two parts) are kept per calling thread and reused: memory
-  // freed and taken again comes back fresh from the system, a page fault per 4 KiB (several
-  // microseconds in a virtual machine: a third of this kernel's time on two threads).
-  thread_local std::vector<uint32_t> counts_storage;
-  thread_local std::vector<size_t> ha_storage, hb_storage;
-  thread_local std::vector<uint8_t> walked_storage;
   // counts[(t * 2 + s) * kBins + k]: finite values of sample s (0: a, 1: b) in part t and bin k.
-  std::vector<uint32_t>& counts = counts_storage;
+  std::vector<uint32_t>& counts = call_scratch<KsCounts, uint32_t>();
   counts.assign(parts * 2 * kBins, 0);
   auto count = [&](const auto* v, size_t n, size_t t, uint32_t* h) {
     const auto [i0, i1] = range(n, t);
@@ -61,8 +63,8 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
     count(a, la, t, &counts[(t * 2) * kBins]);
     count(b, lb, t, &counts[(t * 2 + 1) * kBins]);
   });
-  std::vector<size_t>& ha = ha_storage;
-  std::vector<size_t>& hb = hb_storage;
+  std::vector<size_t>& ha = call_scratch<KsBinsA, size_t>();
+  std::vector<size_t>& hb = call_scratch<KsBinsB, size_t>();
   ha.assign(kBins, 0);
   hb.assign(kBins, 0);
   for (size_t t = 0; t < parts; ++t) {
@@ -91,7 +93,7 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
     j += hb[k];
     ks = std::max(ks, diff(i, j));
   }
-  std::vector<uint8_t>& walked = walked_storage;
+  std::vector<uint8_t>& walked = call_scratch<KsWalked, uint8_t>();
   walked.assign(kBins, 0);
   size_t ga = 0, gb = 0;
   for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {

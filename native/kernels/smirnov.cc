@@ -1,5 +1,4 @@
-// Twin of src/backend/js/smirnov.ts (see there for the method). The sum runs in waves of blocks
-// (one per thread at first, then more):
+// Twin of src/backend/js/smirnov.ts (see there for the method). The sum runs in waves of blocks:
 // each block's compensated sum of log-steps is counted on the pool, the blocks' starting
 // log C(n, v) follow in order, their terms are computed on the pool, and the terms are added in
 // index order until the rest cannot change the sum.
@@ -10,6 +9,7 @@
 #include <cmath>
 #include <vector>
 
+#include "kernels/call_scratch.h"
 #include "kernels/compensated.h"
 #include "kernels/thread_pool.h"
 
@@ -19,6 +19,11 @@ namespace {
 
 // Below this, exp underflows: log of the smallest normal double (cephes MINLOG).
 constexpr double kCephesMinLog = -708.3964185322641;
+
+// The call_scratch buffers of this kernel.
+struct SmirnovTerms;
+struct SmirnovSteps;
+struct SmirnovStarts;
 
 double clip(double p) { return std::min(1.0, std::max(0.0, p)); }
 
@@ -78,27 +83,17 @@ double smirnov_sf(double n, double x) {
   }
   const long n_terms = static_cast<long>(last_v) + 1;
   const long blocks = (n_terms + kSmirnovBlock - 1) / kSmirnovBlock;
-  // Blocks per wave: one per thread at first, doubling up to a few per thread. The sum often
-  // stops inside its first block (at 10^6 vs 10^6 near D's usual values, after ~3 000 of
-  // ~500 000 terms), so a first wave of 16 blocks computed 16 times the terms needed. Which blocks
-  // a wave holds changes only what is computed past the stop, never the sum.
-  const long threads = thread_count();
-  const long most = std::max<long>(64, 8 * threads);
-  // Kept per calling thread and reused (memory freed and taken again comes back fresh from the
-  // system: a page fault per 4 KiB, several microseconds each in a virtual machine).
-  // (The tasks below see them through these references: a thread_local named inside a task
-  // would be the pool thread's own.)
-  thread_local std::vector<double> terms_storage;
-  thread_local std::vector<Compensated> steps_storage, starts_storage;
-  std::vector<double>& terms = terms_storage;
-  std::vector<Compensated>& steps = steps_storage;
-  std::vector<Compensated>& starts = starts_storage;
-  terms.resize(static_cast<size_t>(most * kSmirnovBlock));
-  steps.resize(static_cast<size_t>(most));
-  starts.resize(static_cast<size_t>(most));
+  // Blocks per wave: enough for every thread, few enough that little is computed past the stop.
+  const long wave = std::max<long>(16, 2 * thread_count());
+  std::vector<double>& terms = call_scratch<SmirnovTerms, double>();
+  std::vector<Compensated>& steps = call_scratch<SmirnovSteps, Compensated>();
+  std::vector<Compensated>& starts = call_scratch<SmirnovStarts, Compensated>();
+  terms.resize(static_cast<size_t>(wave * kSmirnovBlock));
+  steps.resize(static_cast<size_t>(wave));
+  starts.resize(static_cast<size_t>(wave));
   Compensated start;
   double sum = 0;
-  for (long b0 = 0, wave = threads; b0 < blocks; b0 += wave, wave = std::min(most, 2 * wave)) {
+  for (long b0 = 0; b0 < blocks; b0 += wave) {
     const long count = std::min(wave, blocks - b0);
     auto range = [&](long k, long* v0, long* v1) {
       *v0 = (b0 + k) * kSmirnovBlock;

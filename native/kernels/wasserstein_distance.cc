@@ -27,6 +27,7 @@
 #include <limits>
 #include <vector>
 
+#include "kernels/call_scratch.h"
 #include "kernels/compensated.h"
 #include "kernels/ecdf_distances.h"
 #include "kernels/thread_pool.h"
@@ -44,6 +45,10 @@ constexpr size_t kChunk = size_t{1} << 20;
 constexpr size_t kMergeBins = 4096;
 // The closed form's rounding error may be at most this share of its value.
 constexpr double kClosedFormError = 1e-14;
+
+// The call_scratch buffers of this kernel.
+struct WassersteinTables;
+struct WassersteinWalked;
 
 struct BinSummary {
   uint64_t count;
@@ -89,17 +94,13 @@ void summarize(const T* v, size_t i0, size_t i1, const ValueBins& bin, BinSummar
 struct SampleBins {
   size_t chunks = 0;
   BinSummary* tables = nullptr;
-  BinSummary* merged_store = nullptr;
   const BinSummary* merged = nullptr;
 
   explicit SampleBins(size_t n) : chunks(std::max<size_t>(1, (n + kChunk - 1) / kChunk)) {}
 
   // Tables this sample needs.
   size_t table_count() const { return chunks + (chunks > 1 ? 1 : 0); }
-  void use(BinSummary* storage) {
-    tables = storage;
-    merged_store = chunks > 1 ? storage + chunks * kBins : nullptr;
-  }
+  void use(BinSummary* storage) { tables = storage; }
   BinSummary* chunk(size_t c) const { return tables + c * kBins; }
 
   std::pair<size_t, size_t> range(size_t n, size_t c) const { return {std::min(n, c * kChunk), std::min(n, (c + 1) * kChunk)}; }
@@ -110,6 +111,7 @@ struct SampleBins {
       merged = chunk(0);
       return;
     }
+    BinSummary* merged_store = chunk(chunks);  // the table after the chunks'
     parallel_for(kBins / kMergeBins, [&](size_t r) {
       for (size_t k = r * kMergeBins; k < (r + 1) * kMergeBins; ++k) {
         BinSummary s = chunk(0)[k];
@@ -142,10 +144,7 @@ WassersteinDistance wasserstein_distance_impl(const TA* a, size_t la, const TB* 
   }
   const ValueBins bin = value_bins_of(a, la, b, lb);
   SampleBins sa(la), sb(lb);
-  // The tables (2.6 MB each) are kept per calling thread and reused: memory freed and taken again
-  // comes back fresh from the system, a page fault per 4 KiB (several microseconds in a virtual
-  // machine: most of this kernel's time at 10^6 values a sample). They hold the largest call's.
-  thread_local std::vector<BinSummary> storage;
+  std::vector<BinSummary>& storage = call_scratch<WassersteinTables, BinSummary>();  // 2.6 MB a table
   const size_t tables = sa.table_count() + sb.table_count();
   if (storage.size() < tables * kBins) storage.resize(tables * kBins);
   sa.use(storage.data());
@@ -174,8 +173,7 @@ WassersteinDistance wasserstein_distance_impl(const TA* a, size_t la, const TB* 
   auto diff = [&](size_t i, size_t j) { return static_cast<double>(i) / fa - static_cast<double>(j) / fb; };
 
   Compensated total;
-  thread_local std::vector<uint8_t> walked_storage;  // reused, as the tables are
-  std::vector<uint8_t>& walked = walked_storage;
+  std::vector<uint8_t>& walked = call_scratch<WassersteinWalked, uint8_t>();
   walked.assign(kBins, 0);
   size_t ga = 0, gb = 0;
   bool first = true;

@@ -83,8 +83,8 @@ class SideCollector {
 
 /**
  * The first buffer size of the numeric collectors: the file's row count when the format says so
- * and every numeric column of every side fits in its pool at that size, with one column more for
- * the sort at the end (then no column grows or spills); else 0, growing by doubling.
+ * and every numeric column of every side fits in its pool at that size with one column's room to
+ * spare (then no column grows or spills); else 0, growing by doubling.
  */
 function presizeOf(rows: number | undefined, sides: readonly SideCollector[]): number {
   if (rows === undefined) return 0;

@@ -47,14 +47,7 @@ class ParquetSource implements TableSource {
   async *chunks(wanted: readonly string[], _asLabels?: ReadonlySet<string>, backend: Backend = getBackend()): AsyncIterable<TableChunk> {
     const picks = requireColumns(this, wanted);
     const wasm = await parquetWasm();
-    const ranges = await FileRanges.open(this.path);
-    let file: ParquetFile;
-    try {
-      file = await wasm.ParquetFile.fromFile(ranges as unknown as Blob); // it reads only size, slice and arrayBuffer
-    } catch (error) {
-      await ranges.close();
-      throw new InputFileError(this.path, undefined, undefined, `cannot be read again as Parquet (did it change?): ${(error as Error).message ?? error}`);
-    }
+    const { file, ranges } = await parquetFileAt(this.path, 'cannot be read again as Parquet (did it change?)');
     const buffers = new ChunkBuffers();
     let firstRow = 0;
     try {
@@ -96,21 +89,28 @@ class ParquetSource implements TableSource {
 }
 
 /**
+ * The Parquet file at `path` with its footer read, and the open file it reads ranges from (the
+ * caller closes it); an InputFileError starting with `failure` when it cannot be read.
+ */
+async function parquetFileAt(path: string, failure: string): Promise<{ file: ParquetFile; ranges: FileRanges }> {
+  const ranges = await FileRanges.open(path);
+  try {
+    const { ParquetFile } = await parquetWasm();
+    return { file: await ParquetFile.fromFile(ranges as unknown as Blob), ranges }; // it reads only size, slice and arrayBuffer
+  } catch (error) {
+    await ranges.close();
+    throw new InputFileError(path, undefined, undefined, `${failure}: ${(error as Error).message ?? error}`);
+  }
+}
+
+/**
  * Opens a Parquet file and reads its footer: schema, row count, row groups. `batchRows` bounds
  * the rows of one chunk (tests make it small to have several chunks per row group).
  */
 export async function openParquet(path: string, batchRows = BATCH_ROWS): Promise<TableSource> {
   const byteSize = statSync(path).size;
-  let file: ParquetFile;
-  const ranges = await FileRanges.open(path);
-  try {
-    const { ParquetFile } = await parquetWasm();
-    file = await ParquetFile.fromFile(ranges as unknown as Blob);
-  } catch (error) {
-    throw new InputFileError(path, undefined, undefined, `not a Parquet file: ${(error as Error).message ?? error}`);
-  } finally {
-    await ranges.close(); // the footer is read: the file is opened again for the rows
-  }
+  const { file, ranges } = await parquetFileAt(path, 'not a Parquet file');
+  await ranges.close(); // the footer is read: the file is opened again for the rows
   try {
     const schema: Schema = tableFromIPC(file.schema().intoIPCStream()).schema;
     const metadata = file.metadata();
