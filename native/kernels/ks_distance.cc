@@ -35,6 +35,7 @@ struct KsCounts;
 struct KsBinsA;
 struct KsBinsB;
 struct KsWalked;
+struct KsWalkList;
 
 template <typename TA, typename TB>
 KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
@@ -50,9 +51,11 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
   auto range = [&](size_t n, size_t t) { return std::pair<size_t, size_t>{n * t / parts, n * (t + 1) / parts}; };
 
   // counts[(t * 2 + s) * kBins + k]: finite values of sample s (0: a, 1: b) in part t and bin k.
+  // Each part clears its own tables (the clearing is split across the pool too).
   std::vector<uint32_t>& counts = call_scratch<KsCounts, uint32_t>();
-  counts.assign(parts * 2 * kBins, 0);
+  counts.resize(parts * 2 * kBins);
   auto count = [&](const auto* v, size_t n, size_t t, uint32_t* h) {
+    std::fill(h, h + kBins, 0u);
     const auto [i0, i1] = range(n, t);
     for (size_t i = i0; i < i1; ++i) {
       const double x = static_cast<double>(v[i]);
@@ -65,41 +68,61 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
   });
   std::vector<size_t>& ha = call_scratch<KsBinsA, size_t>();
   std::vector<size_t>& hb = call_scratch<KsBinsB, size_t>();
-  ha.assign(kBins, 0);
-  hb.assign(kBins, 0);
-  for (size_t t = 0; t < parts; ++t) {
-    const uint32_t* ca = &counts[(t * 2) * kBins];
-    const uint32_t* cb = &counts[(t * 2 + 1) * kBins];
-    for (size_t k = 0; k < kBins; ++k) {
-      ha[k] += ca[k];
-      hb[k] += cb[k];
-    }
-  }
+  ha.resize(kBins);
+  hb.resize(kBins);
   size_t na = 0, nb = 0;
   for (size_t k = 0; k < kBins; ++k) {
-    na += ha[k];
-    nb += hb[k];
+    size_t ca = 0, cb = 0;
+    for (size_t t = 0; t < parts; ++t) {
+      ca += counts[(t * 2) * kBins + k];
+      cb += counts[(t * 2 + 1) * kBins + k];
+    }
+    ha[k] = ca;
+    hb[k] = cb;
+    na += ca;
+    nb += cb;
   }
   KsDistance out{std::numeric_limits<double>::quiet_NaN(), static_cast<double>(na), static_cast<double>(nb)};
   if (na == 0 || nb == 0) return out;
   const double fa = static_cast<double>(na), fb = static_cast<double>(nb);
   // The same divisions as the walk (i/na - j/nb), so equal counts give equal bits.
   auto diff = [&](size_t i, size_t j) { return std::fabs(static_cast<double>(i) / fa - static_cast<double>(j) / fb); };
+  // The scans over all 65 536 bins run on one thread, so they screen with products by the
+  // reciprocals (a division costs several products): |i·ra - j·rb| and diff(i, j) each lie within
+  // a few roundings of values <= 1 of the exact difference, together less than 4 ulp of 1 apart,
+  // half kScreenError. A bin screened out cannot hold the maximum; the answer comes from diff alone.
+  const double ra = 1.0 / fa, rb = 1.0 / fb;
+  constexpr double kScreenError = 8 * std::numeric_limits<double>::epsilon();
+  auto near_diff = [&](size_t i, size_t j) { return std::fabs(static_cast<double>(i) * ra - static_cast<double>(j) * rb); };
 
-  double ks = 0;  // the largest difference at a bin's end
+  double screened = 0;  // the largest near difference at a bin's end
   for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
-    if (ha[k] + hb[k] == 0) continue;
     i += ha[k];
     j += hb[k];
-    ks = std::max(ks, diff(i, j));
+    screened = std::max(screened, near_diff(i, j));
   }
+  double ks = 0;  // the largest difference at a bin's end (empty bins end where the one before ends)
+  for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
+    i += ha[k];
+    j += hb[k];
+    if (near_diff(i, j) >= screened - 2 * kScreenError) ks = std::max(ks, diff(i, j));
+  }
+  // The bins to walk, with the counts before each.
+  struct Walked {
+    size_t k, i, j;
+  };
   std::vector<uint8_t>& walked = call_scratch<KsWalked, uint8_t>();
   walked.assign(kBins, 0);
+  std::vector<Walked>& walk = call_scratch<KsWalkList, Walked>();
+  walk.clear();
   size_t ga = 0, gb = 0;
   for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
     const size_t i1 = i + ha[k], j1 = j + hb[k];
-    if (ha[k] > 0 && hb[k] > 0 && std::max(diff(i1, j), diff(i, j1)) > ks) {
+    // A superset of the bins whose bound max(diff(i1, j), diff(i, j1)) beats ks: walking one more
+    // bin only meets points of the walk, which cannot raise the maximum above the true one.
+    if (ha[k] > 0 && hb[k] > 0 && std::max(near_diff(i1, j), near_diff(i, j1)) > ks - kScreenError) {
       walked[k] = 1;
+      walk.push_back({k, i, j});
       ga += ha[k];
       gb += hb[k];
     }
@@ -118,10 +141,9 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
     size_t in_a = 0, in_b = 0;
     const uint32_t* ca = &counts[(t * 2) * kBins];
     const uint32_t* cb = &counts[(t * 2 + 1) * kBins];
-    for (size_t k = 0; k < kBins; ++k) {
-      if (!walked[k]) continue;
-      in_a += ca[k];
-      in_b += cb[k];
+    for (const Walked& w : walk) {
+      in_a += ca[w.k];
+      in_b += cb[w.k];
     }
     at_a[t + 1] = at_a[t] + in_a;
     at_b[t + 1] = at_b[t] + in_b;
@@ -137,16 +159,12 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
   // (the difference before it, at the previous bin's end, is already counted); its last value's
   // difference, left pending, is the bin's end difference.
   size_t pa = 0, pb = 0;
-  for (size_t k = 0, i = 0, j = 0; k < kBins; ++k) {
-    if (walked[k]) {
-      EcdfWalkState s{fa, fb, static_cast<double>(i), static_cast<double>(j), ks, 0, 0, std::min(da[pa], db[pb]), diff(i, j)};
-      ecdf_walk(da.data() + pa, ha[k], true, db.data() + pb, hb[k], true, s);
-      ks = s.ks;
-      pa += ha[k];
-      pb += hb[k];
-    }
-    i += ha[k];
-    j += hb[k];
+  for (const Walked& w : walk) {
+    EcdfWalkState s{fa, fb, static_cast<double>(w.i), static_cast<double>(w.j), ks, 0, 0, std::min(da[pa], db[pb]), diff(w.i, w.j)};
+    ecdf_walk(da.data() + pa, ha[w.k], true, db.data() + pb, hb[w.k], true, s);
+    ks = s.ks;
+    pa += ha[w.k];
+    pb += hb[w.k];
   }
   out.ks = ks;
   return out;

@@ -1,7 +1,8 @@
 // Twin of src/backend/js/smirnov.ts (see there for the method). The sum runs in waves of blocks:
-// each block's compensated sum of log-steps is counted on the pool, the blocks' starting
+// each block's log-steps and their compensated sum are counted on the pool, the blocks' starting
 // log C(n, v) follow in order, their terms are computed on the pool, and the terms are added in
-// index order until the rest cannot change the sum.
+// index order until the rest cannot change the sum. The three overlap: while wave w's terms are
+// computed, wave w - 1's are added and wave w + 1's steps counted.
 #include "kernels/smirnov.h"
 
 #include <algorithm>
@@ -23,6 +24,7 @@ constexpr double kCephesMinLog = -708.3964185322641;
 // The call_scratch buffers of this kernel.
 struct SmirnovTerms;
 struct SmirnovSteps;
+struct SmirnovSums;
 struct SmirnovStarts;
 
 double clip(double p) { return std::min(1.0, std::max(0.0, p)); }
@@ -30,20 +32,24 @@ double clip(double p) { return std::min(1.0, std::max(0.0, p)); }
 // log((n - v) / (v + 1)): log C(n, v + 1) - log C(n, v).
 double log_step(double n, double v) { return std::log((n - v) / (v + 1)); }
 
-// Compensated sum of the steps of indices [v0, v1), from zero.
-Compensated block_steps(double n, long v0, long v1) {
-  Compensated steps;
-  for (long v = v0; v < v1; ++v) steps.add(log_step(n, static_cast<double>(v)));
-  return steps;
+// The steps of indices [v0, v1) into steps[0 ..], and their compensated sum from zero.
+Compensated block_steps(double n, long v0, long v1, double* steps) {
+  Compensated sum;
+  for (long v = v0; v < v1; ++v) {
+    const double step = log_step(n, static_cast<double>(v));
+    steps[v - v0] = step;
+    sum.add(step);
+  }
+  return sum;
 }
 
-// Terms [v0, v1) into terms[0 ..], from log C(n, v0) = start.
-void block_terms(double n, double x, long v0, long v1, Compensated log_c, double* terms) {
+// Terms [v0, v1) into terms[0 ..], from log C(n, v0) = start and the block's steps.
+void block_terms(double n, double x, long v0, long v1, Compensated log_c, const double* steps, double* terms) {
   for (long v = v0; v < v1; ++v) {
     const double dv = static_cast<double>(v);
     const double log_term = log_c.sum + log_c.comp + (n - dv) * std::log((n - dv) / n - x) + (dv - 1) * std::log(dv / n + x);
     terms[v - v0] = std::exp(log_term);
-    log_c.add(log_step(n, dv));
+    log_c.add(steps[v - v0]);
   }
 }
 
@@ -85,49 +91,83 @@ double smirnov_sf(double n, double x) {
   const long blocks = (n_terms + kSmirnovBlock - 1) / kSmirnovBlock;
   // Blocks per wave: enough for every thread, few enough that little is computed past the stop.
   const long wave = std::max<long>(16, 2 * thread_count());
+  const long waves = (blocks + wave - 1) / wave;
+  const size_t wave_values = static_cast<size_t>(wave * kSmirnovBlock);
+  // Two of each: one wave's terms are added, and the next wave's steps counted, while the terms
+  // of the wave between are computed, all in one parallel_for (one wake of the pool per wave,
+  // and the in-order sum off the critical path).
   std::vector<double>& terms = call_scratch<SmirnovTerms, double>();
-  std::vector<Compensated>& steps = call_scratch<SmirnovSteps, Compensated>();
+  std::vector<double>& steps = call_scratch<SmirnovSteps, double>();
+  std::vector<Compensated>& sums = call_scratch<SmirnovSums, Compensated>();
   std::vector<Compensated>& starts = call_scratch<SmirnovStarts, Compensated>();
-  terms.resize(static_cast<size_t>(wave * kSmirnovBlock));
-  steps.resize(static_cast<size_t>(wave));
+  terms.resize(2 * wave_values);
+  steps.resize(2 * wave_values);
+  sums.resize(static_cast<size_t>(2 * wave));
   starts.resize(static_cast<size_t>(wave));
+  auto blocks_in = [&](long w) { return std::min(wave, blocks - w * wave); };
+  auto range = [&](long w, long k, long* v0, long* v1) {
+    *v0 = (w * wave + k) * kSmirnovBlock;
+    *v1 = std::min(n_terms, *v0 + kSmirnovBlock);
+  };
+  auto count_steps = [&](long w, long k) {
+    long v0, v1;
+    range(w, k, &v0, &v1);
+    sums[(w % 2) * wave + k] = block_steps(n, v0, v1, &steps[(w % 2) * wave_values + k * kSmirnovBlock]);
+  };
   Compensated start;
-  double sum = 0;
-  for (long b0 = 0; b0 < blocks; b0 += wave) {
-    const long count = std::min(wave, blocks - b0);
-    auto range = [&](long k, long* v0, long* v1) {
-      *v0 = (b0 + k) * kSmirnovBlock;
-      *v1 = std::min(n_terms, *v0 + kSmirnovBlock);
-    };
-    parallel_for(static_cast<size_t>(count), [&](size_t k) {
-      long v0, v1;
-      range(static_cast<long>(k), &v0, &v1);
-      steps[k] = block_steps(n, v0, v1);
-    });
-    for (long k = 0; k < count; ++k) {
+  auto place_starts = [&](long w) {  // each block's start: the one before's, plus its steps
+    for (long k = 0; k < blocks_in(w); ++k) {
+      const Compensated& block = sums[(w % 2) * wave + k];
       starts[k] = start;
-      start.add(steps[k].sum);  // the next block's start: this one's, plus its steps
-      start.comp += steps[k].comp;
+      start.add(block.sum);
+      start.comp += block.comp;
     }
-    parallel_for(static_cast<size_t>(count), [&](size_t k) {
+  };
+  double sum = 0;
+  // Adds wave w's terms in index order; true where the rest cannot change the sum.
+  auto add_terms = [&](long w) {
+    for (long k = 0; k < blocks_in(w); ++k) {
       long v0, v1;
-      range(static_cast<long>(k), &v0, &v1);
-      block_terms(n, x, v0, v1, starts[k], &terms[k * kSmirnovBlock]);
-    });
-    for (long k = 0; k < count; ++k) {
-      long v0, v1;
-      range(k, &v0, &v1);
+      range(w, k, &v0, &v1);
+      const double* block = &terms[(w % 2) * wave_values + k * kSmirnovBlock];
       for (long v = v0; v < v1; ++v) {
-        const double term = terms[k * kSmirnovBlock + (v - v0)];
+        const double term = block[v - v0];
         sum += term;
         if (term != 0) {
-          if (4 * static_cast<double>(n_terms - v) * term < DBL_EPSILON * sum && v != n_terms - 1) return clip(x * sum);
+          if (4 * static_cast<double>(n_terms - v) * term < DBL_EPSILON * sum && v != n_terms - 1) return true;
         } else if (static_cast<double>(v) > n / 2) {
-          return clip(x * sum);
+          return true;
         }
       }
     }
+    return false;
+  };
+
+  parallel_for(static_cast<size_t>(blocks_in(0)), [&](size_t k) { count_steps(0, static_cast<long>(k)); });
+  place_starts(0);
+  for (long w = 0; w < waves; ++w) {
+    // Task 0 adds wave w - 1 (first, as it is the longest); then wave w's terms, then wave w + 1's steps.
+    const long adding = w > 0 ? 1 : 0;
+    const long now = blocks_in(w);
+    const long next = w + 1 < waves ? blocks_in(w + 1) : 0;
+    bool stopped = false;
+    parallel_for(static_cast<size_t>(adding + now + next), [&](size_t task) {
+      long t = static_cast<long>(task) - adding;
+      if (t < 0) {
+        stopped = add_terms(w - 1);
+      } else if (t < now) {
+        long v0, v1;
+        range(w, t, &v0, &v1);
+        const size_t at = (w % 2) * wave_values + t * kSmirnovBlock;
+        block_terms(n, x, v0, v1, starts[t], &steps[at], &terms[at]);
+      } else {
+        count_steps(w + 1, t - now);
+      }
+    });
+    if (stopped) return clip(x * sum);
+    if (next > 0) place_starts(w + 1);
   }
+  if (waves > 0) add_terms(waves - 1);
   return clip(x * sum);
 }
 

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
 #include <cstdlib>
 #include <exception>
@@ -23,16 +24,47 @@ int configured_threads() {
   return hw == 0 ? 1 : static_cast<int>(std::min(hw, 256u));
 }
 
+// How long an idle worker, and a caller waiting for its workers, poll before sleeping. A kernel
+// makes several parallel_for calls a few microseconds to a few hundred apart (a serial step
+// between two parallel passes), and ksTest makes two kernel calls back to back: waking a sleeping
+// thread costs the caller a futex system call (tens of microseconds in a virtual machine, 8-11 %
+// of a 2-thread ksDistance or smirnovSf before this) and the worker as long again to start. The
+// poll is short enough that an idle process costs nothing measurable.
+constexpr auto kPollFor = std::chrono::microseconds(200);
+
+inline void cpu_relax() {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_ia32_pause();
+#elif defined(__aarch64__)
+  asm volatile("yield");
+#endif
+}
+
+// Polls done() for up to kPollFor; true when it became true.
+template <typename Done>
+bool poll_for(Done done) {
+  const auto until = std::chrono::steady_clock::now() + kPollFor;
+  for (unsigned i = 1;; ++i) {
+    if (done()) return true;
+    cpu_relax();
+    if (i % 64 == 0 && std::chrono::steady_clock::now() >= until) return false;
+  }
+}
+
 class Pool {
  public:
   explicit Pool(int threads) {
+    // Polling threads would take the cores from the ones with work when there are more threads
+    // than cores (MLWATCH_THREADS set high on a small machine): then they sleep at once.
+    const unsigned cores = std::thread::hardware_concurrency();
+    poll_ = cores == 0 || static_cast<unsigned>(threads) <= cores;
     for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
   }
 
   ~Pool() {
     {
       std::lock_guard<std::mutex> lock(mutex_);
-      stopping_ = true;
+      stopping_.store(true);
     }
     wake_.notify_all();
     for (auto& w : workers_) w.join();
@@ -47,19 +79,27 @@ class Pool {
       for (size_t i = 0; i < tasks; ++i) task(i);
       return;
     }
+    // Every worker has finished the previous job (pending_ reached 0), so none reads these now.
+    task_ = &task;
+    tasks_ = tasks;
+    next_.store(0);
+    pending_.store(workers_.size());
+    error_ = nullptr;
+    bool sleepers;
     {
+      // Under the mutex: a worker going to sleep checks the generation under it too, so it either
+      // sees the new one or is counted in sleepers_ before this reads it.
       std::lock_guard<std::mutex> lock(mutex_);
-      task_ = &task;
-      tasks_ = tasks;
-      next_.store(0);
-      pending_workers_ = workers_.size();
-      error_ = nullptr;
-      ++generation_;
+      generation_.fetch_add(1, std::memory_order_release);
+      sleepers = sleepers_ > 0;
     }
-    wake_.notify_all();
+    if (sleepers) wake_.notify_all();
     drain();
-    std::unique_lock<std::mutex> lock(mutex_);
-    done_.wait(lock, [this] { return pending_workers_ == 0; });
+    auto all_done = [this] { return pending_.load(std::memory_order_acquire) == 0; };
+    if (!(poll_ && poll_for(all_done))) {
+      std::unique_lock<std::mutex> lock(mutex_);
+      done_.wait(lock, all_done);
+    }
     task_ = nullptr;
     if (error_) std::rethrow_exception(error_);
   }
@@ -81,22 +121,27 @@ class Pool {
 
   void worker_loop() {
     size_t seen = 0;
+    auto woken = [&] { return stopping_.load() || generation_.load(std::memory_order_acquire) != seen; };
     for (;;) {
-      {
+      if (!(poll_ && poll_for(woken))) {
         std::unique_lock<std::mutex> lock(mutex_);
-        wake_.wait(lock, [&] { return stopping_ || generation_ != seen; });
-        if (stopping_) return;
-        seen = generation_;
+        ++sleepers_;
+        wake_.wait(lock, woken);
+        --sleepers_;
       }
+      if (stopping_.load()) return;
+      seen = generation_.load(std::memory_order_acquire);
       drain();
-      {
+      if (pending_.fetch_sub(1, std::memory_order_acq_rel) == 1) {
+        // The lock orders this after the caller's check of pending_ when it goes to sleep.
         std::lock_guard<std::mutex> lock(mutex_);
-        if (--pending_workers_ == 0) done_.notify_one();
+        done_.notify_one();
       }
     }
   }
 
   std::vector<std::thread> workers_;
+  bool poll_ = true;
   std::mutex job_mutex_;
   std::mutex mutex_;
   std::condition_variable wake_;
@@ -104,9 +149,10 @@ class Pool {
   const std::function<void(size_t)>* task_ = nullptr;
   size_t tasks_ = 0;
   std::atomic<size_t> next_{0};
-  size_t pending_workers_ = 0;
-  size_t generation_ = 0;
-  bool stopping_ = false;
+  std::atomic<size_t> pending_{0};
+  std::atomic<size_t> generation_{0};
+  size_t sleepers_ = 0;  // workers waiting on wake_ (under mutex_)
+  std::atomic<bool> stopping_{false};
   std::exception_ptr error_;
 };
 
