@@ -239,7 +239,9 @@ function distributionOf(ref: SideSummary, cur: SideSummary, edges: Float64Array,
  * Compares `current` (a table file) with `reference` (a table file or a ReferenceProfile)
  * column by column with the drift suite, within options.memoryBytes.
  *
- * @throws Error naming the file, row and column for unreadable data; TypeError/RangeError for bad options
+ * @throws InputFileError naming the file, row and column for unreadable data (a Parquet file
+ *   parquet-wasm aborts on included, on the worker thread: docs/cli.md); TypeError/RangeError for
+ *   bad options or a table that is not a TableSource (a path, say)
  */
 export async function driftOfFiles(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions = {}): Promise<FileDriftReport> {
   const job = checkDriftJob(reference, current, options);
@@ -280,6 +282,8 @@ function portableOptions(options: FileDriftOptions): Record<string, unknown> {
 
 /** The checks a drift job makes before it reads anything (made on the caller's thread, so bad options fail at once). */
 function checkDriftJob(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions) {
+  if (!(reference instanceof ReferenceProfile)) requireTableSource(reference, 'reference', ' or a ReferenceProfile');
+  requireTableSource(current, 'current');
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(reference, options);
   const currentLabels = checkCurrentColumns(current, columns);
@@ -288,6 +292,14 @@ function checkDriftJob(reference: TableSource | ReferenceProfile, current: Table
   }
   for (const filter of [...(options.referenceFilters ?? []), ...(options.currentFilters ?? [])]) parseRowFilter(filter);
   return { memoryBytes, backend, columns, currentLabels };
+}
+
+/** Checks that a job's table is a TableSource (a path given instead is the usual slip). */
+function requireTableSource(value: unknown, name: string, or = ''): void {
+  const table = value as Partial<TableSource> | null;
+  if (typeof table !== 'object' || table === null || !Array.isArray(table.columns) || typeof table.chunks !== 'function') {
+    throw typeError(`a TableSource (await openTable(path))${or}`, name, value);
+  }
 }
 
 /** Both sides as read: the collected tables (the reference's absent when it is a profile) and how each file was used. */
@@ -454,6 +466,7 @@ export type ProfileOptions = Pick<FileDriftOptions, 'include' | 'categorical' | 
 
 /** The checks a profile job makes before it reads anything (on the caller's thread, so bad options fail at once). */
 function checkProfileJob(source: TableSource, options: ProfileOptions) {
+  requireTableSource(source, 'source');
   const { memoryBytes, backend } = validateOptions(options);
   const columns = planColumns(source, options);
   for (const filter of options.referenceFilters ?? []) parseRowFilter(filter);

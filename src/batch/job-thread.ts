@@ -23,7 +23,11 @@ export type JobRequest =
   | { kind: 'profile'; source: JobTable; options: Record<string, unknown>; backend: BackendName; runDir: string };
 
 /** What a worker posts back. */
-export type JobMessage = { type: 'progress'; progress: unknown } | { type: 'done'; result: unknown } | { type: 'error'; error: SerializedError };
+export type JobMessage =
+  | { type: 'progress'; progress: unknown }
+  | { type: 'done'; result: unknown }
+  /** fatal: thrown outside the job's awaited chain; the worker is ended, not kept. */
+  | { type: 'error'; error: SerializedError; fatal?: boolean };
 
 /** An error as it crosses threads: its class by name and the fields its constructor needs. */
 export interface SerializedError {
@@ -115,8 +119,9 @@ function releaseWorker(worker: Worker): void {
 /**
  * Runs a job on a worker thread (a kept one when there is one idle) and resolves with its result;
  * progress reports are handed to onProgress on the caller's thread. Rejects with the job's own
- * error (its files closed and deleted by then), or with an Error saying that the worker stopped
- * (out of memory, say) without finishing. A throwing onProgress stops the job and rejects with
+ * error (its files closed and deleted by then), an error thrown outside the job's awaited chain
+ * included (an InputFileError for a Parquet file parquet-wasm aborted on; that worker is ended),
+ * or with an Error saying that the worker stopped (out of memory, say) without finishing. A throwing onProgress stops the job and rejects with
  * what it threw, once the worker has ended.
  */
 export function runOnWorker<T>(request: JobRequest, onProgress?: (progress: never) => void): Promise<T> {
@@ -137,6 +142,11 @@ export function runOnWorker<T>(request: JobRequest, onProgress?: (progress: neve
           failed = error as Error;
           void worker.terminate(); // settles in onExit, when the worker's files are closed
         }
+        return;
+      }
+      if (message.type === 'error' && message.fatal) {
+        failed = rebuildError(message.error);
+        void worker.terminate(); // settles in onExit, when the worker's files are closed
         return;
       }
       finish();

@@ -8,6 +8,7 @@ import { ReferenceProfile, type ProfileParts } from '../drift/reference-profile.
 import { driftInThisThread, profileInThisThread, type FileDriftOptions } from './file-drift.js';
 import { serializeError, type JobMessage, type JobRequest, type JobTable } from './job-thread.js';
 import { openTable } from './readers/open-table.js';
+import { parquetAbortOf } from './readers/parquet-source.js';
 
 const post = (message: JobMessage) => parentPort!.postMessage(message);
 
@@ -28,6 +29,10 @@ async function run(request: JobRequest): Promise<unknown> {
   const { profile, use } = await profileInThisThread(source, options, request.runDir);
   return { profile: profile.parts(), use };
 }
+
+// An exception nothing awaited (parquet-wasm aborting on a damaged file: parquetAbortOf) is the
+// job's error; the caller then ends this worker, whose state it cannot trust, and starts another.
+process.on('uncaughtException', (error) => post({ type: 'error', error: serializeError(parquetAbortOf(error) ?? error), fatal: true }));
 
 // One job at a time: the caller hands a worker a new job only after the last one's answer.
 parentPort!.on('message', (request: JobRequest) => {

@@ -172,6 +172,7 @@ function internalError(error: unknown): number {
 // Run when executed (also through the npm bin link), not when imported by tests.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parquetAbortOf } from '../batch/readers/parquet-source.js';
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs,
   // unless the command took the signal over (serve closes gracefully, answering the requests in
@@ -184,7 +185,12 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
   exitOn('SIGTERM', 143);
   // An error thrown outside the awaited chain (a library failing in a callback) must not exit 1,
   // which means "dataset drift".
-  process.on('uncaughtException', (error) => process.exit(internalError(error)));
+  // parquet-wasm aborting on a damaged Parquet file is the file's fault (parquetAbortOf).
+  process.on('uncaughtException', (error) => {
+    const damaged = parquetAbortOf(error);
+    if (damaged) process.stderr.write(`mlwatch: ${damaged.message}\n`);
+    process.exit(damaged ? 2 : internalError(error));
+  });
   process.on('unhandledRejection', (error) => process.exit(internalError(error)));
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;

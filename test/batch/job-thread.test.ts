@@ -14,7 +14,7 @@ import { driftOfFiles, profileOfFile, type FileDriftReport, type JobProgress } f
 import { openTable } from '../../src/batch/readers/open-table.js';
 import { InputFileError, type TableSource } from '../../src/batch/table-source.js';
 import { describeEachBackend } from '../helpers/backends.js';
-import { mixedTable, writeCsv, writeParquetFile } from '../helpers/mixed-table.js';
+import { mixedTable, writeCsv, writeDamagedParquet, writeParquetFile } from '../helpers/mixed-table.js';
 
 const initial = getBackend().name;
 const dir = mkdtempSync(join(tmpdir(), 'mlwatch-jobs-'));
@@ -81,6 +81,17 @@ describe('file jobs on a worker thread', () => {
     expect((error as Error).message).toMatch(/^.*bad\.csv, row 1500, column ".*": "oops" is not a number/);
   });
 
+  it('reject a Parquet file the decoder aborts on with an InputFileError naming it, and run the next job on a new worker', async () => {
+    const damaged = join(dir, 'damaged.parquet');
+    writeDamagedParquet(damaged, mixedTable(5000, 1, 0, false));
+    const error = await driftOfFiles(await openTable(damaged), await openTable(curPath)).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InputFileError);
+    expect(error).toMatchObject({ path: damaged, row: 1 });
+    expect((error as Error).message).toMatch(/damaged\.parquet, row 1: row group 0 cannot be decoded, the file may be damaged: parquet-wasm aborted/);
+    const after = await driftOfFiles(await openTable(refPath), await openTable(curPath));
+    expect(after.current.rowsUsed).toBe(3000);
+  });
+
   it('stop at a throwing progress callback, reject with what it threw and leave no sorted runs', async () => {
     const tmp = mkdtempSync(join(dir, 'runs-'));
     const [ref, cur] = [await openTable(refPath), await openTable(curPath)];
@@ -109,5 +120,14 @@ describe('file jobs on a worker thread', () => {
     const theirs = await driftOfFiles(ref, cur);
     expect(stable(mine)).toEqual(stable(theirs));
     await expect(driftOfFiles(ref, cur, { thread: 'elsewhere' as 'caller' })).rejects.toThrow(/Expected 'worker' or 'caller' for options\.thread/);
+  });
+
+  it('reject a path given instead of an opened table, saying what they expected', async () => {
+    const cur = await openTable(curPath);
+    await expect(driftOfFiles(refPath as unknown as TableSource, cur)).rejects.toThrow(
+      `Expected a TableSource (await openTable(path)) or a ReferenceProfile for reference but received string ${JSON.stringify(refPath.length > 40 ? refPath.slice(0, 40) + '…' : refPath)}`,
+    );
+    await expect(driftOfFiles(cur, { columns: [] } as unknown as TableSource)).rejects.toThrow(/^Expected a TableSource \(await openTable\(path\)\) for current but received object Object$/);
+    await expect(profileOfFile(null as unknown as TableSource)).rejects.toThrow(/^Expected a TableSource \(await openTable\(path\)\) for source but received null$/);
   });
 });

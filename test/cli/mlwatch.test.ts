@@ -12,7 +12,7 @@ import { driftOfFiles } from '../../src/batch/file-drift.js';
 import { openTable } from '../../src/batch/readers/open-table.js';
 import { mlwatch, ROOT } from '../helpers/cli.js';
 import { FLIGHTS_3M } from '../helpers/tables.js';
-import { mixedTable, writeArrow, writeCsv } from '../helpers/mixed-table.js';
+import { mixedTable, writeArrow, writeCsv, writeDamagedParquet } from '../helpers/mixed-table.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'mlwatch-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -116,6 +116,12 @@ describe('mlwatch drift', () => {
       expect(run.stderr, name).toContain(`mlwatch: ${join(dir, name)}: ${message}`);
       expect(run.stderr.trim().split('\n'), name).toHaveLength(1);
     }
+    // Damaged data pages make parquet-wasm abort outside any awaited call: still the file's fault, named
+    const damaged = join(dir, 'damaged.parquet');
+    writeDamagedParquet(damaged, mixedTable(5000, 1, 0, false));
+    const aborted = mlwatch(['drift', '--reference', damaged, '--current', ref]);
+    expect(aborted.code).toBe(2);
+    expect(aborted.stderr).toMatch(/^mlwatch: .*damaged\.parquet, row 1: row group 0 cannot be decoded, the file may be damaged: parquet-wasm aborted \(unreachable\)\n$/);
     const headerOnly = join(dir, 'header-only.csv');
     writeFileSync(headerOnly, 'amount,level,code,city,empty\n');
     const empty = mlwatch(['drift', '--reference', ref, '--current', headerOnly, ...COMMON]);

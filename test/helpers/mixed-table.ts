@@ -7,7 +7,7 @@
  *   city     labels with commas, quotes and missing values (Arrow: dictionary-encoded)
  *   empty    numbers, all missing in the current table
  */
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { Dictionary, Float64, Int32, Table, Utf8, vectorFromArray } from 'apache-arrow';
 import { tableToIPC } from 'apache-arrow';
 import { Table as WasmTable, writeParquet } from 'parquet-wasm';
@@ -74,6 +74,17 @@ export function writeArrow(path: string, t: MixedTable, batchRows = 1000): void 
 export function writeParquetFile(path: string, t: MixedTable): void {
   const plain = arrowTable(t);
   writeFileSync(path, writeParquet(WasmTable.fromIPCStream(tableToIPC(plain, 'stream'))));
+}
+
+/**
+ * The table as a Parquet file whose middle fifth of bytes is scrambled (XOR 0x5a): data pages that
+ * parquet-wasm's decoder aborts on (a WebAssembly trap, not an error it returns).
+ */
+export function writeDamagedParquet(path: string, t: MixedTable): void {
+  writeParquetFile(path, t);
+  const bytes = readFileSync(path);
+  for (let i = Math.floor(bytes.length * 0.3); i < Math.floor(bytes.length * 0.5); i++) bytes[i] ^= 0x5a;
+  writeFileSync(path, bytes);
 }
 
 /** The table as DriftDetector takes it. */

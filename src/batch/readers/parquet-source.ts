@@ -31,6 +31,27 @@ import { getBackend } from '../../backend/registry.js';
  */
 const BATCH_ROWS = 1 << 20;
 
+/** WebAssembly's trap error (the TypeScript lib of this project declares WebAssembly's types only). */
+const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
+
+/** The row groups this thread is decoding now (parquetAbortOf names them). */
+const decoding = new Set<{ path: string; row: number; group: number }>();
+
+/**
+ * The InputFileError for `error` when it is parquet-wasm aborting: a damaged page can make the
+ * Rust decoder panic, which in WebAssembly is a trap (`RuntimeError: unreachable`) raised inside
+ * parquet-wasm's own microtask. No caller can catch it there: it reaches the thread as an
+ * uncaught exception, the awaited read never settles, and the thread's WebAssembly instance is
+ * not to be used again. The job worker (job-worker.ts) and the mlwatch command hand it here to
+ * report the file and row group being decoded; undefined for any other error.
+ */
+export function parquetAbortOf(error: unknown): InputFileError | undefined {
+  if (!(error instanceof RuntimeError) || decoding.size === 0) return undefined;
+  const [first, ...others] = [...decoding];
+  const also = others.map((d) => ` (or ${d.path}, row group ${d.group})`).join('');
+  return new InputFileError(first.path, first.row, undefined, `row group ${first.group} cannot be decoded, the file may be damaged${also}: parquet-wasm aborted (${error.message})`);
+}
+
 class ParquetSource implements TableSource {
   readonly format = 'parquet';
 
@@ -54,10 +75,14 @@ class ParquetSource implements TableSource {
       const groups = this.groupRows.length;
       for (let group = 0; group < groups; group++) {
         let stream;
+        const read = { path: this.path, row: firstRow + 1, group };
+        decoding.add(read);
         try {
           stream = (await file.read({ rowGroups: [group], batchSize: Math.max(1, Math.min(this.groupRows[group], this.batchRows)), columns: [...wanted] })).intoFFI();
         } catch (error) {
           throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} cannot be decoded: ${(error as Error).message ?? error}`);
+        } finally {
+          decoding.delete(read);
         }
         try {
           for (let i = 0; i < stream.numArrays(); i++) {
