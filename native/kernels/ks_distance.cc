@@ -7,7 +7,9 @@
 // bound for every point inside it. Only bins whose bound beats the largest end difference, and
 // that hold values of both samples (with one sample's values alone the difference moves one way,
 // so its extremes lie at the bin's ends), are gathered, sorted and walked: for a smooth
-// distribution a few thousand values. The bins: value_bins.h.
+// distribution a few thousand values (the scans that pick them screen in products, see below, so
+// they may also walk a bin whose bound comes within 8 ulp: a walk only meets true points). The
+// bins: value_bins.h.
 #include "kernels/ks_distance.h"
 
 #include "kernels/call_scratch.h"
@@ -89,8 +91,9 @@ KsDistance ks_distance_impl(const TA* a, size_t la, const TB* b, size_t lb) {
   auto diff = [&](size_t i, size_t j) { return std::fabs(static_cast<double>(i) / fa - static_cast<double>(j) / fb); };
   // The scans over all 65 536 bins run on one thread, so they screen with products by the
   // reciprocals (a division costs several products): |i·ra - j·rb| and diff(i, j) each lie within
-  // a few roundings of values <= 1 of the exact difference, together less than 4 ulp of 1 apart,
-  // half kScreenError. A bin screened out cannot hold the maximum; the answer comes from diff alone.
+  // a few roundings of values <= 1 of the exact difference, together about 4 ulp of 1 apart at
+  // most, half kScreenError. A bin screened out cannot hold the maximum; the answer comes from
+  // diff alone.
   const double ra = 1.0 / fa, rb = 1.0 / fb;
   constexpr double kScreenError = 8 * std::numeric_limits<double>::epsilon();
   auto near_diff = [&](size_t i, size_t j) { return std::fabs(static_cast<double>(i) * ra - static_cast<double>(j) * rb); };

@@ -146,7 +146,8 @@ double smirnov_sf(double n, double x) {
   parallel_for(static_cast<size_t>(blocks_in(0)), [&](size_t k) { count_steps(0, static_cast<long>(k)); });
   place_starts(0);
   for (long w = 0; w < waves; ++w) {
-    // Task 0 adds wave w - 1 (first, as it is the longest); then wave w's terms, then wave w + 1's steps.
+    // Task 0 adds wave w - 1 (handed out first: it is longer than one block's terms); then wave
+    // w's terms, then wave w + 1's steps.
     const long adding = w > 0 ? 1 : 0;
     const long now = blocks_in(w);
     const long next = w + 1 < waves ? blocks_in(w + 1) : 0;

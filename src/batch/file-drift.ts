@@ -240,8 +240,9 @@ function distributionOf(ref: SideSummary, cur: SideSummary, edges: Float64Array,
  * column by column with the drift suite, within options.memoryBytes.
  *
  * @throws InputFileError naming the file, row and column for unreadable data (a Parquet file
- *   parquet-wasm aborts on included, on the worker thread: docs/cli.md); TypeError/RangeError for
- *   bad options or a table that is not a TableSource (a path, say)
+ *   parquet-wasm aborts on included, on the worker thread; on the caller's thread that abort is
+ *   an uncaught exception of the process: docs/cli.md); TypeError/RangeError for bad options or a
+ *   table that is not a TableSource (a path, say)
  */
 export async function driftOfFiles(reference: TableSource | ReferenceProfile, current: TableSource, options: FileDriftOptions = {}): Promise<FileDriftReport> {
   const job = checkDriftJob(reference, current, options);

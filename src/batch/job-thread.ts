@@ -26,7 +26,7 @@ export type JobRequest =
 export type JobMessage =
   | { type: 'progress'; progress: unknown }
   | { type: 'done'; result: unknown }
-  /** fatal: thrown outside the job's awaited chain; the worker is ended, not kept. */
+  /** fatal: the worker is not to be trusted after it (an error nothing awaited, a decoder that aborted): ended, not kept. */
   | { type: 'error'; error: SerializedError; fatal?: boolean };
 
 /** An error as it crosses threads: its class by name and the fields its constructor needs. */
@@ -119,9 +119,10 @@ function releaseWorker(worker: Worker): void {
 /**
  * Runs a job on a worker thread (a kept one when there is one idle) and resolves with its result;
  * progress reports are handed to onProgress on the caller's thread. Rejects with the job's own
- * error (its files closed and deleted by then), an error thrown outside the job's awaited chain
- * included (an InputFileError for a Parquet file parquet-wasm aborted on; that worker is ended),
- * or with an Error saying that the worker stopped (out of memory, say) without finishing. A throwing onProgress stops the job and rejects with
+ * error (its files closed and deleted by then), one thrown outside the job's awaited chain
+ * included (an InputFileError for a Parquet file parquet-wasm aborted on: that worker is then
+ * ended, not kept), or with an Error saying that the worker stopped (out of memory, say) without
+ * finishing. A throwing onProgress stops the job and rejects with
  * what it threw, once the worker has ended.
  */
 export function runOnWorker<T>(request: JobRequest, onProgress?: (progress: never) => void): Promise<T> {

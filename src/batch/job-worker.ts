@@ -8,7 +8,7 @@ import { ReferenceProfile, type ProfileParts } from '../drift/reference-profile.
 import { driftInThisThread, profileInThisThread, type FileDriftOptions } from './file-drift.js';
 import { serializeError, type JobMessage, type JobRequest, type JobTable } from './job-thread.js';
 import { openTable } from './readers/open-table.js';
-import { parquetAbortOf } from './readers/parquet-source.js';
+import { parquetAbortOf, parquetAborted } from './readers/parquet-source.js';
 
 const post = (message: JobMessage) => parentPort!.postMessage(message);
 
@@ -30,14 +30,28 @@ async function run(request: JobRequest): Promise<unknown> {
   return { profile: profile.parts(), use };
 }
 
-// An exception nothing awaited (parquet-wasm aborting on a damaged file: parquetAbortOf) is the
-// job's error; the caller then ends this worker, whose state it cannot trust, and starts another.
-process.on('uncaughtException', (error) => post({ type: 'error', error: serializeError(parquetAbortOf(error) ?? error), fatal: true }));
+let running = false;
 
-// One job at a time: the caller hands a worker a new job only after the last one's answer.
+// An exception nothing awaited (parquet-wasm aborting on a damaged file: parquetAbortOf) is the
+// running job's error, and the caller then ends this worker, whose state it cannot trust. Between
+// jobs there is nobody to tell: the worker ends itself (it leaves the idle pool).
+process.on('uncaughtException', (error) => {
+  if (!running) process.exit(1);
+  post({ type: 'error', error: serializeError(parquetAbortOf(error) ?? error), fatal: true });
+});
+
+// One job at a time: the caller hands a worker a new job only after the last one's answer. A job
+// after which parquet-wasm cannot be used in this thread (it aborted, its trap caught) ends the worker too.
 parentPort!.on('message', (request: JobRequest) => {
+  running = true;
   run(request).then(
-    (result) => post({ type: 'done', result }),
-    (error: unknown) => post({ type: 'error', error: serializeError(error) }),
+    (result) => {
+      running = false;
+      post({ type: 'done', result });
+    },
+    (error: unknown) => {
+      running = false;
+      post({ type: 'error', error: serializeError(error), fatal: parquetAborted() });
+    },
   );
 });

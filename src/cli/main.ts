@@ -17,6 +17,7 @@ import { runWorker } from './worker-command.js';
 import { errorCode } from '../errors.js';
 import { setting } from '../config.js';
 import { DRIFT_TESTS } from '../drift/drift-options.js';
+import { parquetAbortOf } from '../batch/readers/parquet-source.js';
 
 export const USAGE = `Usage:
   mlwatch drift --reference REF --current CUR [options]   compare two tables (or a profile and a table)
@@ -169,10 +170,17 @@ function internalError(error: unknown): number {
   return 3;
 }
 
+/** An error nothing awaited: parquet-wasm aborting on a damaged Parquet file is the file's fault (exit 2), anything else internal. */
+function uncaught(error: unknown): number {
+  const damaged = parquetAbortOf(error);
+  if (!damaged) return internalError(error);
+  process.stderr.write(`mlwatch: ${damaged.message}\n`);
+  return 2;
+}
+
 // Run when executed (also through the npm bin link), not when imported by tests.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parquetAbortOf } from '../batch/readers/parquet-source.js';
 if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // exit on Ctrl-C / kill through process.exit, so 'exit' handlers remove temporary sorted runs,
   // unless the command took the signal over (serve closes gracefully, answering the requests in
@@ -185,13 +193,8 @@ if (process.argv[1] && realpathSync(process.argv[1]) === fileURLToPath(import.me
   exitOn('SIGTERM', 143);
   // An error thrown outside the awaited chain (a library failing in a callback) must not exit 1,
   // which means "dataset drift".
-  // parquet-wasm aborting on a damaged Parquet file is the file's fault (parquetAbortOf).
-  process.on('uncaughtException', (error) => {
-    const damaged = parquetAbortOf(error);
-    if (damaged) process.stderr.write(`mlwatch: ${damaged.message}\n`);
-    process.exit(damaged ? 2 : internalError(error));
-  });
-  process.on('unhandledRejection', (error) => process.exit(internalError(error)));
+  process.on('uncaughtException', (error) => process.exit(uncaught(error)));
+  process.on('unhandledRejection', (error) => process.exit(uncaught(error)));
   main(process.argv.slice(2)).then((code) => {
     process.exitCode = code;
   });

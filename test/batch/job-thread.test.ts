@@ -4,6 +4,7 @@
  * class and fields, a throwing progress callback stopping the job with nothing left on disk, tables
  * of the caller's own making run on the caller's thread, and the option checked.
  */
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -14,6 +15,7 @@ import { driftOfFiles, profileOfFile, type FileDriftReport, type JobProgress } f
 import { openTable } from '../../src/batch/readers/open-table.js';
 import { InputFileError, type TableSource } from '../../src/batch/table-source.js';
 import { describeEachBackend } from '../helpers/backends.js';
+import { ROOT } from '../helpers/cli.js';
 import { mixedTable, writeCsv, writeDamagedParquet, writeParquetFile } from '../helpers/mixed-table.js';
 
 const initial = getBackend().name;
@@ -81,7 +83,7 @@ describe('file jobs on a worker thread', () => {
     expect((error as Error).message).toMatch(/^.*bad\.csv, row 1500, column ".*": "oops" is not a number/);
   });
 
-  it('reject a Parquet file the decoder aborts on with an InputFileError naming it, and run the next job on a new worker', async () => {
+  it('reject a Parquet file the decoder aborts on with an InputFileError naming it, and run the next job', async () => {
     const damaged = join(dir, 'damaged.parquet');
     writeDamagedParquet(damaged, mixedTable(5000, 1, 0, false));
     const error = await driftOfFiles(await openTable(damaged), await openTable(curPath)).catch((e: unknown) => e);
@@ -90,6 +92,29 @@ describe('file jobs on a worker thread', () => {
     expect((error as Error).message).toMatch(/damaged\.parquet, row 1: row group 0 cannot be decoded, the file may be damaged: parquet-wasm aborted/);
     const after = await driftOfFiles(await openTable(refPath), await openTable(curPath));
     expect(after.current.rowsUsed).toBe(3000);
+  });
+
+  it("on the caller's thread, leave the abort to the process, named by parquetAbortOf, and refuse Parquet files after it", () => {
+    const damaged = join(dir, 'damaged-here.parquet');
+    writeDamagedParquet(damaged, mixedTable(5000, 1, 0, false));
+    // in a child process: the abort is an uncaught exception there
+    const script = `
+      import { openTable } from './src/batch/readers/open-table.ts';
+      import { driftOfFiles } from './src/batch/file-drift.ts';
+      import { parquetAbortOf } from './src/batch/readers/parquet-source.ts';
+      process.on('uncaughtException', async (error) => {
+        console.log('abort: ' + parquetAbortOf(error)?.message);
+        await openTable(${JSON.stringify(refPath)}).then(() => console.log('opened'), (e) => console.log('refused: ' + e.message));
+        process.exit(0);
+      });
+      await driftOfFiles(await openTable(${JSON.stringify(damaged)}), await openTable(${JSON.stringify(curPath)}), { thread: 'caller' });
+      console.log('finished');`;
+    const child = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' });
+    expect(child.status, child.stderr).toBe(0);
+    expect(child.stdout.trim().split('\n')).toEqual([
+      `abort: ${damaged}, row 1: row group 0 cannot be decoded, the file may be damaged: parquet-wasm aborted (unreachable)`,
+      `refused: ${refPath}: cannot be read as Parquet: Parquet files cannot be read in this thread any more: parquet-wasm aborted on ${damaged} in this thread; read Parquet files on the default worker thread, which is replaced after such a failure`,
+    ]);
   });
 
   it('stop at a throwing progress callback, reject with what it threw and leave no sorted runs', async () => {

@@ -14,8 +14,15 @@ import type { ParquetFile } from 'parquet-wasm';
 
 // The WebAssembly module is instantiated when the first Parquet file is read, not when mlwatch is
 // imported (it reserves address space: importing mlwatch failed under an 8 GiB address-space limit).
+// Once it has aborted in this thread (parquetAbortOf) it is not used again.
 let parquet: Promise<typeof import('parquet-wasm')> | undefined;
-const parquetWasm = () => (parquet ??= import('parquet-wasm'));
+const parquetWasm = () => {
+  if (abortedOn !== undefined) {
+    const detail = `parquet-wasm aborted on ${abortedOn} in this thread; read Parquet files on the default worker thread, which is replaced after such a failure`;
+    return Promise.reject(new Error(`Parquet files cannot be read in this thread any more: ${detail}`));
+  }
+  return (parquet ??= import('parquet-wasm'));
+};
 import { InputFileError, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { ChunkBuffers, chunkColumnsOfData, sourceColumnsOf } from './arrow-columns.js';
 import { recordBatchColumns } from './arrow-c-data.js';
@@ -34,22 +41,42 @@ const BATCH_ROWS = 1 << 20;
 /** WebAssembly's trap error (the TypeScript lib of this project declares WebAssembly's types only). */
 const { RuntimeError } = (globalThis as unknown as { WebAssembly: { RuntimeError: ErrorConstructor } }).WebAssembly;
 
-/** The row groups this thread is decoding now (parquetAbortOf names them). */
-const decoding = new Set<{ path: string; row: number; group: number }>();
+/** What this thread is decoding now: a file's footer, or a row group from a row. */
+interface Decoding {
+  path: string;
+  row?: number;
+  group?: number;
+}
+const decoding = new Set<Decoding>();
+let abortedOn: string | undefined;
 
 /**
- * The InputFileError for `error` when it is parquet-wasm aborting: a damaged page can make the
- * Rust decoder panic, which in WebAssembly is a trap (`RuntimeError: unreachable`) raised inside
- * parquet-wasm's own microtask. No caller can catch it there: it reaches the thread as an
- * uncaught exception, the awaited read never settles, and the thread's WebAssembly instance is
- * not to be used again. The job worker (job-worker.ts) and the mlwatch command hand it here to
- * report the file and row group being decoded; undefined for any other error.
+ * A damaged page can make parquet-wasm's Rust decoder panic, which in WebAssembly is a trap
+ * (`RuntimeError: unreachable`). Raised in a call, the reader catches it; raised inside
+ * parquet-wasm's own microtask (decoding a row group), no caller can: it reaches the thread as an
+ * uncaught exception and the awaited read never settles. Either way this thread's instance is
+ * not to be trusted again. The InputFileError for such a trap names the file and what was being
+ * decoded (a trap of any other WebAssembly module at that moment is taken for one too).
+ */
+function abortError(d: Decoding, error: Error): InputFileError {
+  abortedOn ??= d.path;
+  const what = d.group === undefined ? 'its footer' : `row group ${d.group}`;
+  return new InputFileError(d.path, d.row, undefined, `${what} cannot be decoded, the file may be damaged: parquet-wasm aborted (${error.message})`);
+}
+
+/**
+ * The InputFileError for an uncaught `error` that is parquet-wasm aborting while this thread
+ * decodes a Parquet file (see abortError); undefined for any other error. For the handlers that
+ * see such exceptions: the job worker (job-worker.ts) and the mlwatch command.
  */
 export function parquetAbortOf(error: unknown): InputFileError | undefined {
   if (!(error instanceof RuntimeError) || decoding.size === 0) return undefined;
-  const [first, ...others] = [...decoding];
-  const also = others.map((d) => ` (or ${d.path}, row group ${d.group})`).join('');
-  return new InputFileError(first.path, first.row, undefined, `row group ${first.group} cannot be decoded, the file may be damaged${also}: parquet-wasm aborted (${error.message})`);
+  return abortError([...decoding][0], error);
+}
+
+/** Whether parquet-wasm has aborted in this thread: it reads no Parquet file any more. */
+export function parquetAborted(): boolean {
+  return abortedOn !== undefined;
 }
 
 class ParquetSource implements TableSource {
@@ -80,6 +107,7 @@ class ParquetSource implements TableSource {
         try {
           stream = (await file.read({ rowGroups: [group], batchSize: Math.max(1, Math.min(this.groupRows[group], this.batchRows)), columns: [...wanted] })).intoFFI();
         } catch (error) {
+          if (error instanceof RuntimeError) throw abortError(read, error);
           throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} cannot be decoded: ${(error as Error).message ?? error}`);
         } finally {
           decoding.delete(read);
@@ -97,6 +125,7 @@ class ParquetSource implements TableSource {
               rows = batch.rows;
               columns = chunkColumnsOfData((name) => [batch.columns.get(name) as Data], picks, backend, buffers);
             } catch (error) {
+              if (error instanceof RuntimeError) throw abortError({ path: this.path, row: firstRow + 1, group }, error);
               throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} holds malformed Arrow data: ${(error as Error).message ?? error}`);
             }
             firstRow += rows;
@@ -118,13 +147,18 @@ class ParquetSource implements TableSource {
  * caller closes it); an InputFileError starting with `failure` when it cannot be read.
  */
 async function parquetFileAt(path: string, failure: string): Promise<{ file: ParquetFile; ranges: FileRanges }> {
+  const { ParquetFile } = await parquetWasm();
   const ranges = await FileRanges.open(path);
+  const footer = { path };
   try {
-    const { ParquetFile } = await parquetWasm();
+    decoding.add(footer);
     return { file: await ParquetFile.fromFile(ranges as unknown as Blob), ranges }; // it reads only size, slice and arrayBuffer
   } catch (error) {
     await ranges.close();
+    if (error instanceof RuntimeError) throw abortError(footer, error);
     throw new InputFileError(path, undefined, undefined, `${failure}: ${(error as Error).message ?? error}`);
+  } finally {
+    decoding.delete(footer);
   }
 }
 
@@ -142,6 +176,9 @@ export async function openParquet(path: string, batchRows = BATCH_ROWS): Promise
     const columns = sourceColumnsOf(schema.fields, path);
     const groupRows = Array.from({ length: metadata.numRowGroups() }, (_, g) => metadata.rowGroup(g).numRows());
     return new ParquetSource(path, columns, byteSize, metadata.fileMetadata().numRows(), groupRows, batchRows);
+  } catch (error) {
+    if (error instanceof RuntimeError) throw abortError({ path }, error);
+    throw error;
   } finally {
     file.free();
   }
