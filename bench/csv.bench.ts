@@ -2,7 +2,7 @@
  * Numeric CSV ingest: two generated CSV files of 600 000 rows x 8 float columns (about 50 MB
  * each; the current one's odd columns shifted), in the temporary directory, deleted afterwards.
  *   ingest  the reader alone (openTable + every column's chunks) on one JS thread, by backend:
- *           cpu (the csvNumbers kernel in the addon) and js (its TypeScript reference); peers in
+ *           cpu (the csvColumns kernel in the addon) and js (its TypeScript reference); peers in
  *           the same run: the earlier build's reader (MLWATCH_BENCH_BEFORE) and NumPy's
  *           np.loadtxt (bench/numpy_peer.py). Rows/s from the median of 5 runs.
  *   drift   `mlwatch drift --reference a.csv --current b.csv` end to end, each run a fresh process,
@@ -92,17 +92,17 @@ export async function benchCsv(): Promise<void> {
     const js = useBackend('js');
     useBackend('cpu');
 
-    const ingest: Record<string, number[]> = { 'cpu (csvNumbers, addon)': [], 'js (csvNumbers, TypeScript)': [] };
+    const ingest: Record<string, number[]> = { 'cpu (csvColumns, addon)': [], 'js (csvColumns, TypeScript)': [] };
     if (beforeOpen) ingest['earlier build (csv-parse)'] = [];
     for (let i = 0; i < RUNS; i++) {
-      ingest['cpu (csvNumbers, addon)'].push(await ingestSeconds(openTable, reference, cpu));
-      ingest['js (csvNumbers, TypeScript)'].push(await ingestSeconds(openTable, reference, js));
+      ingest['cpu (csvColumns, addon)'].push(await ingestSeconds(openTable, reference, cpu));
+      ingest['js (csvColumns, TypeScript)'].push(await ingestSeconds(openTable, reference, js));
       if (beforeOpen) ingest['earlier build (csv-parse)'].push(await ingestSeconds(beforeOpen, reference));
     }
     const numpy = loadtxtSeconds(reference);
     console.log(`\nNumeric CSV ingest: ${ROWS.toLocaleString('en-US')} rows x ${COLUMNS} columns, every column to float64, one JS thread (${RUNS} runs)`);
     console.log(`${'reader'.padEnd(30)} ${'median s'.padStart(9)} ${'spread s'.padStart(11)} ${'M rows/s'.padStart(9)}  cpu is`);
-    const cpuMedian = median(ingest['cpu (csvNumbers, addon)']);
+    const cpuMedian = median(ingest['cpu (csvColumns, addon)']);
     for (const [name, s] of Object.entries(ingest)) {
       console.log(`${name.padEnd(30)} ${median(s).toFixed(3).padStart(9)} ${spread(s).padStart(11)} ${(ROWS / median(s) / 1e6).toFixed(2).padStart(9)}  ${(median(s) / cpuMedian).toFixed(2)}x faster`);
     }

@@ -11,7 +11,6 @@ import { asyncBufferFromFile, parquetMetadataAsync, parquetRead } from 'hyparque
 import { compressors } from 'hyparquet-compressors';
 import { fileURLToPath } from 'node:url';
 import { openTable } from '../src/batch/readers/open-table.js';
-import { LabelDictionary } from '../src/batch/label-dictionary.js';
 import { median } from './lib/measure.js';
 
 const FILE = fileURLToPath(new URL('../node_modules/vega-datasets/data/flights-3m.parquet', import.meta.url));
@@ -28,9 +27,19 @@ function toFloat64(values: ArrayLike<unknown>, scale = 1): Float64Array {
   return out;
 }
 
-function toCodes(values: ArrayLike<unknown>, dictionary: LabelDictionary): Int32Array {
+/** Labels as codes in order of first appearance (the dictionary maps each label to its code). */
+function toCodes(values: ArrayLike<unknown>, dictionary: Map<string, number>): Int32Array {
   const codes = new Int32Array(values.length);
-  for (let i = 0; i < values.length; i++) codes[i] = values[i] === null || values[i] === undefined ? -1 : dictionary.code(String(values[i]));
+  for (let i = 0; i < values.length; i++) {
+    if (values[i] === null || values[i] === undefined) {
+      codes[i] = -1;
+      continue;
+    }
+    const label = String(values[i]);
+    let code = dictionary.get(label);
+    if (code === undefined) dictionary.set(label, (code = dictionary.size));
+    codes[i] = code;
+  }
   return codes;
 }
 
@@ -43,7 +52,7 @@ async function mlwatchRows(): Promise<number> {
 async function hyparquetRows(): Promise<number> {
   const file = await asyncBufferFromFile(FILE);
   const metadata = await parquetMetadataAsync(file);
-  const dictionaries = LABELS.map(() => new LabelDictionary());
+  const dictionaries = LABELS.map(() => new Map<string, number>());
   let rows = 0;
   let rowStart = 0;
   for (const group of metadata.row_groups) {

@@ -1,5 +1,5 @@
 /** mlwatch: the public surface. Re-exports only. */
-export type { ActivationName, Backend, BackendName, ColumnStats, CsvNumbersResult, EcdfDistances, SortedColumns } from './backend/contract.js';
+export type { ActivationName, Backend, BackendName, ColumnStats, CsvColumnsResult, EcdfDistances, SortedColumns } from './backend/contract.js';
 export { CSV_ERROR } from './backend/contract.js';
 export { availableBackends, backendInfo, getBackend, useBackend } from './backend/registry.js';
 export type { BackendInfo, BackendStatus } from './backend/registry.js';

@@ -19,7 +19,7 @@ namespace mlwatch_addon {
   X(SortAndMeasure)               \
   X(JsonNumberArrays)             \
   X(Smirnov)                      \
-  X(CsvNumbers)                   \
+  X(CsvColumns)                   \
   X(KsDistance)                   \
   X(WassersteinDistance)          \
   X(ArrowNumbers)                 \

@@ -110,7 +110,7 @@ export interface MeasuredColumns extends EcdfDistances {
   values: Float64Array | null;
 }
 
-/** Why csvNumbers stopped early (CsvNumbersResult.error). */
+/** Why csvColumns stopped early (CsvColumnsResult.error). */
 export const CSV_ERROR = {
   none: 0,
   /** Field errorField of the record is not a number. */
@@ -125,8 +125,8 @@ export const CSV_ERROR = {
   closingQuote: 5,
 } as const;
 
-/** What csvNumbers read; see Backend.csvNumbers. */
-export interface CsvNumbersResult {
+/** What csvColumns read; see Backend.csvColumns. */
+export interface CsvColumnsResult {
   /** Records written to out. */
   rows: number;
   /** Bytes consumed: the next call starts there. */
@@ -141,6 +141,12 @@ export interface CsvNumbersResult {
   /** The failing field's value bytes [fieldBegin, fieldEnd) (notANumber errors; else 0): a quoted field's, within its quotes. */
   fieldBegin: number;
   fieldEnd: number;
+  /**
+   * Per output column (labels.length of them): for a label column, the bytes [begin, end) of the
+   * field where each code first appears, quotes included, as pairs in code order; empty for a
+   * number column.
+   */
+  firsts: Float64Array[];
 }
 
 /** The typed arrays an Arrow numeric column's values come in; see Backend.arrowNumbers. */
@@ -286,17 +292,24 @@ export interface Backend {
    */
   wassersteinDistance(a: FloatArray, b: FloatArray): WassersteinDistanceResult;
   /**
-   * Reads CSV records from `bytes` into float64 columns: field f of each record goes to column
-   * slots[f] (-1: skipped), at out[slots[f] * capacity + row], for at most `capacity` records.
-   * Fields are separated by ',', records by lineEnd (0: LF, 1: CRLF, 2: CR; any other CR or LF
-   * is data); a field opening with '"' is quoted ("" escapes a quote, separators inside are data);
-   * empty lines are skipped; every record has slots.length fields. A value is NaN for "", NA, N/A,
-   * NaN, nan, null, NULL, None; else, with JavaScript white space trimmed, a decimal
-   * [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)? or [+-]?Infinity read as Number reads it. Without
-   * atEnd only records whose separator lies in the bytes are read. Stops at the first error, which
-   * it reports rather than throws (the caller names the file, line and column).
+   * Reads CSV records from `bytes` into columns: field f of each record goes to column slots[f]
+   * (-1: skipped), for at most `capacity` records. Column k is a label column when labels[k] is
+   * nonzero, its codes at codes[k * capacity + row]; else a number column, its values at
+   * out[k * capacity + row]. Fields are separated by ',', records by lineEnd (0: LF, 1: CRLF,
+   * 2: CR; any other CR or LF is data); a field opening with '"' is quoted ("" escapes a quote,
+   * separators inside are data); empty lines are skipped; every record has slots.length fields.
+   * A field's text is a quoted field's bytes within its quotes ("" read as "), else its bytes.
+   * A missing marker is "", NA, N/A, NaN, nan, null, NULL or None: NaN in a number column, code
+   * -1 in a label column. A number is, with JavaScript white space trimmed, a decimal
+   * [+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)? or [+-]?Infinity read as Number reads it. A label's
+   * code is the index of its text's bytes among the column's distinct ones in this call, in
+   * order of first appearance (result.firsts says where each first appears); a record is coded
+   * only once it is complete and valid. Without atEnd only records whose separator lies in the
+   * bytes are read. Stops at the first error, which it reports rather than throws (the caller
+   * names the file, line and column). Throws a RangeError when a slot is not -1 or below
+   * labels.length, or its column does not fit out or codes.
    */
-  csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, capacity: number): CsvNumbersResult;
+  csvColumns(bytes: Uint8Array, slots: Int32Array, labels: Uint8Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, codes: Int32Array, capacity: number): CsvColumnsResult;
   /**
    * An Arrow numeric column chunk as float64: out[i] = value (offset + i) times `scale`, or divided
    * by −`scale` when `scale` is negative (a division by 1000 is correctly rounded, a product with

@@ -59,7 +59,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     ksDistance: cpu.ksDistance,
     wassersteinDistance: cpu.wassersteinDistance,
     // Parsing text is byte-serial work for the host: the device would only add a copy.
-    csvNumbers: cpu.csvNumbers,
+    csvColumns: cpu.csvColumns,
     // The batch reader's passes over a chunk: one read of memory the host already holds.
     arrowNumbers: cpu.arrowNumbers,
     arrowLabels: cpu.arrowLabels,

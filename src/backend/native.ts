@@ -50,7 +50,7 @@ export interface CudaKernels extends NativeKernels {
 }
 
 /** The kernels only the CPU side exports (the carried forms the batch layer feeds block by block, the Smirnov tail, the JSON and CSV scans). */
-type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvNumbers' | 'ksDistance' | 'wassersteinDistance' | 'sortArrays' | BatchReadKernel;
+type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvColumns' | 'ksDistance' | 'wassersteinDistance' | 'sortArrays' | BatchReadKernel;
 
 /** The batch job's per-value passes over a chunk (reading Arrow columns, row filters, collectors): host work on memory JS already holds. */
 type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes' | 'sortedRuns';
@@ -178,7 +178,7 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     smirnovSf: (n, x) => addon.smirnovSf(n, x),
     ksDistance: (a, b) => addon.ksDistance(a, b),
     wassersteinDistance: (a, b) => addon.wassersteinDistance(a, b),
-    csvNumbers: (bytes, slots, lineEnd, atEnd, out, capacity) => addon.csvNumbers(bytes, slots, lineEnd, atEnd, out, capacity),
+    csvColumns: (bytes, slots, labels, lineEnd, atEnd, out, codes, capacity) => addon.csvColumns(bytes, slots, labels, lineEnd, atEnd, out, codes, capacity),
     arrowNumbers: (values, bitPacked, offset, length, validity, scale, out) => addon.arrowNumbers(values, bitPacked, offset, length, validity, scale, out),
     arrowLabels: (offsets, bytes, offset, length, validity, codes, base) => addon.arrowLabels(offsets, bytes, offset, length, validity, codes, base),
     maskRows: (values, op, operand, keep) => addon.maskRows(values, op, operand, keep),

@@ -109,7 +109,7 @@ describe('bad files and options', () => {
     const source = await openTable(path);
     const error = await driftOfFiles(source, source).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InputFileError);
-    expect((error as Error).message).toBe(`${path}, row 1501, column "a": "oops" is not a number (the column's first 1000 rows are numbers)`);
+    expect((error as Error).message).toBe(`${path}, row 1501, column "a": "oops" is not a number (the column's first 1000 rows are numbers) (line 1502)`);
   });
 
   it('closes and deletes its sorted runs when reading fails half way', async () => {

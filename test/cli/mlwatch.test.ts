@@ -76,7 +76,7 @@ describe('mlwatch drift', () => {
     writeFileSync(bad, `amount,level,code,city,empty\n${'1,2,101,x,3\n'.repeat(1200)}1,two,101,x,3\n`);
     const file = mlwatch(['drift', '--reference', ref, '--current', bad, ...COMMON]);
     expect(file.code).toBe(2);
-    expect(file.stderr).toBe(`mlwatch: ${bad}, row 1201, column "level": "two" is not a number (the column's first 1000 rows are numbers)\n`);
+    expect(file.stderr).toBe(`mlwatch: ${bad}, row 1201, column "level": "two" is not a number (the column's first 1000 rows are numbers) (line 1202)\n`);
     for (const args of [
       ['drift', '--reference', ref],
       ['drift', '--reference', ref, '--current', ref, '--format', 'pdf'],

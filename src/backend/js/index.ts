@@ -11,7 +11,7 @@ import { quantiles } from './quantiles.js';
 import { sketchBins } from './sketch-bins.js';
 import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
-import { csvNumbers } from './csv-numbers.js';
+import { csvColumns } from './csv-columns.js';
 import { arrowNumbers } from './arrow-numbers.js';
 import { arrowLabels } from './arrow-labels.js';
 import { maskCodes, maskRows } from './row-mask.js';
@@ -47,7 +47,7 @@ export const jsBackend: Backend = {
   ecdfWalk,
   jsonNumberArrays,
   smirnovSf,
-  csvNumbers,
+  csvColumns,
   ksDistance,
   wassersteinDistance,
   arrowNumbers,

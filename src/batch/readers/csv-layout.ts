@@ -2,14 +2,14 @@
  * Where a CSV file's data starts and how its records end, as csv-parse decides them: after a
  * byte-order mark and the header record, and with the record separator the header ends with
  * (LF, CRLF or CR; any other line end in the file is then data). The numeric reader hands these
- * to the backend's csvNumbers kernel. Only the header's bytes are looked at here.
+ * to the backend's csvColumns kernel. Only the header's bytes are looked at here.
  */
 import { open } from 'node:fs/promises';
 
 export interface CsvLayout {
   /** Byte offset of the first data record (the file's size for a header-only file). */
   dataStart: number;
-  /** 0: LF, 1: CRLF, 2: CR (as Backend.csvNumbers takes it). */
+  /** 0: LF, 1: CRLF, 2: CR (as Backend.csvColumns takes it). */
   lineEnd: 0 | 1 | 2;
   /** Lines the header spans (more than 1 only when a quoted name holds a line break). */
   headerLines: number;

@@ -1,28 +1,25 @@
 /**
- * CSV tables (csv-parse, streaming): a header row, then records; quoted fields, a byte-order
- * mark and CRLF line ends are handled by the parser. A column is read as numbers when every
+ * CSV tables: a header row, then records; quoted fields, a byte-order mark and CRLF line ends. A column is read as numbers when every
  * non-missing field of its first rows is a number, else as labels. Missing values: an empty
  * field, NA, N/A, NaN, null, NULL, None. Numbers are decimal (and ±Infinity): 0x1F, 0b101 and
  * 0o17 are not numbers. A later field that is not a number in a numeric column is an
  * InputFileError naming the file, row and column. The file must be UTF-8: invalid bytes are an
  * InputFileError naming their offset (decoding them to U+FFFD would merge distinct labels).
- * When every column asked for is numeric, the rows are read by the backend's csvNumbers kernel
- * (csv-number-chunks.ts), by the same rules; with a label column among them, by csv-parse.
+ * The header and the first rows, which type the columns, are read by csv-parse (streaming); the
+ * rows by the backend's csvColumns kernel (csv-chunks.ts), by the same rules.
  */
 import { createReadStream, statSync } from 'node:fs';
 import { Transform } from 'node:stream';
 import { parse, type Parser } from 'csv-parse';
 import type { Backend } from '../../backend/contract.js';
-import { MISSING_FIELDS as MISSING, numberOfField as numberOf } from '../../backend/js/csv-numbers.js';
+import { MISSING_FIELDS as MISSING, numberOfField as numberOf } from '../../backend/js/csv-columns.js';
 import { getBackend } from '../../backend/registry.js';
-import { LabelDictionary } from '../label-dictionary.js';
-import { InputFileError, rejectDuplicateNames, requireColumns, type ChunkColumn, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
+import { InputFileError, rejectDuplicateNames, requireColumns, type SourceColumn, type TableChunk, type TableSource } from '../table-source.js';
 import { csvLayout, type CsvLayout } from './csv-layout.js';
-import { csvNumberChunks } from './csv-number-chunks.js';
+import { csvChunks } from './csv-chunks.js';
 
 /** Data rows looked at to decide each column's type. */
 const SNIFF_ROWS = 1000;
-const CHUNK_ROWS = 65_536;
 
 /** Decodes UTF-8 strictly on its way to the parser: an invalid byte sequence is an error naming its offset. */
 function strictUtf8(path: string): Transform {
@@ -84,64 +81,10 @@ class CsvSource implements TableSource {
     private readonly readBytes: number | undefined,
   ) {}
 
-  async *chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set(), backend?: Backend): AsyncIterable<TableChunk> {
-    const picks = requireColumns(this, wanted).map((column) => ({
-      name: column.name,
-      index: this.columns.indexOf(column),
-      type: column.guessed && asLabels.has(column.name) ? ('label' as const) : column.type,
-    }));
-    if (picks.every((p) => p.type === 'number')) {
-      const header = this.columns.map((c) => c.name);
-      yield* csvNumberChunks({ path: this.path, layout: this.layout, header, wanted, backend: backend ?? getBackend(), readBytes: this.readBytes, sniffRows: SNIFF_ROWS });
-      return;
-    }
-    const { parser, close } = parserFor(this.path);
-    let firstRow = 0;
-    let rows = 0;
-    let numbers = picks.map(() => new Float64Array(CHUNK_ROWS));
-    let labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: new LabelDictionary() }));
-    const emit = (): TableChunk => {
-      const columns: Record<string, ChunkColumn> = Object.create(null);
-      picks.forEach((p, k) => {
-        columns[p.name] =
-          p.type === 'number'
-            ? { type: 'number', values: numbers[k].subarray(0, rows) }
-            : { type: 'label', codes: labels[k].codes.subarray(0, rows), dictionary: labels[k].dictionary.labels };
-      });
-      const chunk = { firstRow, rows, columns, bytesRead: parser.info.bytes };
-      firstRow += rows;
-      rows = 0;
-      numbers = picks.map(() => new Float64Array(CHUNK_ROWS));
-      labels = picks.map(() => ({ codes: new Int32Array(CHUNK_ROWS), dictionary: new LabelDictionary() }));
-      return chunk;
-    };
-    try {
-      let header = true;
-      for await (const record of parser as AsyncIterable<string[]>) {
-        if (header) {
-          header = false;
-          continue;
-        }
-        for (let k = 0; k < picks.length; k++) {
-          const field = record[picks[k].index];
-          if (picks[k].type === 'number') {
-            const v = numberOf(field);
-            if (v === undefined) {
-              throw new InputFileError(this.path, firstRow + rows + 1, picks[k].name, `${JSON.stringify(field)} is not a number (the column's first ${SNIFF_ROWS} rows are numbers)`);
-            }
-            numbers[k][rows] = v;
-          } else {
-            labels[k].codes[rows] = MISSING.has(field) ? -1 : labels[k].dictionary.code(field);
-          }
-        }
-        if (++rows === CHUNK_ROWS) yield emit();
-      }
-      if (rows > 0) yield emit();
-    } catch (error) {
-      throw wrapParseError(this.path, error);
-    } finally {
-      close();
-    }
+  chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set(), backend?: Backend): AsyncIterable<TableChunk> {
+    const columns = requireColumns(this, wanted).map((column) => ({ name: column.name, type: column.guessed && asLabels.has(column.name) ? ('label' as const) : column.type }));
+    const header = this.columns.map((c) => c.name);
+    return csvChunks({ path: this.path, layout: this.layout, header, wanted: columns, backend: backend ?? getBackend(), readBytes: this.readBytes, sniffRows: SNIFF_ROWS });
   }
 }
 

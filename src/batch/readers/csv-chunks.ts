@@ -1,13 +1,14 @@
 /**
- * The numeric path of the CSV reader: the file's bytes, a block at a time, through the backend's
- * csvNumbers kernel straight into float64 columns. No string is made per field and no loop here
- * runs per value: the kernel tokenizes and parses; this file reads blocks, carries the partial
- * record at a block's end over to the next one, checks that the bytes used are UTF-8, and turns
- * the kernel's error codes into InputFileErrors naming the row, line and column.
+ * The CSV reader's rows: the file's bytes, a block at a time, through the backend's csvColumns
+ * kernel straight into float64 columns and label codes. No string is made per field and no loop
+ * here runs per value: the kernel tokenizes, parses numbers and codes labels; this file reads
+ * blocks, carries the partial record at a block's end over to the next one, checks that the bytes
+ * used are UTF-8, decodes each chunk's distinct labels once, and turns the kernel's error codes
+ * into InputFileErrors naming the row, line and column.
  */
 import { isUtf8 } from 'node:buffer';
 import { open } from 'node:fs/promises';
-import { CSV_ERROR, type Backend, type CsvNumbersResult } from '../../backend/contract.js';
+import { CSV_ERROR, type Backend, type CsvColumnsResult } from '../../backend/contract.js';
 import { InputFileError, type ChunkColumn, type TableChunk } from '../table-source.js';
 import type { CsvLayout } from './csv-layout.js';
 
@@ -16,13 +17,13 @@ export const CSV_READ_BYTES = 4 << 20;
 /** Rows each chunk holds at most. */
 const CHUNK_ROWS = 65_536;
 
-export interface CsvNumberRead {
+export interface CsvChunkRead {
   path: string;
   layout: CsvLayout;
   /** Every column name of the header, in file order. */
   header: readonly string[];
-  /** The columns to read, by name. */
-  wanted: readonly string[];
+  /** The columns to read, by name, and how: as numbers or as labels. */
+  wanted: readonly { name: string; type: 'number' | 'label' }[];
   backend: Backend;
   /** Bytes per read (tests make it small so that blocks end inside fields, numbers and CRLFs). */
   readBytes?: number;
@@ -30,10 +31,25 @@ export interface CsvNumberRead {
   sniffRows: number;
 }
 
-function errorDetail(r: CsvNumbersResult, bytes: Uint8Array, sniffRows: number, header: number): string {
+// ignoreBOM: a U+FEFF that starts a field is part of its text, not a mark to drop
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+
+/** A field's text: the bytes [begin, end) as UTF-8, within the quotes of a quoted field, "" read as ". */
+function fieldText(bytes: Uint8Array, begin: number, end: number): string {
+  return bytes[begin] === 0x22 ? utf8.decode(bytes.subarray(begin + 1, end - 1)).replaceAll('""', '"') : utf8.decode(bytes.subarray(begin, end));
+}
+
+/** A chunk's dictionary: the text of each code's first appearance (pairs of offsets in code order). */
+function dictionaryOf(bytes: Uint8Array, firsts: Float64Array): string[] {
+  const labels: string[] = [];
+  for (let i = 0; i < firsts.length; i += 2) labels.push(fieldText(bytes, firsts[i], firsts[i + 1]));
+  return labels;
+}
+
+function errorDetail(r: CsvColumnsResult, bytes: Uint8Array, sniffRows: number, header: number): string {
   switch (r.error) {
     case CSV_ERROR.notANumber: {
-      const text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes.subarray(r.fieldBegin, r.fieldEnd)).replaceAll('""', '"');
+      const text = utf8.decode(bytes.subarray(r.fieldBegin, r.fieldEnd)).replaceAll('""', '"');
       return `${JSON.stringify(text)} is not a number (the column's first ${sniffRows} rows are numbers)`;
     }
     case CSV_ERROR.fieldCount:
@@ -57,11 +73,12 @@ function utf8SoFar(bytes: Uint8Array): boolean {
   }
 }
 
-/** Reads the wanted numeric columns of a CSV file in chunks through backend.csvNumbers. */
-export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<TableChunk> {
+/** Reads the wanted columns of a CSV file in chunks through backend.csvColumns. */
+export async function* csvChunks(read: CsvChunkRead): AsyncIterable<TableChunk> {
   const { path, layout, header, wanted, backend } = read;
   const slots = new Int32Array(header.length).fill(-1);
-  wanted.forEach((name, k) => (slots[header.indexOf(name)] = k));
+  wanted.forEach(({ name }, k) => (slots[header.indexOf(name)] = k));
+  const labels = Uint8Array.from(wanted, ({ type }) => (type === 'label' ? 1 : 0));
   const file = await open(path, 'r');
   let buffer = new Uint8Array(Math.max(1, read.readBytes ?? CSV_READ_BYTES));
   let filled = 0;
@@ -71,6 +88,7 @@ export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<Table
   let linesBefore = layout.headerLines; // lines before buffer[0]
   // One output buffer for every chunk (chunks are views the consumer reads before asking for the next): fresh memory each time cost page faults.
   const out = new Float64Array(wanted.length * CHUNK_ROWS);
+  const codes = new Int32Array(labels.includes(1) ? wanted.length * CHUNK_ROWS : 0);
   try {
     for (;;) {
       if (!eof && filled < buffer.length) {
@@ -80,7 +98,7 @@ export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<Table
       }
       if (filled === 0 && eof) return;
       const bytes = buffer.subarray(0, filled);
-      const r = backend.csvNumbers(bytes, slots, layout.lineEnd, eof, out, CHUNK_ROWS);
+      const r = backend.csvColumns(bytes, slots, labels, layout.lineEnd, eof, out, codes, CHUNK_ROWS);
       // records end at an ASCII separator, so the bytes used are whole characters; before an
       // error, the bytes read so far are checked too (invalid UTF-8 is the first thing to say)
       if (!isUtf8(bytes.subarray(0, r.bytesUsed)) || (r.error !== CSV_ERROR.none && !utf8SoFar(bytes))) {
@@ -92,7 +110,10 @@ export async function* csvNumberChunks(read: CsvNumberRead): AsyncIterable<Table
       }
       if (r.rows > 0) {
         const columns: Record<string, ChunkColumn> = Object.create(null);
-        wanted.forEach((name, k) => (columns[name] = { type: 'number', values: out.subarray(k * CHUNK_ROWS, k * CHUNK_ROWS + r.rows) }));
+        wanted.forEach(({ name, type }, k) => {
+          const at = k * CHUNK_ROWS;
+          columns[name] = type === 'number' ? { type, values: out.subarray(at, at + r.rows) } : { type, codes: codes.subarray(at, at + r.rows), dictionary: dictionaryOf(bytes, r.firsts[k]) };
+        });
         yield { firstRow, rows: r.rows, columns, bytesRead: position + r.bytesUsed };
         firstRow += r.rows;
       }

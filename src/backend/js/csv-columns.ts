@@ -1,11 +1,13 @@
 /**
- * JS csvNumbers: CSV bytes into per-column float64 values, one record at a time, by the rules the
- * contract states (Backend.csvNumbers). Each field is decoded as UTF-8 and read by numberOfField,
- * the rule the CSV reader has always used: a missing marker is NaN, else a decimal number (or
- * ±Infinity) with white space around it, read by Number.
- * Twin: native/kernels/csv_numbers.cc (cpu; cuda delegates to it): the same bits, the same errors.
+ * JS csvColumns: CSV bytes into per-column float64 values and label codes, one record at a time,
+ * by the rules the contract states (Backend.csvColumns). A number field is decoded as UTF-8 and
+ * read by numberOfField, the rule the CSV reader has always used: a missing marker is NaN, else a
+ * decimal number (or ±Infinity) with white space around it, read by Number. A label field is
+ * keyed by its bytes (as a latin1 string: one character per byte, so that no two byte sequences
+ * share a key), "" unescaped.
+ * Twin: native/kernels/csv_columns.cc (cpu; cuda delegates to it): the same bits, the same errors.
  */
-import { CSV_ERROR, type CsvNumbersResult } from '../contract.js';
+import { CSV_ERROR, type CsvColumnsResult } from '../contract.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -26,8 +28,37 @@ export function numberOfField(field: string): number | undefined {
 // ignoreBOM: a U+FEFF inside the data is white space to trim, not a mark to drop
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-export function csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, capacity: number): CsvNumbersResult {
+/** Throws the RangeError the contract asks for when a slot names no column or its column does not fit. */
+function checkColumns(slots: Int32Array, labels: Uint8Array, out: Float64Array, codes: Int32Array, capacity: number): void {
+  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`Expected capacity to be a positive integer but received ${capacity}`);
+  slots.forEach((k, f) => {
+    if (k < -1 || k >= labels.length) throw new RangeError(`Expected slots[${f}] to be -1 or a column below labels.length (${labels.length}) but received ${k}`);
+    if (k < 0) return;
+    const room = labels[k] ? codes.length : out.length;
+    if (Math.floor(room / capacity) <= k) throw new RangeError(`Expected ${labels[k] ? 'codes' : 'out'} to hold column ${k} (${(k + 1) * capacity} values: (column + 1) * capacity) but received ${room}`);
+  });
+}
+
+export function csvColumns(bytes: Uint8Array, slots: Int32Array, labels: Uint8Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, codes: Int32Array, capacity: number): CsvColumnsResult {
+  checkColumns(slots, labels, out, codes, capacity);
   const length = bytes.length;
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const tables = Array.from(labels, () => new Map<string, number>());
+  const firstsOf: number[][] = Array.from(labels, () => []);
+  /** Codes a label field [begin, end) (quotes excluded) of column k. */
+  const codeOf = (k: number, begin: number, end: number, quoted: boolean, escaped: boolean): number => {
+    let key = text.toString('latin1', begin, end);
+    if (escaped) key = key.replaceAll('""', '"');
+    if (MISSING_FIELDS.has(key)) return -1;
+    let code = tables[k].get(key);
+    if (code === undefined) {
+      code = tables[k].size;
+      tables[k].set(key, code);
+      firstsOf[k].push(quoted ? begin - 1 : begin, quoted ? end + 1 : end);
+    }
+    return code;
+  };
+  const firsts = () => firstsOf.map((pairs) => Float64Array.from(pairs));
   const fieldCount = slots.length;
   const last = lineEnd === 2 ? CR : LF;
   /** Bytes of the record separator at q: 0 if none, -1 when the bytes end inside what may be one. */
@@ -38,7 +69,9 @@ export function csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 
     if (q + 1 < length) return bytes[q + 1] === LF ? 2 : 0;
     return atEnd ? 0 : -1;
   };
-  const fail = (error: number, bytesUsed: number, lines: number, errorField = 0, fields = 0, fieldBegin = 0, fieldEnd = 0): CsvNumbersResult => ({ rows, bytesUsed, lines, error, errorField, fields, fieldBegin, fieldEnd });
+  const fail = (error: number, bytesUsed: number, lines: number, errorField = 0, fields = 0, fieldBegin = 0, fieldEnd = 0): CsvColumnsResult => ({ rows, bytesUsed, lines, error, errorField, fields, fieldBegin, fieldEnd, firsts: firsts() });
+  /** The label fields of the record being read (column, begin, end, quoted, escaped), coded once it proves valid. */
+  const pending: [number, number, number, boolean, boolean][] = [];
   let rows = 0;
   let p = 0;
   let lines = 0;
@@ -54,6 +87,7 @@ export function csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 
       continue;
     }
     let f = 0;
+    pending.length = 0;
     let bad: number = CSV_ERROR.none;
     let badField = 0;
     let badLine = 0;
@@ -65,7 +99,8 @@ export function csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 
       let end: number;
       let next: number;
       let escaped = false;
-      if (p < length && bytes[p] === QUOTE) {
+      const quoted = p < length && bytes[p] === QUOTE;
+      if (quoted) {
         let q = p + 1;
         let closed = false;
         while (q < length) {
@@ -122,7 +157,8 @@ export function csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 
         end = q;
         next = q;
       }
-      if (f < fieldCount && slots[f] >= 0 && bad === CSV_ERROR.none) {
+      if (f < fieldCount && slots[f] >= 0 && labels[slots[f]]) pending.push([slots[f], begin, end, quoted, escaped]);
+      else if (f < fieldCount && slots[f] >= 0 && bad === CSV_ERROR.none) {
         const value = escaped ? undefined : numberOfField(utf8.decode(bytes.subarray(begin, end)));
         if (value === undefined) {
           bad = CSV_ERROR.notANumber;
@@ -147,7 +183,8 @@ export function csvNumbers(bytes: Uint8Array, slots: Int32Array, lineEnd: 0 | 1 
     }
     if (f !== fieldCount) return fail(CSV_ERROR.fieldCount, rowStart, rowLines, 0, f);
     if (bad !== CSV_ERROR.none) return fail(bad, rowStart, badLine, badField, 0, badBegin, badEnd);
+    for (const [k, begin, end, quoted, escaped] of pending) codes[k * capacity + rows] = codeOf(k, begin, end, quoted, escaped);
     rows++;
   }
-  return { rows, bytesUsed: p, lines, error: CSV_ERROR.none, errorField: 0, fields: 0, fieldBegin: 0, fieldEnd: 0 };
+  return { rows, bytesUsed: p, lines, error: CSV_ERROR.none, errorField: 0, fields: 0, fieldBegin: 0, fieldEnd: 0, firsts: firsts() };
 }

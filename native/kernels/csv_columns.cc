@@ -1,11 +1,16 @@
-// csv_numbers: see csv_numbers.h. One pass over the bytes, one record at a time; numbers are read
+// csv_columns: see csv_columns.h. One pass over the bytes, one record at a time; numbers are read
 // by std::from_chars (correctly rounded, as JavaScript's Number), after the same grammar check
-// the JS reference makes, so both backends give the same bits and the same errors.
-#include "kernels/csv_numbers.h"
+// the JS reference makes, so both backends give the same bits and the same errors. Labels are
+// coded by the shared dictionary coder (label_codes.h), one table per label column and call.
+#include "kernels/csv_columns.h"
 
 #include <charconv>
 #include <cstring>
+#include <deque>
 #include <limits>
+#include <string>
+
+#include "kernels/label_codes.h"
 
 namespace mlwatch {
 
@@ -103,6 +108,58 @@ double out_of_range(const uint8_t* digits, const uint8_t* end, bool negative) {
   return negative ? -magnitude : magnitude;
 }
 
+// A label field of a complete record, coded once the record has proved valid.
+struct LabelField {
+  size_t column;
+  size_t begin, end;  // the text: between the quotes of a quoted field
+  bool quoted, escaped;
+};
+
+// Codes label fields against one table per column. The text of a field with "" in it is kept
+// unescaped in `kept` (a deque: its strings never move) when the table needs its bytes later.
+class LabelCoder {
+ public:
+  LabelCoder(const uint8_t* bytes, size_t length, size_t columns, std::vector<std::vector<size_t>>& firsts)
+      : bytes_(bytes), length_(length), tables_(columns), firsts_(firsts) {}
+
+  int32_t code(const LabelField& field) {
+    const uint8_t* text = bytes_ + field.begin;
+    size_t n = field.end - field.begin;
+    const uint8_t* buffer_end = bytes_ + length_;
+    if (field.escaped) {
+      unescaped_.clear();
+      for (size_t i = field.begin; i < field.end; ++i) {
+        unescaped_.push_back(static_cast<char>(bytes_[i]));
+        if (bytes_[i] == '"') ++i;  // the second quote of ""
+      }
+      if (unescaped_.size() > 8) kept_.push_back(unescaped_);  // a long text: the table keeps a pointer to it
+      const std::string& held = unescaped_.size() > 8 ? kept_.back() : unescaped_;
+      text = reinterpret_cast<const uint8_t*>(held.data());
+      n = held.size();
+      buffer_end = text + n;
+    }
+    if (n <= 4 && is_missing(text, n)) return -1;  // every missing marker has at most 4 bytes
+    bool added = false;
+    const int32_t code = tables_[field.column].code(text, n, n <= 8 ? short_word(text, n, buffer_end) : 0, &added);
+    if (added) {
+      std::vector<size_t>& firsts = firsts_[field.column];
+      firsts.push_back(field.quoted ? field.begin - 1 : field.begin);
+      firsts.push_back(field.quoted ? field.end + 1 : field.end);
+    } else if (field.escaped && n > 8) {
+      kept_.pop_back();  // known already: the table holds the first one
+    }
+    return code;
+  }
+
+ private:
+  const uint8_t* bytes_;
+  size_t length_;
+  std::vector<CodeTable> tables_;
+  std::vector<std::vector<size_t>>& firsts_;
+  std::string unescaped_;
+  std::deque<std::string> kept_;
+};
+
 }  // namespace
 
 bool csv_number(const uint8_t* field, size_t length, double* value) {
@@ -182,9 +239,13 @@ bool csv_number(const uint8_t* field, size_t length, double* value) {
   return true;
 }
 
-CsvNumbersResult csv_numbers(const uint8_t* bytes, size_t length, bool at_end, int line_end, const int32_t* slots,
-                             size_t field_count, double* out, size_t capacity) {
-  CsvNumbersResult r;
+CsvColumnsResult csv_columns(const uint8_t* bytes, size_t length, bool at_end, int line_end, const int32_t* slots,
+                             size_t field_count, const uint8_t* labels, size_t columns, double* out, int32_t* codes,
+                             size_t capacity, std::vector<std::vector<size_t>>& firsts) {
+  CsvColumnsResult r;
+  firsts.assign(columns, {});
+  LabelCoder coder(bytes, length, columns, firsts);
+  std::vector<LabelField> pending;  // the label fields of the record being read
   const uint8_t last = line_end == 2 ? '\r' : '\n';  // the byte that ends a record separator
   // Bytes of the record separator at q: 0 when there is none, kUndecided when the bytes end in
   // the middle of what may be one.
@@ -208,6 +269,7 @@ CsvNumbersResult csv_numbers(const uint8_t* bytes, size_t length, bool at_end, i
       continue;
     }
     size_t f = 0;
+    pending.clear();
     int bad = kCsvOk;
     size_t bad_field = 0, bad_line = 0, bad_begin = 0, bad_end = 0;
     bool incomplete = false;
@@ -215,7 +277,8 @@ CsvNumbersResult csv_numbers(const uint8_t* bytes, size_t length, bool at_end, i
       const size_t field_line = lines;
       size_t begin, end, next;  // the field's value bytes; where its terminator is
       bool escaped = false;
-      if (p < length && bytes[p] == '"') {
+      const bool quoted = p < length && bytes[p] == '"';
+      if (quoted) {
         size_t q = p + 1;
         bool closed = false;
         while (q < length) {
@@ -287,7 +350,9 @@ CsvNumbersResult csv_numbers(const uint8_t* bytes, size_t length, bool at_end, i
         end = q;
         next = q;
       }
-      if (f < field_count && slots[f] >= 0 && bad == kCsvOk) {
+      if (f < field_count && slots[f] >= 0 && labels[slots[f]]) {
+        pending.push_back({static_cast<size_t>(slots[f]), begin, end, quoted, escaped});
+      } else if (f < field_count && slots[f] >= 0 && bad == kCsvOk) {
         double* target = out + static_cast<size_t>(slots[f]) * capacity + r.rows;
         if (escaped || !csv_number(bytes + begin, end - begin, target)) {
           bad = kCsvNotANumber;
@@ -327,6 +392,7 @@ CsvNumbersResult csv_numbers(const uint8_t* bytes, size_t length, bool at_end, i
       }
       return r;
     }
+    for (const LabelField& field : pending) codes[field.column * capacity + r.rows] = coder.code(field);
     ++r.rows;
   }
   r.bytes_used = p;

@@ -1,4 +1,4 @@
-// Plain C++ tests of native/kernels/csv_numbers (no Node): values against the compiler's own
+// Plain C++ tests of native/kernels/csv_columns (no Node): values against the compiler's own
 // correctly rounded literals, the errors, every cut of a small file into two calls, and random
 // bytes (run under -fsanitize=address,undefined on CI: no read or write outside the buffers).
 #include <cmath>
@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "kernels/csv_numbers.h"
+#include "kernels/csv_columns.h"
 
 static int failures = 0;
 
@@ -53,18 +53,57 @@ static void test_values() {
 }
 
 struct Parsed {
-  mlwatch::CsvNumbersResult r;
+  mlwatch::CsvColumnsResult r;
   std::vector<double> out;
+  std::vector<int32_t> codes;
+  std::vector<std::vector<size_t>> firsts;
 };
 
-static Parsed parse(const std::string& text, bool at_end, int line_end, size_t fields, size_t capacity) {
+// Field f into column f; the columns whose `label_mask` bit is set are label columns.
+static Parsed parse(const std::string& text, bool at_end, int line_end, size_t fields, size_t capacity, unsigned label_mask = 0) {
   std::vector<int32_t> slots(fields);
-  for (size_t f = 0; f < fields; ++f) slots[f] = static_cast<int32_t>(f);
-  Parsed p{{}, std::vector<double>(fields * capacity, -7.0)};
+  std::vector<uint8_t> labels(fields);
+  for (size_t f = 0; f < fields; ++f) {
+    slots[f] = static_cast<int32_t>(f);
+    labels[f] = (label_mask >> f) & 1;
+  }
+  Parsed p{{}, std::vector<double>(fields * capacity, -7.0), std::vector<int32_t>(fields * capacity, -7), {}};
   // a copy of exactly the bytes, so that ASan sees any read past them
   std::vector<uint8_t> bytes(text.begin(), text.end());
-  p.r = mlwatch::csv_numbers(bytes.data(), bytes.size(), at_end, line_end, slots.data(), fields, p.out.data(), capacity);
+  p.r = mlwatch::csv_columns(bytes.data(), bytes.size(), at_end, line_end, slots.data(), fields, labels.data(), fields,
+                             p.out.data(), p.codes.data(), capacity, p.firsts);
   return p;
+}
+
+static std::string first_text(const std::string& text, const Parsed& p, size_t column, size_t code) {
+  return text.substr(p.firsts[column][2 * code], p.firsts[column][2 * code + 1] - p.firsts[column][2 * code]);
+}
+
+// Labels: coded per column in order of first appearance, by their text (a quoted "a" is a), a
+// missing marker -1 (quoted too), long and escaped texts, and no code from a record that fails.
+static void test_labels() {
+  const std::string text =
+      "a,1,x\n\"a\",2,\"NA\"\n\"b\"\"c\",3,a long label text\n\"a long label text\",4,x\n"
+      "\"b\"\"c\",5,\"q\"\"uite a long \"\"escaped\"\" text\"\nb,6,\"q\"\"uite a long \"\"escaped\"\" text\"\n";
+  const Parsed p = parse(text, true, 0, 3, 8, 0b101);
+  check(p.r.error == mlwatch::kCsvOk && p.r.rows == 6, "label records read");
+  const int32_t c0[] = {0, 0, 1, 2, 1, 3};
+  const int32_t c2[] = {0, -1, 1, 0, 2, 2};
+  for (size_t row = 0; row < 6; ++row) {
+    check(p.codes[row] == c0[row], "column 0 code of row " + std::to_string(row));
+    check(p.codes[2 * 8 + row] == c2[row], "column 2 code of row " + std::to_string(row));
+    check(p.out[8 + row] == static_cast<double>(row + 1), "number column beside labels, row " + std::to_string(row));
+  }
+  check(p.firsts.size() == 3 && p.firsts[0].size() == 8 && p.firsts[1].empty() && p.firsts[2].size() == 6, "firsts per column");
+  check(first_text(text, p, 0, 0) == "a" && first_text(text, p, 0, 1) == "\"b\"\"c\"" && first_text(text, p, 0, 3) == "b",
+        "first appearances, quotes included");
+  check(first_text(text, p, 2, 2) == "\"q\"\"uite a long \"\"escaped\"\" text\"", "first appearance of an escaped long text");
+  // a record that fails after its label field: nothing of it is coded
+  const Parsed bad = parse("a,1\nb,x\n", true, 0, 2, 4, 0b01);
+  check(bad.r.error == mlwatch::kCsvNotANumber && bad.r.rows == 1 && bad.firsts[0].size() == 2, "no code from a failing record");
+  // a record waiting for more bytes: not coded either
+  const Parsed waiting = parse("a,1\nb,2", false, 0, 2, 4, 0b01);
+  check(waiting.r.rows == 1 && waiting.firsts[0].size() == 2, "no code from a record still incomplete");
 }
 
 static void test_records() {
@@ -113,11 +152,19 @@ static void test_random_bytes() {
     const size_t fields = 1 + gen() % 4;
     const size_t capacity = 1 + gen() % 5;
     std::vector<int32_t> slots(fields);
-    for (size_t f = 0; f < fields; ++f) slots[f] = gen() % 3 == 0 ? -1 : static_cast<int32_t>(f);
+    std::vector<uint8_t> labels(fields);
+    for (size_t f = 0; f < fields; ++f) {
+      slots[f] = gen() % 3 == 0 ? -1 : static_cast<int32_t>(f);
+      labels[f] = gen() % 2;
+    }
     std::vector<double> out(fields * capacity);
-    const auto r = mlwatch::csv_numbers(bytes.data(), n, gen() % 2 == 0, static_cast<int>(gen() % 3), slots.data(), fields,
-                                        out.data(), capacity);
+    std::vector<int32_t> codes(fields * capacity);
+    std::vector<std::vector<size_t>> firsts;
+    const auto r = mlwatch::csv_columns(bytes.data(), n, gen() % 2 == 0, static_cast<int>(gen() % 3), slots.data(), fields,
+                                        labels.data(), fields, out.data(), codes.data(), capacity, firsts);
     check(r.rows <= capacity && r.bytes_used <= n && r.field_end <= n && r.field_begin <= r.field_end, "random bytes within bounds");
+    for (const auto& pairs : firsts)
+      for (size_t i = 0; i + 1 < pairs.size(); i += 2) check(pairs[i] <= pairs[i + 1] && pairs[i + 1] <= n, "firsts within the bytes");
   }
 }
 
@@ -125,11 +172,12 @@ int main() {
   test_values();
   test_records();
   test_cuts();
+  test_labels();
   test_random_bytes();
   if (failures) {
     std::printf("%d failed\n", failures);
     return 1;
   }
-  std::printf("csv_numbers tests: all passed\n");
+  std::printf("csv_columns tests: all passed\n");
   return 0;
 }
