@@ -93,16 +93,18 @@ double smirnov_sf(double n, double x) {
   const long wave = std::max<long>(16, 2 * thread_count());
   const long waves = (blocks + wave - 1) / wave;
   const size_t wave_values = static_cast<size_t>(wave * kSmirnovBlock);
-  // Two of each: one wave's terms are added, and the next wave's steps counted, while the terms
-  // of the wave between are computed, all in one parallel_for (one wake of the pool per wave,
-  // and the in-order sum off the critical path).
+  // Two halves of terms and steps: one wave's terms are added, and the next wave's steps
+  // counted, while the terms of the wave between are computed, all in one parallel_for (one wake
+  // of the pool per wave, and the in-order sum off the critical path). One wave of step sums and
+  // starts: place_starts(w) reads wave w's sums before the parallel_for that counts wave w + 1
+  // overwrites them, and that parallel_for's terms read the starts it placed.
   std::vector<double>& terms = call_scratch<SmirnovTerms, double>();
   std::vector<double>& steps = call_scratch<SmirnovSteps, double>();
   std::vector<Compensated>& sums = call_scratch<SmirnovSums, Compensated>();
   std::vector<Compensated>& starts = call_scratch<SmirnovStarts, Compensated>();
   terms.resize(2 * wave_values);
   steps.resize(2 * wave_values);
-  sums.resize(static_cast<size_t>(2 * wave));
+  sums.resize(static_cast<size_t>(wave));
   starts.resize(static_cast<size_t>(wave));
   auto blocks_in = [&](long w) { return std::min(wave, blocks - w * wave); };
   auto range = [&](long w, long k, long* v0, long* v1) {
@@ -112,12 +114,12 @@ double smirnov_sf(double n, double x) {
   auto count_steps = [&](long w, long k) {
     long v0, v1;
     range(w, k, &v0, &v1);
-    sums[(w % 2) * wave + k] = block_steps(n, v0, v1, &steps[(w % 2) * wave_values + k * kSmirnovBlock]);
+    sums[k] = block_steps(n, v0, v1, &steps[(w % 2) * wave_values + k * kSmirnovBlock]);
   };
   Compensated start;
   auto place_starts = [&](long w) {  // each block's start: the one before's, plus its steps
     for (long k = 0; k < blocks_in(w); ++k) {
-      const Compensated& block = sums[(w % 2) * wave + k];
+      const Compensated& block = sums[k];
       starts[k] = start;
       start.add(block.sum);
       start.comp += block.comp;

@@ -134,20 +134,23 @@ export function runOnWorker<T>(request: JobRequest, onProgress?: (progress: neve
       worker.off('error', onError);
       worker.off('exit', onExit);
     };
+    // ends the job with `error`: it settles in onExit, when the worker's files are closed
+    const stop = (error: Error) => {
+      failed = error;
+      void worker.terminate();
+    };
     const onMessage = (message: JobMessage) => {
       if (failed) return;
       if (message.type === 'progress') {
         try {
           onProgress?.(message.progress as never);
         } catch (error) {
-          failed = error as Error;
-          void worker.terminate(); // settles in onExit, when the worker's files are closed
+          stop(error as Error);
         }
         return;
       }
       if (message.type === 'error' && message.fatal) {
-        failed = rebuildError(message.error);
-        void worker.terminate(); // settles in onExit, when the worker's files are closed
+        stop(rebuildError(message.error));
         return;
       }
       finish();

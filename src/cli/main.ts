@@ -151,15 +151,17 @@ export async function main(argv: readonly string[]): Promise<number> {
     const input = code !== undefined && INPUT_CODES.has(code);
     if (input || error instanceof TypeError || error instanceof RangeError || (e.code && e.code.startsWith('ERR_PARSE_ARGS'))) {
       // one line: Node's argument parser explains some errors over several
-      process.stderr.write(`mlwatch: ${e.message.replace(/\s*\n\s*/g, ' ')}\n`);
-      return 2;
+      return inputError(e.message.replace(/\s*\n\s*/g, ' '));
     }
-    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOSPC') {
-      process.stderr.write(`mlwatch: ${e.message}\n`);
-      return 2;
-    }
+    if (e.code === 'ENOENT' || e.code === 'EACCES' || e.code === 'EISDIR' || e.code === 'ENOSPC') return inputError(e.message);
     return internalError(error);
   }
+}
+
+/** An error that is the input's fault (a bad file or argument): `message` after the command's name, exit 2. */
+function inputError(message: string): number {
+  process.stderr.write(`mlwatch: ${message}\n`);
+  return 2;
 }
 
 /** An error that is not the input's fault: one line (the stack with MLWATCH_DEBUG=1), exit 3. */
@@ -173,9 +175,7 @@ function internalError(error: unknown): number {
 /** An error nothing awaited: parquet-wasm aborting on a damaged Parquet file is the file's fault (exit 2), anything else internal. */
 function uncaught(error: unknown): number {
   const damaged = parquetAbortOf(error);
-  if (!damaged) return internalError(error);
-  process.stderr.write(`mlwatch: ${damaged.message}\n`);
-  return 2;
+  return damaged ? inputError(damaged.message) : internalError(error);
 }
 
 // Run when executed (also through the npm bin link), not when imported by tests.

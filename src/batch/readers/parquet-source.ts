@@ -65,6 +65,17 @@ function abortError(d: Decoding, error: Error): InputFileError {
 }
 
 /**
+ * What to throw for `error`, caught while decoding `d`: abortError for a trap; else an
+ * InputFileError for `d`'s file and row saying `detail` and the error's message, or, without a
+ * `detail`, the error itself.
+ */
+function decodeError(d: Decoding, error: unknown, detail?: string): unknown {
+  if (error instanceof RuntimeError) return abortError(d, error);
+  if (detail === undefined) return error;
+  return new InputFileError(d.path, d.row, undefined, `${detail}: ${(error as Error).message ?? error}`);
+}
+
+/**
  * The InputFileError for an uncaught `error` that is parquet-wasm aborting while this thread
  * decodes a Parquet file (see abortError); undefined for any other error. For the handlers that
  * see such exceptions: the job worker (job-worker.ts) and the mlwatch command.
@@ -107,8 +118,7 @@ class ParquetSource implements TableSource {
         try {
           stream = (await file.read({ rowGroups: [group], batchSize: Math.max(1, Math.min(this.groupRows[group], this.batchRows)), columns: [...wanted] })).intoFFI();
         } catch (error) {
-          if (error instanceof RuntimeError) throw abortError(read, error);
-          throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} cannot be decoded: ${(error as Error).message ?? error}`);
+          throw decodeError(read, error, `row group ${group} cannot be decoded`);
         } finally {
           decoding.delete(read);
         }
@@ -125,8 +135,7 @@ class ParquetSource implements TableSource {
               rows = batch.rows;
               columns = chunkColumnsOfData((name) => [batch.columns.get(name) as Data], picks, backend, buffers);
             } catch (error) {
-              if (error instanceof RuntimeError) throw abortError({ path: this.path, row: firstRow + 1, group }, error);
-              throw new InputFileError(this.path, firstRow + 1, undefined, `row group ${group} holds malformed Arrow data: ${(error as Error).message ?? error}`);
+              throw decodeError({ path: this.path, row: firstRow + 1, group }, error, `row group ${group} holds malformed Arrow data`);
             }
             firstRow += rows;
             yield { firstRow: firstRow - rows, rows, columns, bytesRead: Math.round((this.byteSize * (group + 1)) / groups) };
@@ -155,8 +164,7 @@ async function parquetFileAt(path: string, failure: string): Promise<{ file: Par
     return { file: await ParquetFile.fromFile(ranges as unknown as Blob), ranges }; // it reads only size, slice and arrayBuffer
   } catch (error) {
     await ranges.close();
-    if (error instanceof RuntimeError) throw abortError(footer, error);
-    throw new InputFileError(path, undefined, undefined, `${failure}: ${(error as Error).message ?? error}`);
+    throw decodeError(footer, error, failure);
   } finally {
     decoding.delete(footer);
   }
@@ -177,8 +185,7 @@ export async function openParquet(path: string, batchRows = BATCH_ROWS): Promise
     const groupRows = Array.from({ length: metadata.numRowGroups() }, (_, g) => metadata.rowGroup(g).numRows());
     return new ParquetSource(path, columns, byteSize, metadata.fileMetadata().numRows(), groupRows, batchRows);
   } catch (error) {
-    if (error instanceof RuntimeError) throw abortError({ path }, error);
-    throw error;
+    throw decodeError({ path }, error);
   } finally {
     file.free();
   }
