@@ -1,10 +1,12 @@
 /**
- * Numeric CSV ingest: two generated CSV files of 600 000 rows x 8 float columns (about 50 MB
- * each; the current one's odd columns shifted), in the temporary directory, deleted afterwards.
+ * CSV ingest, on two pairs of generated CSV files of 600 000 rows, in the temporary directory,
+ * deleted afterwards: "numeric", 8 float columns (about 50 MB each; the current one's odd columns
+ * shifted); "labelled", the same with two label columns (a city of 40, some quoted, and a user id
+ * of 5 000; the current one's cities drawn differently).
  *   ingest  the reader alone (openTable + every column's chunks) on one JS thread, by backend:
  *           cpu (the csvColumns kernel in the addon) and js (its TypeScript reference); peers in
- *           the same run: the earlier build's reader (MLWATCH_BENCH_BEFORE) and NumPy's
- *           np.loadtxt (bench/numpy_peer.py). Rows/s from the median of 5 runs.
+ *           the same run: the earlier build's reader (MLWATCH_BENCH_BEFORE) and, for the numeric
+ *           files, NumPy's np.loadtxt (bench/numpy_peer.py). Rows/s from the median of 5 runs.
  *   drift   `mlwatch drift --reference a.csv --current b.csv` end to end, each run a fresh process,
  *           native (--backend cpu) vs --backend js, 3 runs each, alternated; and the same with the
  *           earlier build's CLI when MLWATCH_BENCH_BEFORE is set.
@@ -26,20 +28,20 @@ const ROWS = 600_000;
 const COLUMNS = 8;
 const RUNS = 5;
 
-/** Bell-shaped values from an LCG (repeatable), 8 significant digits, odd columns shifted. */
-function writeCsv(path: string, shift: number, seed: number): void {
+const CITIES = Array.from({ length: 40 }, (_, k) => (k % 4 === 0 ? `"City ${k}, North"` : `city-${k}`));
+
+/** Bell-shaped values from an LCG (repeatable), 8 significant digits, odd columns shifted; with `labels`, a city and a user id too. */
+function writeCsv(path: string, shift: number, seed: number, labels: boolean): void {
   let x = seed >>> 0;
-  const lines = [Array.from({ length: COLUMNS }, (_, c) => `c${c}`).join(',')];
+  const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const lines = [[...Array.from({ length: COLUMNS }, (_, c) => `c${c}`), ...(labels ? ['city', 'user'] : [])].join(',')];
   for (let r = 0; r < ROWS; r++) {
     const fields: string[] = [];
     for (let c = 0; c < COLUMNS; c++) {
-      let s = 0;
-      for (let k = 0; k < 3; k++) {
-        x = (Math.imul(x, 1664525) + 1013904223) >>> 0;
-        s += x / 4294967296;
-      }
+      const s = next() + next() + next();
       fields.push(((s - 1.5) * (1 + c) + (c % 2 ? shift : 0)).toPrecision(8));
     }
+    if (labels) fields.push(CITIES[Math.floor(CITIES.length * next() ** (1 + shift * 5))], `u${Math.floor(next() * 5000)}`);
     lines.push(fields.join(','));
   }
   writeFileSync(path, lines.join('\n') + '\n');
@@ -82,32 +84,38 @@ export async function benchCsv(): Promise<void> {
   const before = process.env.MLWATCH_BENCH_BEFORE;
   const beforeCli = before ? join(before, 'dist', 'cli', 'main.js') : undefined;
   const beforeOpen: Open | undefined = before ? ((await import(pathToFileURL(join(before, 'dist', 'batch', 'readers', 'open-table.js')).href)) as { openTable: Open }).openTable : undefined;
+  for (const labels of [false, true]) await benchFiles(labels, cli, beforeCli, beforeOpen);
+}
+
+async function benchFiles(labels: boolean, cli: string, beforeCli: string | undefined, beforeOpen: Open | undefined): Promise<void> {
+  const kind = labels ? 'labelled' : 'numeric';
   const dir = mkdtempSync(join(tmpdir(), 'mlwatch-csv-'));
   try {
     const reference = join(dir, 'reference.csv');
     const current = join(dir, 'current.csv');
-    writeCsv(reference, 0, 1);
-    writeCsv(current, 0.1, 2);
+    writeCsv(reference, 0, 1, labels);
+    writeCsv(current, 0.1, 2, labels);
     const cpu = useBackend('cpu');
     const js = useBackend('js');
     useBackend('cpu');
 
     const ingest: Record<string, number[]> = { 'cpu (csvColumns, addon)': [], 'js (csvColumns, TypeScript)': [] };
-    if (beforeOpen) ingest['earlier build (csv-parse)'] = [];
+    if (beforeOpen) ingest['earlier build'] = [];
     for (let i = 0; i < RUNS; i++) {
       ingest['cpu (csvColumns, addon)'].push(await ingestSeconds(openTable, reference, cpu));
       ingest['js (csvColumns, TypeScript)'].push(await ingestSeconds(openTable, reference, js));
-      if (beforeOpen) ingest['earlier build (csv-parse)'].push(await ingestSeconds(beforeOpen, reference));
+      if (beforeOpen) ingest['earlier build'].push(await ingestSeconds(beforeOpen, reference));
     }
-    const numpy = loadtxtSeconds(reference);
-    console.log(`\nNumeric CSV ingest: ${ROWS.toLocaleString('en-US')} rows x ${COLUMNS} columns, every column to float64, one JS thread (${RUNS} runs)`);
+    const numpy = labels ? [] : loadtxtSeconds(reference);
+    const columns = labels ? `${COLUMNS} float + 2 label columns` : `${COLUMNS} columns, every column to float64`;
+    console.log(`\n${kind} CSV ingest: ${ROWS.toLocaleString('en-US')} rows x ${columns}, one JS thread (${RUNS} runs)`);
     console.log(`${'reader'.padEnd(30)} ${'median s'.padStart(9)} ${'spread s'.padStart(11)} ${'M rows/s'.padStart(9)}  cpu is`);
     const cpuMedian = median(ingest['cpu (csvColumns, addon)']);
     for (const [name, s] of Object.entries(ingest)) {
       console.log(`${name.padEnd(30)} ${median(s).toFixed(3).padStart(9)} ${spread(s).padStart(11)} ${(ROWS / median(s) / 1e6).toFixed(2).padStart(9)}  ${(median(s) / cpuMedian).toFixed(2)}x faster`);
     }
     if (numpy.length) console.log(`${'NumPy np.loadtxt'.padEnd(30)} ${numpy[0].toFixed(3).padStart(9)} ${`best ${numpy[1].toFixed(2)}`.padStart(11)} ${(ROWS / numpy[0] / 1e6).toFixed(2).padStart(9)}  ${(numpy[0] / cpuMedian).toFixed(2)}x faster`);
-    else console.log('NumPy np.loadtxt: not measured (python3 with numpy not found)');
+    else if (!labels) console.log('NumPy np.loadtxt: not measured (python3 with numpy not found)');
 
     const jobs: Record<string, number[]> = { 'native (cpu)': [], '--backend js': [] };
     if (beforeCli) Object.assign(jobs, { 'earlier build, native': [], 'earlier build, --backend js': [] });
@@ -119,7 +127,7 @@ export async function benchCsv(): Promise<void> {
         jobs['earlier build, --backend js'].push(driftSeconds(beforeCli, reference, current, 'js'));
       }
     }
-    console.log(`\nmlwatch drift on the two files (${(2 * ROWS).toLocaleString('en-US')} rows), a fresh process per run (3 runs, alternated); job seconds`);
+    console.log(`\nmlwatch drift on the two ${kind} files (${(2 * ROWS).toLocaleString('en-US')} rows), a fresh process per run (3 runs, alternated); job seconds`);
     for (const [name, s] of Object.entries(jobs)) console.log(`${name.padEnd(30)} median ${median(s).toFixed(2)} s (spread ${spread(s)}), ${((2 * ROWS) / median(s) / 1e6).toFixed(2)} M rows/s`);
     console.log(`native vs --backend js: ${(median(jobs['--backend js']) / median(jobs['native (cpu)'])).toFixed(2)}x (medians)`);
     if (beforeCli) {
