@@ -246,6 +246,9 @@ CsvColumnsResult csv_columns(const uint8_t* bytes, size_t length, bool at_end, i
   firsts.assign(columns, {});
   LabelCoder coder(bytes, length, columns, firsts);
   std::vector<LabelField> pending;  // the label fields of the record being read
+  // What each field is, looked up once: 0 skipped, 1 a number, 2 a label.
+  std::vector<uint8_t> role(field_count);
+  for (size_t f = 0; f < field_count; ++f) role[f] = slots[f] < 0 ? 0 : labels[slots[f]] ? 2 : 1;
   const uint8_t last = line_end == 2 ? '\r' : '\n';  // the byte that ends a record separator
   // Bytes of the record separator at q: 0 when there is none, kUndecided when the bytes end in
   // the middle of what may be one.
@@ -350,17 +353,18 @@ CsvColumnsResult csv_columns(const uint8_t* bytes, size_t length, bool at_end, i
         end = q;
         next = q;
       }
-      if (f < field_count && slots[f] >= 0 && labels[slots[f]]) {
-        pending.push_back({static_cast<size_t>(slots[f]), begin, end, quoted, escaped});
-      } else if (f < field_count && slots[f] >= 0 && bad == kCsvOk) {
+      const uint8_t field_role = f < field_count ? role[f] : 0;
+      if (field_role == 1) {
         double* target = out + static_cast<size_t>(slots[f]) * capacity + r.rows;
-        if (escaped || !csv_number(bytes + begin, end - begin, target)) {
+        if (bad == kCsvOk && (escaped || !csv_number(bytes + begin, end - begin, target))) {
           bad = kCsvNotANumber;
           bad_field = f;
           bad_line = field_line;
           bad_begin = begin;
           bad_end = end;
         }
+      } else if (field_role == 2) {
+        pending.push_back({static_cast<size_t>(slots[f]), begin, end, quoted, escaped});
       }
       ++f;
       if (next >= length) {  // the bytes end the record (at_end)
