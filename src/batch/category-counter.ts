@@ -2,7 +2,8 @@
  * CategoryCounter: the categories of one categorical column of one table and their counts,
  * counted chunk by chunk (memory grows with the number of distinct categories, not rows).
  * Labels are counted by dictionary code first, so a chunk costs one array pass and one map
- * update per distinct code; numbers declared categorical count their finite values.
+ * update per distinct code; numbers declared categorical count their finite values, sorted on the
+ * backend and counted by runs, so a chunk costs one map update per distinct value too.
  */
 import { compareCategories, type CategoricalSample, type Category } from '../drift/samples.js';
 import type { ChunkColumn } from './table-source.js';
@@ -13,6 +14,11 @@ export class CategoryCounter {
   private total = 0;
   private readonly counts = new Map<Category, number>();
   private codeCounts = new Float64Array(0);
+  // numbers: the kept values, sorted, and the runs (distinct values, counts) of one chunk
+  private gathered = new Float64Array(0);
+  private sorted = new Float64Array(0);
+  private runValues = new Float64Array(0);
+  private runCounts = new Float64Array(0);
 
   /**
    * Counts a chunk, its kept rows only when `keep` is given (`kept` of them): label codes (-1
@@ -21,7 +27,7 @@ export class CategoryCounter {
   add(column: ChunkColumn, keep: Uint8Array | null = null, kept = column.type === 'label' ? column.codes.length : column.values.length, backend: Backend = getBackend()): void {
     this.total += kept;
     if (column.type === 'label') this.addLabels(column.codes, column.dictionary, keep, backend);
-    else this.addNumbers(column.values, keep);
+    else this.addNumbers(column.values, keep, backend);
   }
 
   private addLabels(codes: Int32Array, dictionary: readonly string[], keep: Uint8Array | null, backend: Backend): void {
@@ -34,11 +40,21 @@ export class CategoryCounter {
     }
   }
 
-  // numbers declared categorical: counted by value in a Map (not yet a backend kernel)
-  private addNumbers(values: Float64Array, keep: Uint8Array | null): void {
-    for (let i = 0; i < values.length; i++) {
-      const v = values[i];
-      if ((keep === null || keep[i] !== 0) && v - v === 0) this.counts.set(v, (this.counts.get(v) ?? 0) + 1);
+  // numbers declared categorical: the kept rows' finite values sorted (sortArrays drops NaN and
+  // ±Infinity), then one map update per run of equal values (-0 and 0 are one run and one key)
+  private addNumbers(values: Float64Array, keep: Uint8Array | null, backend: Backend): void {
+    if (this.sorted.length < values.length) {
+      this.gathered = new Float64Array(values.length);
+      this.sorted = new Float64Array(values.length);
+      this.runValues = new Float64Array(values.length);
+      this.runCounts = new Float64Array(values.length);
+    }
+    const input = keep ? this.gathered.subarray(0, backend.gatherFinite(values, keep, this.gathered, 0).count) : values;
+    const n = backend.sortArrays([input], [this.sorted])[0];
+    const runs = backend.sortedRuns(this.sorted.subarray(0, n), this.runValues, this.runCounts);
+    for (let r = 0; r < runs; r++) {
+      const v = this.runValues[r];
+      this.counts.set(v, (this.counts.get(v) ?? 0) + this.runCounts[r]);
     }
   }
 
