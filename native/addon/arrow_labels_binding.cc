@@ -1,7 +1,8 @@
-// arrowLabels(offsets, bytes, offset, length, validity, codes, base) -> firsts (Int32Array), CPU
-// only (the cuda backend delegates to it: hashing strings is host work). Synchronous: one Arrow
-// column chunk at a time. Lengths are checked before the kernel runs; each valid string's offsets
-// are checked against the bytes by the kernel before they are read.
+// arrowLabels(offsets, bytes, offset, length, validity, codes, base) -> firsts (Int32Array) and
+// arrowKeys(keys, offset, length, validity, size, base, codes), CPU only (the cuda backend
+// delegates to them: hashing strings is host work, and keys are one pass over host memory).
+// Synchronous: one Arrow column chunk at a time. Lengths are checked before the kernel runs; each
+// valid string's offsets, and each valid key, are checked by the kernel before they are used.
 #include <napi.h>
 
 #include <cstdint>
@@ -60,8 +61,59 @@ Napi::Value ArrowLabels(const Napi::CallbackInfo& info) {
   return result;
 }
 
+template <class Key>
+mlwatch::ArrowKeysResult keys_of(const TypedView& keys, size_t offset, size_t length, const uint8_t* valid, size_t size,
+                                 int32_t base, int32_t* codes) {
+  return mlwatch::arrow_keys(static_cast<const Key*>(keys.data), offset, length, valid, size, base, codes);
+}
+
+Napi::Value ArrowKeys(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  const char* expected_keys = "an integer TypedArray (Arrow dictionary keys)";
+  if (!info[0].IsTypedArray()) throw_type(env, expected_keys, "keys", info[0]);
+  const TypedView keys = typed_view(env, info[0]);
+  const size_t offset = index_arg(info, 1, "offset");
+  const size_t length = index_arg(info, 2, "length");
+  const TypedView validity = optional_bytes_arg(info, 3, "validity");
+  const size_t size = index_arg(info, 4, "size");
+  const size_t base = index_arg(info, 5, "base");
+  const TypedView codes = typed_arg(info, 6, "codes", napi_int32_array, "an Int32Array");
+  const size_t end = offset + length;
+  if (keys.length < end)
+    throw_range(env, "Expected keys to hold " + std::to_string(end) + " entries (offset + length) but received " + std::to_string(keys.length));
+  if (!info[3].IsNull() && validity.length < end / 8 + (end % 8 != 0))
+    throw_range(env, "Expected validity to hold " + std::to_string(end) + " bits (offset + length) but received " +
+                         std::to_string(validity.length) + " bytes");
+  if (codes.length < length)
+    throw_range(env, "Expected codes to hold " + std::to_string(length) + " values but received " + std::to_string(codes.length));
+  if (base + size > 2147483647u)
+    throw_range(env, "Expected base + size to be at most 2147483647 (codes are int32) but received " + std::to_string(base + size));
+  const auto* valid = static_cast<const uint8_t*>(validity.data);
+  auto* out = static_cast<int32_t*>(codes.data);
+  const int32_t b = static_cast<int32_t>(base);
+  mlwatch::ArrowKeysResult r;
+  switch (keys.type) {
+    case napi_int8_array: r = keys_of<int8_t>(keys, offset, length, valid, size, b, out); break;
+    case napi_uint8_array: r = keys_of<uint8_t>(keys, offset, length, valid, size, b, out); break;
+    case napi_int16_array: r = keys_of<int16_t>(keys, offset, length, valid, size, b, out); break;
+    case napi_uint16_array: r = keys_of<uint16_t>(keys, offset, length, valid, size, b, out); break;
+    case napi_int32_array: r = keys_of<int32_t>(keys, offset, length, valid, size, b, out); break;
+    case napi_uint32_array: r = keys_of<uint32_t>(keys, offset, length, valid, size, b, out); break;
+    case napi_bigint64_array: r = keys_of<int64_t>(keys, offset, length, valid, size, b, out); break;
+    case napi_biguint64_array: r = keys_of<uint64_t>(keys, offset, length, valid, size, b, out); break;
+    default: throw_type(env, expected_keys, "keys", info[0]);
+  }
+  if (!r.ok)
+    throw_range(env, "Expected the key of row " + std::to_string(r.bad_row) + " to be below the dictionary's size (" +
+                         std::to_string(size) + ") and not negative but received " + r.key);
+  return env.Undefined();
+}
+
 }  // namespace
 
-void AddArrowLabels(Napi::Env env, Napi::Object cpu, Napi::Object /*cuda*/) { add(env, cpu, "arrowLabels", ArrowLabels); }
+void AddArrowLabels(Napi::Env env, Napi::Object cpu, Napi::Object /*cuda*/) {
+  add(env, cpu, "arrowLabels", ArrowLabels);
+  add(env, cpu, "arrowKeys", ArrowKeys);
+}
 
 }  // namespace mlwatch_addon

@@ -1,5 +1,7 @@
 #include "kernels/arrow_labels.h"
 
+#include <type_traits>
+
 #include "kernels/label_codes.h"
 
 namespace mlwatch {
@@ -41,5 +43,42 @@ template ArrowLabelsResult arrow_labels<std::int32_t>(const std::int32_t*, const
 template ArrowLabelsResult arrow_labels<std::int64_t>(const std::int64_t*, const std::uint8_t*, std::size_t, std::size_t,
                                                       std::size_t, const std::uint8_t*, std::int32_t*, std::int32_t,
                                                       std::vector<std::int32_t>&);
+
+template <class Key>
+ArrowKeysResult arrow_keys(const Key* keys, std::size_t offset, std::size_t length, const std::uint8_t* validity,
+                           std::size_t size, std::int32_t base, std::int32_t* codes) {
+  ArrowKeysResult result;
+  for (std::size_t i = 0; i < length; ++i) {
+    const std::size_t row = offset + i;
+    if (validity && (validity[row >> 3] & (1u << (row & 7))) == 0) {
+      codes[i] = -1;
+      continue;
+    }
+    const Key key = keys[row];
+    bool negative = false;
+    if constexpr (std::is_signed_v<Key>) negative = key < 0;
+    if (negative || static_cast<std::uint64_t>(key) >= size) {
+      result.ok = false;
+      result.bad_row = row;
+      result.key = std::to_string(key);
+      return result;
+    }
+    codes[i] = base + static_cast<std::int32_t>(key);
+  }
+  return result;
+}
+
+#define MLWATCH_ARROW_KEYS(Key)                                                                                    \
+  template ArrowKeysResult arrow_keys<Key>(const Key*, std::size_t, std::size_t, const std::uint8_t*, std::size_t, \
+                                           std::int32_t, std::int32_t*);
+MLWATCH_ARROW_KEYS(std::int8_t)
+MLWATCH_ARROW_KEYS(std::uint8_t)
+MLWATCH_ARROW_KEYS(std::int16_t)
+MLWATCH_ARROW_KEYS(std::uint16_t)
+MLWATCH_ARROW_KEYS(std::int32_t)
+MLWATCH_ARROW_KEYS(std::uint32_t)
+MLWATCH_ARROW_KEYS(std::int64_t)
+MLWATCH_ARROW_KEYS(std::uint64_t)
+#undef MLWATCH_ARROW_KEYS
 
 }  // namespace mlwatch

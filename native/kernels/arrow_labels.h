@@ -14,6 +14,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <vector>
 
 namespace mlwatch {
@@ -36,5 +37,22 @@ extern template ArrowLabelsResult arrow_labels<std::int32_t>(const std::int32_t*
 extern template ArrowLabelsResult arrow_labels<std::int64_t>(const std::int64_t*, const std::uint8_t*, std::size_t,
                                                              std::size_t, std::size_t, const std::uint8_t*,
                                                              std::int32_t*, std::int32_t, std::vector<std::int32_t>&);
+
+// The keys of an Arrow dictionary-encoded column chunk as codes (the dictionary's own order):
+// codes[i] = base + key (offset + i), or -1 where the validity bitmap (null: all valid) has bit
+// offset + i clear (the key of a missing value is not read). A valid key that is negative or
+// at least `size` (the dictionary's length) stops the coding: the result names the row and the
+// key. Key is one of the integer types of Arrow's dictionary indices (8 to 64 bits, signed or not).
+// The caller has checked that keys hold offset + length entries, validity offset + length bits,
+// codes length entries, and that base + size fits an int32.
+struct ArrowKeysResult {
+  bool ok = true;
+  std::size_t bad_row = 0;  // offset + i of the bad key
+  std::string key;          // its value, in decimal
+};
+
+template <class Key>
+ArrowKeysResult arrow_keys(const Key* keys, std::size_t offset, std::size_t length, const std::uint8_t* validity,
+                           std::size_t size, std::int32_t base, std::int32_t* codes);
 
 }  // namespace mlwatch

@@ -331,6 +331,14 @@ export interface Backend {
    */
   arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Array, offset: number, length: number, validity: Uint8Array | null, codes: Int32Array, base: number): Int32Array;
   /**
+   * Codes the keys of an Arrow dictionary-encoded column chunk (the dictionary's own order):
+   * codes[i] = `base` + key offset + i of `keys` (an integer array, 8 to 64 bits), or -1 where
+   * `validity` says it is missing (its key is not read). Throws a TypeError for keys that are not
+   * integers, and a RangeError when keys, validity or codes are too short, base + size exceeds
+   * 2147483647, or a valid key is negative or at least `size` (the dictionary's length).
+   */
+  arrowKeys(keys: ArrowValueArray, offset: number, length: number, validity: Uint8Array | null, size: number, base: number, codes: Int32Array): void;
+  /**
    * A row filter on a numeric column: keep[i] = 0 unless values[i] OP operand holds (OP:
    * ROW_COMPARISONS[op], IEEE comparisons, so NaN fails every one but '!='); returns the rows whose
    * keep[i] is then nonzero. keep must have values.length entries.

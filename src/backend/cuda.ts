@@ -63,6 +63,7 @@ export function nativeCudaBackend(k: CudaKernels, cpu: Backend, cpuThreads: numb
     // The batch reader's passes over a chunk: one read of memory the host already holds.
     arrowNumbers: cpu.arrowNumbers,
     arrowLabels: cpu.arrowLabels,
+    arrowKeys: cpu.arrowKeys,
     maskRows: cpu.maskRows,
     maskCodes: cpu.maskCodes,
     gatherFinite: cpu.gatherFinite,

@@ -53,7 +53,7 @@ export interface CudaKernels extends NativeKernels {
 type CpuOnlyKernel = 'accumulateColumnStats' | 'ecdfWalk' | 'jsonNumberArrays' | 'smirnovSf' | 'csvColumns' | 'ksDistance' | 'wassersteinDistance' | 'sortArrays' | BatchReadKernel;
 
 /** The batch job's per-value passes over a chunk (reading Arrow columns, row filters, collectors): host work on memory JS already holds. */
-type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes' | 'sortedRuns';
+type BatchReadKernel = 'arrowNumbers' | 'arrowLabels' | 'arrowKeys' | 'maskRows' | 'maskCodes' | 'gatherFinite' | 'countCodes' | 'sortedRuns';
 
 /** The functions the addon exports (native/addon/module.cc). */
 export interface NativeAddon extends NativeKernels, Pick<Backend, CpuOnlyKernel> {
@@ -181,6 +181,7 @@ export function nativeCpuBackend(addon: NativeAddon): Backend {
     csvColumns: (bytes, slots, labels, lineEnd, atEnd, out, codes, capacity) => addon.csvColumns(bytes, slots, labels, lineEnd, atEnd, out, codes, capacity),
     arrowNumbers: (values, bitPacked, offset, length, validity, scale, out) => addon.arrowNumbers(values, bitPacked, offset, length, validity, scale, out),
     arrowLabels: (offsets, bytes, offset, length, validity, codes, base) => addon.arrowLabels(offsets, bytes, offset, length, validity, codes, base),
+    arrowKeys: (keys, offset, length, validity, size, base, codes) => addon.arrowKeys(keys, offset, length, validity, size, base, codes),
     maskRows: (values, op, operand, keep) => addon.maskRows(values, op, operand, keep),
     maskCodes: (codes, pass, keep) => addon.maskCodes(codes, pass, keep),
     gatherFinite: (values, keep, out, at) => addon.gatherFinite(values, keep, out, at),

@@ -1,6 +1,6 @@
 /**
  * The batch reader's kernels on every backend: arrowNumbers (Arrow numeric chunks to float64),
- * arrowLabels (strings coded by byte sequence), maskRows / maskCodes (row filters) and
+ * arrowLabels (strings coded by byte sequence), arrowKeys (dictionary keys as codes), maskRows / maskCodes (row filters) and
  * gatherFinite / countCodes (the collectors), each against expectations computed here by other
  * means (Number(bigint), TextDecoder and a Map of strings, plain comparisons), on edge cases and
  * random inputs; the same answers from every backend; and the native addon's argument checks.
@@ -108,6 +108,36 @@ describe.each(backends.map((b) => [b.name, b] as const))('batch reader kernels (
         expect(decoded).toEqual([...seen.keys()]);
       }
     }
+  });
+
+  it('arrowKeys codes dictionary keys of every integer width, with offsets, bases and nulls', () => {
+    const keys = [0, 3, 1, 3, 2, 0, 1, 1, 2, 3];
+    const valid = keys.map((_, i) => i % 4 !== 2);
+    const arrays: ArrowValueArray[] = [Int8Array.from(keys), Uint8Array.from(keys), Int16Array.from(keys), Uint16Array.from(keys), Int32Array.from(keys), Uint32Array.from(keys), BigInt64Array.from(keys, BigInt), BigUint64Array.from(keys, BigInt)];
+    for (const array of arrays) {
+      for (const [offset, base, validity] of [[0, 0, null], [3, 7, bitmap(valid)], [9, 2, bitmap(valid)]] as const) {
+        const n = keys.length - offset;
+        const codes = new Int32Array(n).fill(-7);
+        b.arrowKeys(array, offset, n, validity, 4, base, codes);
+        expect(Array.from(codes), array.constructor.name).toEqual(keys.slice(offset).map((k, i) => (validity === null || valid[offset + i] ? base + k : -1)));
+      }
+    }
+  });
+
+  it('arrowKeys refuses keys outside the dictionary, float keys and short arrays', () => {
+    const codes = new Int32Array(3);
+    expect(() => b.arrowKeys(Int32Array.of(0, 4, 1), 0, 3, null, 4, 0, codes)).toThrow(/key of row 1 to be below the dictionary's size \(4\) and not negative but received 4/);
+    expect(() => b.arrowKeys(Int8Array.of(0, -1, 1), 0, 3, null, 4, 0, codes)).toThrow(/received -1/);
+    expect(() => b.arrowKeys(BigUint64Array.of(0n, 2n ** 64n - 1n, 1n), 0, 3, null, 4, 0, codes)).toThrow(/received 18446744073709551615/);
+    expect(() => b.arrowKeys(BigInt64Array.of(0n, 2n ** 53n + 1n), 0, 2, null, 4, 0, codes)).toThrow(/received 9007199254740993/);
+    expect(() => b.arrowKeys(Float64Array.of(0, 1, 2), 0, 3, null, 4, 0, codes)).toThrow(TypeError);
+    expect(() => b.arrowKeys(Int32Array.of(0, 1), 0, 3, null, 4, 0, codes)).toThrow(RangeError);
+    expect(() => b.arrowKeys(Int32Array.of(0, 1, 2), 0, 3, new Uint8Array(0), 4, 0, codes)).toThrow(RangeError);
+    expect(() => b.arrowKeys(Int32Array.of(0, 1, 2), 0, 3, null, 4, 0, new Int32Array(2))).toThrow(RangeError);
+    expect(() => b.arrowKeys(Int32Array.of(0, 1, 2), 0, 3, null, 4, 2 ** 31 - 4, codes)).toThrow(RangeError);
+    // a missing value's key is not read
+    b.arrowKeys(Int32Array.of(1, 99, -5), 0, 3, bitmap([true, false, false]), 4, 0, codes);
+    expect(Array.from(codes)).toEqual([1, -1, -1]);
   });
 
   it('arrowLabels refuses offsets outside the bytes and short arrays', () => {

@@ -1,8 +1,10 @@
 /**
  * arrowLabels, the JS reference: the strings of an Arrow Utf8 / LargeUtf8 column chunk coded by
  * byte sequence in order of first appearance, so that a chunk's labels are decoded once per
- * distinct label rather than once per row.
+ * distinct label rather than once per row; and arrowKeys: a dictionary-encoded column's keys as
+ * codes. Twin: native/kernels/arrow_labels.cc.
  */
+import type { ArrowValueArray } from '../contract.js';
 
 /** Offsets of LargeUtf8 (BigInt64Array) as pairs of 32-bit halves; Utf8's Int32Array as it is. */
 function offsetReader(offsets: Int32Array | BigInt64Array): (k: number) => number {
@@ -47,4 +49,28 @@ export function arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Arr
     codes[i] = base + code;
   }
   return Int32Array.from(firsts);
+}
+
+export function arrowKeys(keys: ArrowValueArray, offset: number, length: number, validity: Uint8Array | null, size: number, base: number, codes: Int32Array): void {
+  if (keys instanceof Float32Array || keys instanceof Float64Array || !ArrayBuffer.isView(keys) || keys instanceof Uint8ClampedArray) {
+    throw new TypeError('Expected an integer TypedArray (Arrow dictionary keys) for keys');
+  }
+  const end = offset + length;
+  if (keys.length < end) throw new RangeError(`Expected keys to hold ${end} entries (offset + length) but received ${keys.length}`);
+  if (validity && validity.length < Math.ceil(end / 8)) throw new RangeError(`Expected validity to hold ${end} bits (offset + length) but received ${validity.length} bytes`);
+  if (codes.length < length) throw new RangeError(`Expected codes to hold ${length} values but received ${codes.length}`);
+  if (base + size > 2147483647) throw new RangeError(`Expected base + size to be at most 2147483647 (codes are int32) but received ${base + size}`);
+  for (let i = 0; i < length; i++) {
+    const row = offset + i;
+    if (validity && (validity[row >> 3] & (1 << (row & 7))) === 0) {
+      codes[i] = -1;
+      continue;
+    }
+    const key = keys[row];
+    // bigint keys compared as bigints: a key beyond 2^53 is never rounded into range
+    if (typeof key === 'bigint' ? key < 0n || key >= BigInt(size) : key < 0 || key >= size) {
+      throw new RangeError(`Expected the key of row ${row} to be below the dictionary's size (${size}) and not negative but received ${key}`);
+    }
+    codes[i] = base + Number(key);
+  }
 }

@@ -13,7 +13,7 @@ import { smirnovSf } from './smirnov.js';
 import { sortColumns, sortColumnsAsync } from './sort-columns.js';
 import { csvColumns } from './csv-columns.js';
 import { arrowNumbers } from './arrow-numbers.js';
-import { arrowLabels } from './arrow-labels.js';
+import { arrowKeys, arrowLabels } from './arrow-labels.js';
 import { maskCodes, maskRows } from './row-mask.js';
 import { countCodes, gatherFinite } from './gather-rows.js';
 import { sortedRuns } from './sorted-runs.js';
@@ -52,6 +52,7 @@ export const jsBackend: Backend = {
   wassersteinDistance,
   arrowNumbers,
   arrowLabels,
+  arrowKeys,
   maskRows,
   maskCodes,
   gatherFinite,

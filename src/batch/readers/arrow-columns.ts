@@ -40,13 +40,11 @@ function numbersInto(data: Data, out: Float64Array, backend: Backend): void {
 function labelsInto(data: Data, codes: Int32Array, dictionary: string[], backend: Backend): void {
   const valid = validityOf(data);
   if (DataType.isDictionary(data.type)) {
-    // the column's own dictionary: its keys are the codes (a per-key pass, rare in Parquet files read here)
+    // the column's own dictionary: its keys are the codes, on the backend; its labels decoded once each
     const base = dictionary.length;
     const dict = data.dictionary!;
     for (let i = 0; i < dict.length; i++) dictionary.push(String(dict.get(i) ?? ''));
-    const keys = new Float64Array(data.length);
-    backend.arrowNumbers(data.values as ArrowValueArray, false, data.offset, data.length, valid, 1, keys);
-    for (let i = 0; i < keys.length; i++) codes[i] = keys[i] === keys[i] ? base + keys[i] : -1;
+    backend.arrowKeys(data.values as ArrowValueArray, data.offset, data.length, valid, dict.length, base, codes);
     return;
   }
   // Plain strings: coded by byte sequence on the backend, each distinct label decoded once here
