@@ -2,7 +2,8 @@
  * CSV ingest, on two pairs of generated CSV files of 600 000 rows, in the temporary directory,
  * deleted afterwards: "numeric", 8 float columns (about 50 MB each; the current one's odd columns
  * shifted); "labelled", the same with two label columns (a city of 40, some quoted, and a user id
- * of 5 000; the current one's cities drawn differently).
+ * of 5 000; the current one's cities drawn differently) and a store number of 200, which the
+ * drift job declares categorical.
  *   ingest  the reader alone (openTable + every column's chunks) on one JS thread, by backend:
  *           cpu (the csvColumns kernel in the addon) and js (its TypeScript reference); peers in
  *           the same run: the earlier build's reader (MLWATCH_BENCH_BEFORE) and, for the numeric
@@ -34,14 +35,14 @@ const CITIES = Array.from({ length: 40 }, (_, k) => (k % 4 === 0 ? `"City ${k}, 
 function writeCsv(path: string, shift: number, seed: number, labels: boolean): void {
   let x = seed >>> 0;
   const next = () => (x = (Math.imul(x, 1664525) + 1013904223) >>> 0) / 4294967296;
-  const lines = [[...Array.from({ length: COLUMNS }, (_, c) => `c${c}`), ...(labels ? ['city', 'user'] : [])].join(',')];
+  const lines = [[...Array.from({ length: COLUMNS }, (_, c) => `c${c}`), ...(labels ? ['city', 'user', 'store'] : [])].join(',')];
   for (let r = 0; r < ROWS; r++) {
     const fields: string[] = [];
     for (let c = 0; c < COLUMNS; c++) {
       const s = next() + next() + next();
       fields.push(((s - 1.5) * (1 + c) + (c % 2 ? shift : 0)).toPrecision(8));
     }
-    if (labels) fields.push(CITIES[Math.floor(CITIES.length * next() ** (1 + shift * 5))], `u${Math.floor(next() * 5000)}`);
+    if (labels) fields.push(CITIES[Math.floor(CITIES.length * next() ** (1 + shift * 5))], `u${Math.floor(next() * 5000)}`, String(Math.floor(next() * 200)));
     lines.push(fields.join(','));
   }
   writeFileSync(path, lines.join('\n') + '\n');
@@ -67,9 +68,9 @@ function loadtxtSeconds(path: string): number[] {
 }
 
 /** `mlwatch drift` with `cli`, in a fresh process: the job's seconds from its JSON report. */
-function driftSeconds(cli: string, reference: string, current: string, backend: string): number {
+function driftSeconds(cli: string, reference: string, current: string, backend: string, extra: readonly string[]): number {
   const out = join(tmpdir(), `mlwatch-csv-bench-${process.pid}.json`);
-  const run = spawnSync(process.execPath, [cli, 'drift', '--reference', reference, '--current', current, '--backend', backend, '--format', 'json', '--out', out, '--quiet'], { encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [cli, 'drift', '--reference', reference, '--current', current, '--backend', backend, ...extra, '--format', 'json', '--out', out, '--quiet'], { encoding: 'utf8' });
   if (run.status !== 0 && run.status !== 1) throw new Error(`mlwatch drift failed (${run.status}): ${run.stderr}`);
   const seconds = JSON.parse(readFileSync(out, 'utf8')).seconds as number;
   rmSync(out, { force: true });
@@ -107,7 +108,7 @@ async function benchFiles(labels: boolean, cli: string, beforeCli: string | unde
       if (beforeOpen) ingest['earlier build'].push(await ingestSeconds(beforeOpen, reference));
     }
     const numpy = labels ? [] : loadtxtSeconds(reference);
-    const columns = labels ? `${COLUMNS} float + 2 label columns` : `${COLUMNS} columns, every column to float64`;
+    const columns = labels ? `${COLUMNS} float + 2 label + 1 integer columns` : `${COLUMNS} columns, every column to float64`;
     console.log(`\n${kind} CSV ingest: ${ROWS.toLocaleString('en-US')} rows x ${columns}, one JS thread (${RUNS} runs)`);
     console.log(`${'reader'.padEnd(30)} ${'median s'.padStart(9)} ${'spread s'.padStart(11)} ${'M rows/s'.padStart(9)}  cpu is`);
     const cpuMedian = median(ingest['cpu (csvColumns, addon)']);
@@ -119,15 +120,16 @@ async function benchFiles(labels: boolean, cli: string, beforeCli: string | unde
 
     const jobs: Record<string, number[]> = { 'native (cpu)': [], '--backend js': [] };
     if (beforeCli) Object.assign(jobs, { 'earlier build, native': [], 'earlier build, --backend js': [] });
+    const extra = labels ? ['--categorical', 'store'] : [];
     for (let i = 0; i < 3; i++) {
-      jobs['native (cpu)'].push(driftSeconds(cli, reference, current, 'cpu'));
-      jobs['--backend js'].push(driftSeconds(cli, reference, current, 'js'));
+      jobs['native (cpu)'].push(driftSeconds(cli, reference, current, 'cpu', extra));
+      jobs['--backend js'].push(driftSeconds(cli, reference, current, 'js', extra));
       if (beforeCli) {
-        jobs['earlier build, native'].push(driftSeconds(beforeCli, reference, current, 'cpu'));
-        jobs['earlier build, --backend js'].push(driftSeconds(beforeCli, reference, current, 'js'));
+        jobs['earlier build, native'].push(driftSeconds(beforeCli, reference, current, 'cpu', extra));
+        jobs['earlier build, --backend js'].push(driftSeconds(beforeCli, reference, current, 'js', extra));
       }
     }
-    console.log(`\nmlwatch drift on the two ${kind} files (${(2 * ROWS).toLocaleString('en-US')} rows), a fresh process per run (3 runs, alternated); job seconds`);
+    console.log(`\nmlwatch drift ${extra.join(' ')} on the two ${kind} files (${(2 * ROWS).toLocaleString('en-US')} rows), a fresh process per run (3 runs, alternated); job seconds`);
     for (const [name, s] of Object.entries(jobs)) console.log(`${name.padEnd(30)} median ${median(s).toFixed(2)} s (spread ${spread(s)}), ${((2 * ROWS) / median(s) / 1e6).toFixed(2)} M rows/s`);
     console.log(`native vs --backend js: ${(median(jobs['--backend js']) / median(jobs['native (cpu)'])).toFixed(2)}x (medians)`);
     if (beforeCli) {
