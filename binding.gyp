@@ -44,6 +44,7 @@
         "native/kernels/sort_columns.cc",
         "native/kernels/sorted_runs.cc",
         "native/kernels/thread_pool.cc",
+        "native/kernels/usable_cores.cc",
         "native/kernels/wasserstein_distance.cc",
         "native/cuda/cuda_stub.cc"
       ],

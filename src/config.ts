@@ -19,7 +19,7 @@ export const SETTINGS = {
   MLWATCH_BACKEND: { default: 'the available one of highest priority: cuda, then cpu, then js', meaning: 'the backend chosen at start-up: js, cpu or cuda (an unavailable one throws BackendUnavailableError)', readBy: 'library' },
   MLWATCH_ADDON_PATH: { default: 'the platform package @mlwatch/<platform>-<arch>[-gnu|-musl], then build/Release, then build/Debug', meaning: 'the native addon file to load (a sanitizer build, a build made elsewhere)', readBy: 'library' },
   MLWATCH_CUDA_ROUTE: { default: 'auto', meaning: 'where the cuda backend runs each kernel: auto (by measured size thresholds), device, or cpu', readBy: 'library' },
-  MLWATCH_THREADS: { default: 'all cores', meaning: 'threads of the native thread pool', readBy: 'addon' },
+  MLWATCH_THREADS: { default: 'the usable cores (CPU affinity, cgroup CPU quota)', meaning: 'threads of the native thread pool', readBy: 'addon' },
   MLWATCH_SIMD: { default: 'the best the CPU has (avx2+fma, else baseline)', meaning: 'baseline forces the portable kernels on an AVX2 CPU', readBy: 'addon' },
   MLWATCH_BUILD_FROM_SOURCE: { default: 'unset (use the prebuilt platform package when npm installed it)', meaning: '1 builds the native addon at npm install even where the prebuilt one is installed (as does npm install --build-from-source)', readBy: 'install' },
   MLWATCH_SKIP_NATIVE: { default: 'unset (build the addon at install)', meaning: '1 skips building the native addon at npm install (the js backend is used)', readBy: 'install' },

@@ -1,5 +1,7 @@
 #include "kernels/thread_pool.h"
 
+#include "kernels/usable_cores.h"
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -20,8 +22,7 @@ int configured_threads() {
     int n = std::atoi(env);
     if (n >= 1 && n <= 1024) return n;
   }
-  unsigned hw = std::thread::hardware_concurrency();
-  return hw == 0 ? 1 : static_cast<int>(std::min(hw, 256u));
+  return static_cast<int>(std::min(usable_cores(), 256u));
 }
 
 // How long an idle worker, and a caller waiting for its workers, poll before sleeping. A kernel
@@ -55,9 +56,9 @@ class Pool {
  public:
   explicit Pool(int threads) {
     // Polling threads would take the cores from the ones with work when there are more threads
-    // than cores (MLWATCH_THREADS set high on a small machine): then they sleep at once.
-    const unsigned cores = std::thread::hardware_concurrency();
-    poll_ = cores == 0 || static_cast<unsigned>(threads) <= cores;
+    // than cores (MLWATCH_THREADS set high on a small machine, or in a container with a CPU
+    // quota): then they sleep at once.
+    poll_ = static_cast<unsigned>(threads) <= usable_cores();
     for (int i = 1; i < threads; ++i) workers_.emplace_back([this] { worker_loop(); });
   }
 
