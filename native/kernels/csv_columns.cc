@@ -8,6 +8,7 @@
 #include <cstring>
 #include <deque>
 #include <limits>
+#include <memory>
 #include <string>
 
 #include "kernels/label_codes.h"
@@ -140,7 +141,9 @@ class LabelCoder {
     }
     if (n <= 4 && is_missing(text, n)) return -1;  // every missing marker has at most 4 bytes
     bool added = false;
-    const int32_t code = tables_[field.column].code(text, n, n <= 8 ? short_word(text, n, buffer_end) : 0, &added);
+    std::unique_ptr<CodeTable>& table = tables_[field.column];
+    if (!table) table = std::make_unique<CodeTable>();  // only for label columns that hold a label
+    const int32_t code = table->code(text, n, n <= 8 ? short_word(text, n, buffer_end) : 0, &added);
     if (added) {
       std::vector<size_t>& firsts = firsts_[field.column];
       firsts.push_back(field.quoted ? field.begin - 1 : field.begin);
@@ -154,7 +157,7 @@ class LabelCoder {
  private:
   const uint8_t* bytes_;
   size_t length_;
-  std::vector<CodeTable> tables_;
+  std::vector<std::unique_ptr<CodeTable>> tables_;
   std::vector<std::vector<size_t>>& firsts_;
   std::string unescaped_;
   std::deque<std::string> kept_;
@@ -246,9 +249,15 @@ CsvColumnsResult csv_columns(const uint8_t* bytes, size_t length, bool at_end, i
   firsts.assign(columns, {});
   LabelCoder coder(bytes, length, columns, firsts);
   std::vector<LabelField> pending;  // the label fields of the record being read
-  // What each field is, looked up once: 0 skipped, 1 a number, 2 a label.
+  // Each field's column and what it is (0 skipped, 1 a number, 2 a label), read once, before any
+  // write: slots and labels may share memory with out or codes, and a value written there must
+  // never become a column index.
+  std::vector<size_t> column(field_count);
   std::vector<uint8_t> role(field_count);
-  for (size_t f = 0; f < field_count; ++f) role[f] = slots[f] < 0 ? 0 : labels[slots[f]] ? 2 : 1;
+  for (size_t f = 0; f < field_count; ++f) {
+    column[f] = slots[f] < 0 ? 0 : static_cast<size_t>(slots[f]);
+    role[f] = slots[f] < 0 ? 0 : labels[slots[f]] ? 2 : 1;
+  }
   const uint8_t last = line_end == 2 ? '\r' : '\n';  // the byte that ends a record separator
   // Bytes of the record separator at q: 0 when there is none, kUndecided when the bytes end in
   // the middle of what may be one.
@@ -355,7 +364,7 @@ CsvColumnsResult csv_columns(const uint8_t* bytes, size_t length, bool at_end, i
       }
       const uint8_t field_role = f < field_count ? role[f] : 0;
       if (field_role == 1) {
-        double* target = out + static_cast<size_t>(slots[f]) * capacity + r.rows;
+        double* target = out + column[f] * capacity + r.rows;
         if (bad == kCsvOk && (escaped || !csv_number(bytes + begin, end - begin, target))) {
           bad = kCsvNotANumber;
           bad_field = f;
@@ -364,7 +373,7 @@ CsvColumnsResult csv_columns(const uint8_t* bytes, size_t length, bool at_end, i
           bad_end = end;
         }
       } else if (field_role == 2) {
-        pending.push_back({static_cast<size_t>(slots[f]), begin, end, quoted, escaped});
+        pending.push_back({column[f], begin, end, quoted, escaped});
       }
       ++f;
       if (next >= length) {  // the bytes end the record (at_end)

@@ -36,7 +36,7 @@ enum CsvError : int {
 };
 
 struct CsvColumnsResult {
-  size_t rows = 0;        // records written to out
+  size_t rows = 0;        // records written to out and codes
   size_t bytes_used = 0;  // bytes consumed: the next call starts there
   size_t lines = 0;       // record separators within bytes_used (or before the error)
   int error = kCsvOk;     // on an error, the failing record is record `rows` (0-based)

@@ -127,7 +127,7 @@ export const CSV_ERROR = {
 
 /** What csvColumns read; see Backend.csvColumns. */
 export interface CsvColumnsResult {
-  /** Records written to out. */
+  /** Records written to out and codes. */
   rows: number;
   /** Bytes consumed: the next call starts there. */
   bytesUsed: number;
@@ -306,8 +306,10 @@ export interface Backend {
    * order of first appearance (result.firsts says where each first appears); a record is coded
    * only once it is complete and valid. Without atEnd only records whose separator lies in the
    * bytes are read. Stops at the first error, which it reports rather than throws (the caller
-   * names the file, line and column). Throws a RangeError when a slot is not -1 or below
-   * labels.length, or its column does not fit out or codes.
+   * names the file, line and column). Throws a TypeError for a capacity that is not a positive
+   * integer or a lineEnd other than 0, 1 and 2, and a RangeError when a slot is not -1 or below
+   * labels.length, or its column does not fit out or codes. slots and labels are read before
+   * anything is written (they may share memory with out or codes).
    */
   csvColumns(bytes: Uint8Array, slots: Int32Array, labels: Uint8Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, codes: Int32Array, capacity: number): CsvColumnsResult;
   /**
@@ -332,9 +334,9 @@ export interface Backend {
   arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Array, offset: number, length: number, validity: Uint8Array | null, codes: Int32Array, base: number): Int32Array;
   /**
    * Codes the keys of an Arrow dictionary-encoded column chunk (the dictionary's own order):
-   * codes[i] = `base` + key offset + i of `keys` (an integer array, 8 to 64 bits), or -1 where
+   * codes[i] = base + keys[offset + i] (`keys` an integer array, 8 to 64 bits), or -1 where
    * `validity` says it is missing (its key is not read). Throws a TypeError for keys that are not
-   * integers, and a RangeError when keys, validity or codes are too short, base + size exceeds
+   * an integer array or an argument of the wrong type, and a RangeError when keys, validity or codes are too short, base + size exceeds
    * 2147483647, or a valid key is negative or at least `size` (the dictionary's length).
    */
   arrowKeys(keys: ArrowValueArray, offset: number, length: number, validity: Uint8Array | null, size: number, base: number, codes: Int32Array): void;

@@ -10,15 +10,16 @@ import type { ChunkColumn } from './table-source.js';
 import type { Backend } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
 
+/**
+ * Numbers' working memory, shared by every counter of this thread (add is synchronous): the kept
+ * values, sorted, and the runs (distinct values, counts) of one chunk.
+ */
+const scratch = { gathered: new Float64Array(0), sorted: new Float64Array(0), runValues: new Float64Array(0), runCounts: new Float64Array(0) };
+
 export class CategoryCounter {
   private total = 0;
   private readonly counts = new Map<Category, number>();
   private codeCounts = new Float64Array(0);
-  // numbers: the kept values, sorted, and the runs (distinct values, counts) of one chunk
-  private gathered = new Float64Array(0);
-  private sorted = new Float64Array(0);
-  private runValues = new Float64Array(0);
-  private runCounts = new Float64Array(0);
 
   /**
    * Counts a chunk, its kept rows only when `keep` is given (`kept` of them): label codes (-1
@@ -43,18 +44,16 @@ export class CategoryCounter {
   // numbers declared categorical: the kept rows' finite values sorted (sortArrays drops NaN and
   // ±Infinity), then one map update per run of equal values (-0 and 0 are one run and one key)
   private addNumbers(values: Float64Array, keep: Uint8Array | null, backend: Backend): void {
-    if (this.sorted.length < values.length) {
-      this.gathered = new Float64Array(values.length);
-      this.sorted = new Float64Array(values.length);
-      this.runValues = new Float64Array(values.length);
-      this.runCounts = new Float64Array(values.length);
+    if (scratch.sorted.length < values.length) {
+      for (const key of ['gathered', 'sorted', 'runValues', 'runCounts'] as const) scratch[key] = new Float64Array(values.length);
     }
-    const input = keep ? this.gathered.subarray(0, backend.gatherFinite(values, keep, this.gathered, 0).count) : values;
-    const n = backend.sortArrays([input], [this.sorted])[0];
-    const runs = backend.sortedRuns(this.sorted.subarray(0, n), this.runValues, this.runCounts);
+    const { gathered, sorted, runValues, runCounts } = scratch;
+    const input = keep ? gathered.subarray(0, backend.gatherFinite(values, keep, gathered, 0).count) : values;
+    const n = backend.sortArrays([input], [sorted])[0];
+    const runs = backend.sortedRuns(sorted.subarray(0, n), runValues, runCounts);
     for (let r = 0; r < runs; r++) {
-      const v = this.runValues[r];
-      this.counts.set(v, (this.counts.get(v) ?? 0) + this.runCounts[r]);
+      const v = runValues[r];
+      this.counts.set(v, (this.counts.get(v) ?? 0) + runCounts[r]);
     }
   }
 

@@ -59,7 +59,7 @@ export interface TableSource {
   /**
    * The rows in chunks, with only the named columns; read once, start to end. `asLabels` names
    * columns of guessed type to read as labels instead. `backend` runs the reader's kernels where
-   * it has some (CSV numbers); the active backend when absent.
+   * it has some (CSV rows, Arrow and Parquet columns); the active backend when absent.
    */
   chunks(columns: readonly string[], asLabels?: ReadonlySet<string>, backend?: Backend): AsyncIterable<TableChunk>;
 }

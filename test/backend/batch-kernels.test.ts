@@ -130,7 +130,16 @@ describe.each(backends.map((b) => [b.name, b] as const))('batch reader kernels (
     expect(() => b.arrowKeys(Int8Array.of(0, -1, 1), 0, 3, null, 4, 0, codes)).toThrow(/received -1/);
     expect(() => b.arrowKeys(BigUint64Array.of(0n, 2n ** 64n - 1n, 1n), 0, 3, null, 4, 0, codes)).toThrow(/received 18446744073709551615/);
     expect(() => b.arrowKeys(BigInt64Array.of(0n, 2n ** 53n + 1n), 0, 2, null, 4, 0, codes)).toThrow(/received 9007199254740993/);
-    expect(() => b.arrowKeys(Float64Array.of(0, 1, 2), 0, 3, null, 4, 0, codes)).toThrow(TypeError);
+    expect(() => b.arrowKeys(BigInt64Array.of(0n, -1n), 0, 2, null, 4, 0, codes)).toThrow(/received -1/);
+    expect(() => b.arrowKeys(Uint32Array.of(0, 2 ** 31), 0, 2, null, 4, 0, codes)).toThrow(/received 2147483648/);
+    for (const keys of [Float64Array.of(0, 1, 2), new Uint8ClampedArray(3), new DataView(new ArrayBuffer(3))]) {
+      expect(() => b.arrowKeys(keys as never, 0, 3, null, 4, 0, codes)).toThrow(TypeError);
+    }
+    expect(() => b.arrowKeys(Int32Array.of(0, 1, 2), 0.5, 2, null, 4, 0, codes)).toThrow(TypeError);
+    expect(() => b.arrowKeys(Int32Array.of(0, 1, 2), 0, 3, undefined as never, 4, 0, codes)).toThrow(TypeError);
+    // base + size at the int32 limit is taken
+    b.arrowKeys(Int32Array.of(0, 3, 1), 0, 3, null, 4, 2 ** 31 - 5, codes);
+    expect(Array.from(codes)).toEqual([2 ** 31 - 5, 2 ** 31 - 2, 2 ** 31 - 4]);
     expect(() => b.arrowKeys(Int32Array.of(0, 1), 0, 3, null, 4, 0, codes)).toThrow(RangeError);
     expect(() => b.arrowKeys(Int32Array.of(0, 1, 2), 0, 3, new Uint8Array(0), 4, 0, codes)).toThrow(RangeError);
     expect(() => b.arrowKeys(Int32Array.of(0, 1, 2), 0, 3, null, 4, 0, new Int32Array(2))).toThrow(RangeError);

@@ -213,6 +213,55 @@ describe.skipIf(!addon)('csvColumns: the native kernel and the JS reference agre
     }
   });
 
+  it('the same codes and firsts on label-heavy text: thousands of labels, long, escaped, multi-byte, missing (fixed seed)', () => {
+    const random = lcg(7);
+    const pick = <T>(a: readonly T[]) => a[Math.floor(random() * a.length)];
+    const label = (): string => {
+      const n = Math.floor(random() * 5000);
+      return pick([`s${n % 50}`, `"q${n}"`, `a much longer label ${n}`, `"an ""escaped"" long label ${n}"`, `"e""${n % 30}"`, pick(['', 'NA', '"NA"', '""', 'None', '"N""A"']), pick(['ünï', '"日本語のラベル"', '\ufeffx', '"a\nb"', '"x,y"']), `${n}`]);
+    };
+    let calls = 0;
+    for (let round = 0; round < 40; round++) {
+      const lineEnd = Math.floor(random() * 2) as 0 | 1;
+      const rows = Array.from({ length: 1 + Math.floor(random() * 3000) }, (_, r) => `${label()},${r},${label()}`);
+      const bytes = new Uint8Array(Buffer.from(rows.join(lineEnd ? '\r\n' : '\n') + (lineEnd ? '\r\n' : '\n')));
+      const capacity = 1 + Math.floor(random() * 4000);
+      for (let p = 0; p < bytes.length; ) {
+        const end = Math.min(bytes.length, p + 1 + Math.floor(random() * 40_000));
+        const read = [jsBackend, native].map((backend) => {
+          const codes = new Int32Array(3 * capacity);
+          const r = backend.csvColumns(bytes.subarray(p, end), Int32Array.of(0, 1, 2), Uint8Array.of(1, 0, 1), lineEnd, end === bytes.length, new Float64Array(3 * capacity), codes, capacity);
+          return { r, codes: [codes.subarray(0, r.rows), codes.subarray(2 * capacity, 2 * capacity + r.rows)] };
+        });
+        calls++;
+        expect(read[1], `round ${round} at ${p}`).toEqual(read[0]);
+        expect(read[0].r.error).toBe(0);
+        p += read[0].r.bytesUsed;
+        if (read[0].r.rows === 0 && end === bytes.length) break;
+      }
+    }
+    expect(calls).toBeGreaterThan(40);
+  });
+
+  it.each([
+    ['js', jsBackend],
+    ['cpu', native],
+  ])('the %s kernel reads slots and labels before it writes: aliased with codes, the same answer as a copy', (_, backend) => {
+    const capacity = 1100;
+    const text = Buffer.from(Array.from({ length: 1050 }, (_, r) => `label ${r},${r}\n`).join(''));
+    const answer = (aliased: boolean) => {
+      const codes = new Int32Array(2 * capacity);
+      const slots = aliased ? new Int32Array(codes.buffer, 1000 * 4, 2) : new Int32Array(2);
+      slots.set([0, 1]);
+      const labels = Uint8Array.of(1, 1);
+      const r = backend.csvColumns(new Uint8Array(text), slots, labels, 0, true, new Float64Array(0), codes, capacity);
+      return { r, codes: codes.slice(0, 1000) };
+    };
+    const copied = answer(false);
+    expect(copied.r.rows).toBe(1050);
+    expect(answer(true)).toEqual(copied);
+  });
+
   it.each([
     ['js', jsBackend],
     ['cpu', native],
@@ -224,10 +273,15 @@ describe.skipIf(!addon)('csvColumns: the native kernel and the JS reference agre
     expect(() => backend.csvColumns(bytes, Int32Array.of(-2), two, 0, true, new Float64Array(4), none, 2)).toThrow(RangeError);
     expect(() => backend.csvColumns(bytes, Int32Array.of(0, 1), two, 0, true, new Float64Array(3), none, 2)).toThrow(/out to hold column 1 \(4 values/);
     expect(() => backend.csvColumns(bytes, Int32Array.of(0, 1), Uint8Array.of(0, 1), 0, true, new Float64Array(4), new Int32Array(2), 2)).toThrow(/codes to hold column 1 \(4 values/);
+    expect(() => backend.csvColumns(bytes, Int32Array.of(0), two, 0, true, new Float64Array(4), none, 0)).toThrow(TypeError);
     expect(() => backend.csvColumns(bytes, Int32Array.of(0), two, 0, true, new Float64Array(4), none, 0)).toThrow(/capacity/);
+    expect(() => backend.csvColumns(bytes, Int32Array.of(0), two, 3 as never, true, new Float64Array(4), none, 2)).toThrow(TypeError);
+    // a detached array reads as no bytes
+    const detached = new Uint8Array(8);
+    structuredClone(detached.buffer, { transfer: [detached.buffer] });
+    expect(backend.csvColumns(detached, Int32Array.of(0), two, 0, true, new Float64Array(4), none, 2)).toMatchObject({ rows: 0, bytesUsed: 0, error: 0 });
     if (backend === jsBackend) return;
     expect(() => addon!.csvColumns(new Float64Array(1) as never, Int32Array.of(0), two, 0, true, new Float64Array(4), none, 2)).toThrow(/Uint8Array for bytes/);
-    expect(() => addon!.csvColumns(bytes, Int32Array.of(0), two, 3 as never, true, new Float64Array(4), none, 2)).toThrow(/lineEnd/);
     expect(() => addon!.csvColumns(bytes, Int32Array.of(0), [0] as never, 0, true, new Float64Array(4), none, 2)).toThrow(/Uint8Array for labels/);
   });
 });

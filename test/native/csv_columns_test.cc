@@ -128,16 +128,38 @@ static void test_records() {
   check(p.r.rows == 2 && p.r.bytes_used == 8, "stops at capacity");
 }
 
-// Every cut of a file into two calls reads what one call reads.
+// Each row's fields as read: column 0 as its label's first field text (codes are per call), column 1's value bits.
+static std::vector<std::string> rows_of(const std::string& text, const Parsed& p, size_t capacity) {
+  std::vector<std::string> rows;
+  for (size_t row = 0; row < p.r.rows; ++row) {
+    const int32_t code = p.codes[row];
+    uint64_t bits;
+    std::memcpy(&bits, &p.out[capacity + row], 8);
+    rows.push_back((code < 0 ? std::string("<missing>") : first_text(text, p, 0, static_cast<size_t>(code))) + "|" + std::to_string(bits));
+  }
+  return rows;
+}
+
+// Every cut of a file into two calls reads what one call reads: the same rows, labels and values.
 static void test_cuts() {
-  const std::string text = "1.5,\"2\"\r\n-3e2,\r\n\r\n\"\"\" \",4\r\n5,+.5";
-  const Parsed whole = parse(text, true, 1, 2, 8);
-  for (size_t cut = 0; cut <= text.size(); ++cut) {
-    Parsed first = parse(text.substr(0, cut), false, 1, 2, 8);
-    const size_t used = first.r.bytes_used;
-    check(used <= cut, "bytes used within the cut");
-    Parsed rest = parse(text.substr(used), true, 1, 2, 8);
-    check(first.r.rows + rest.r.rows == whole.r.rows && rest.r.error == whole.r.error, "cut at " + std::to_string(cut));
+  const std::string text = "1.5,\"2\"\r\n-3e2,\r\n\r\n\"\"\" \",4\r\nNA,7\r\n\"x\r\ny\",8\r\n5,+.5";
+  const size_t capacity = 8;
+  for (const unsigned mask : {0u, 1u}) {  // column 0 as numbers (an error at row 2), then as labels
+    const Parsed whole = parse(text, true, 1, 2, capacity, mask);
+    check(mask == 0 ? whole.r.error == mlwatch::kCsvNotANumber : whole.r.error == mlwatch::kCsvOk && whole.r.rows == 6, "the whole text");
+    for (size_t cut = 0; cut <= text.size(); ++cut) {
+      const std::string head = text.substr(0, cut);
+      Parsed first = parse(head, false, 1, 2, capacity, mask);
+      const size_t used = first.r.bytes_used;
+      check(used <= cut, "bytes used within the cut");
+      const std::string tail = text.substr(used);
+      Parsed rest = parse(tail, true, 1, 2, capacity, mask);
+      check(first.r.rows + rest.r.rows == whole.r.rows && rest.r.error == whole.r.error, "cut at " + std::to_string(cut));
+      if (mask == 0) continue;
+      std::vector<std::string> rows = rows_of(head, first, capacity);
+      for (const std::string& row : rows_of(tail, rest, capacity)) rows.push_back(row);
+      check(rows == rows_of(text, whole, capacity), "labels and values of the cut at " + std::to_string(cut));
+    }
   }
 }
 

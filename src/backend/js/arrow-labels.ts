@@ -51,10 +51,22 @@ export function arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Arr
   return Int32Array.from(firsts);
 }
 
+const KEY_ARRAYS = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
+
+/** A non-negative safe integer, else the TypeError the addon throws. */
+function index(value: number, name: string): number {
+  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`Expected a non-negative integer for ${name} but received ${String(value)}`);
+  return value;
+}
+
 export function arrowKeys(keys: ArrowValueArray, offset: number, length: number, validity: Uint8Array | null, size: number, base: number, codes: Int32Array): void {
-  if (keys instanceof Float32Array || keys instanceof Float64Array || !ArrayBuffer.isView(keys) || keys instanceof Uint8ClampedArray) {
-    throw new TypeError('Expected an integer TypedArray (Arrow dictionary keys) for keys');
-  }
+  if (!KEY_ARRAYS.some((type) => keys instanceof type)) throw new TypeError('Expected an integer TypedArray (Arrow dictionary keys) for keys');
+  index(offset, 'offset');
+  index(length, 'length');
+  if (validity !== null && !(validity instanceof Uint8Array)) throw new TypeError('Expected a Uint8Array or null for validity');
+  index(size, 'size');
+  index(base, 'base');
+  if (!(codes instanceof Int32Array)) throw new TypeError('Expected an Int32Array for codes');
   const end = offset + length;
   if (keys.length < end) throw new RangeError(`Expected keys to hold ${end} entries (offset + length) but received ${keys.length}`);
   if (validity && validity.length < Math.ceil(end / 8)) throw new RangeError(`Expected validity to hold ${end} bits (offset + length) but received ${validity.length} bytes`);

@@ -28,9 +28,10 @@ export function numberOfField(field: string): number | undefined {
 // ignoreBOM: a U+FEFF inside the data is white space to trim, not a mark to drop
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** Throws the RangeError the contract asks for when a slot names no column or its column does not fit. */
-function checkColumns(slots: Int32Array, labels: Uint8Array, out: Float64Array, codes: Int32Array, capacity: number): void {
-  if (!Number.isInteger(capacity) || capacity < 1) throw new RangeError(`Expected capacity to be a positive integer but received ${capacity}`);
+/** Throws what the addon throws for arguments it cannot take: a TypeError for a bad capacity or lineEnd, a RangeError for a slot that names no column or whose column does not fit. */
+function checkArguments(slots: Int32Array, labels: Uint8Array, lineEnd: number, out: Float64Array, codes: Int32Array, capacity: number): void {
+  if (!Number.isSafeInteger(capacity) || capacity < 1) throw new TypeError(`Expected a positive integer for capacity but received ${String(capacity)}`);
+  if (lineEnd !== 0 && lineEnd !== 1 && lineEnd !== 2) throw new TypeError(`Expected 0 (LF), 1 (CRLF) or 2 (CR) for lineEnd but received ${String(lineEnd)}`);
   slots.forEach((k, f) => {
     if (k < -1 || k >= labels.length) throw new RangeError(`Expected slots[${f}] to be -1 or a column below labels.length (${labels.length}) but received ${k}`);
     if (k < 0) return;
@@ -39,21 +40,26 @@ function checkColumns(slots: Int32Array, labels: Uint8Array, out: Float64Array, 
   });
 }
 
-export function csvColumns(bytes: Uint8Array, slots: Int32Array, labels: Uint8Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, codes: Int32Array, capacity: number): CsvColumnsResult {
-  checkColumns(slots, labels, out, codes, capacity);
+export function csvColumns(bytes: Uint8Array, slotsGiven: Int32Array, labelsGiven: Uint8Array, lineEnd: 0 | 1 | 2, atEnd: boolean, out: Float64Array, codes: Int32Array, capacity: number): CsvColumnsResult {
+  checkArguments(slotsGiven, labelsGiven, lineEnd, out, codes, capacity);
+  // copies, read before any write: slots and labels may share memory with out or codes
+  const slots = Int32Array.from(slotsGiven);
+  const labels = Uint8Array.from(labelsGiven);
   const length = bytes.length;
-  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tables = Array.from(labels, () => new Map<string, number>());
+  // a detached array has length 0 (no field is read), and its buffer cannot be viewed
+  const text = length > 0 ? Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) : Buffer.alloc(0);
+  const tables: (Map<string, number> | undefined)[] = []; // made for a label column when it first holds a label
   const firstsOf: number[][] = Array.from(labels, () => []);
   /** Codes a label field [begin, end) (quotes excluded) of column k. */
   const codeOf = (k: number, begin: number, end: number, quoted: boolean, escaped: boolean): number => {
     let key = text.toString('latin1', begin, end);
     if (escaped) key = key.replaceAll('""', '"');
     if (MISSING_FIELDS.has(key)) return -1;
-    let code = tables[k].get(key);
+    const table = (tables[k] ??= new Map());
+    let code = table.get(key);
     if (code === undefined) {
-      code = tables[k].size;
-      tables[k].set(key, code);
+      code = table.size;
+      table.set(key, code);
       firstsOf[k].push(quoted ? begin - 1 : begin, quoted ? end + 1 : end);
     }
     return code;

@@ -34,9 +34,14 @@ export interface CsvChunkRead {
 // ignoreBOM: a U+FEFF that starts a field is part of its text, not a mark to drop
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/** A field's text: the bytes [begin, end) as UTF-8, within the quotes of a quoted field, "" read as ". */
+/** The bytes [begin, end) as UTF-8, "" read as " (the text of a field within its quotes, if any). */
+function unescapedText(bytes: Uint8Array, begin: number, end: number): string {
+  return utf8.decode(bytes.subarray(begin, end)).replaceAll('""', '"');
+}
+
+/** A field's text from its bytes [begin, end), quotes included. */
 function fieldText(bytes: Uint8Array, begin: number, end: number): string {
-  return bytes[begin] === 0x22 ? utf8.decode(bytes.subarray(begin + 1, end - 1)).replaceAll('""', '"') : utf8.decode(bytes.subarray(begin, end));
+  return bytes[begin] === 0x22 ? unescapedText(bytes, begin + 1, end - 1) : utf8.decode(bytes.subarray(begin, end));
 }
 
 /** A chunk's dictionary: the text of each code's first appearance (pairs of offsets in code order). */
@@ -49,7 +54,7 @@ function dictionaryOf(bytes: Uint8Array, firsts: Float64Array): string[] {
 function errorDetail(r: CsvColumnsResult, bytes: Uint8Array, sniffRows: number, header: number): string {
   switch (r.error) {
     case CSV_ERROR.notANumber: {
-      const text = utf8.decode(bytes.subarray(r.fieldBegin, r.fieldEnd)).replaceAll('""', '"');
+      const text = unescapedText(bytes, r.fieldBegin, r.fieldEnd);
       return `${JSON.stringify(text)} is not a number (the column's first ${sniffRows} rows are numbers)`;
     }
     case CSV_ERROR.fieldCount:
@@ -78,7 +83,7 @@ export async function* csvChunks(read: CsvChunkRead): AsyncIterable<TableChunk> 
   const { path, layout, header, wanted, backend } = read;
   const slots = new Int32Array(header.length).fill(-1);
   wanted.forEach(({ name }, k) => (slots[header.indexOf(name)] = k));
-  const labels = Uint8Array.from(wanted, ({ type }) => (type === 'label' ? 1 : 0));
+  const labelColumns = Uint8Array.from(wanted, ({ type }) => (type === 'label' ? 1 : 0));
   const file = await open(path, 'r');
   let buffer = new Uint8Array(Math.max(1, read.readBytes ?? CSV_READ_BYTES));
   let filled = 0;
@@ -88,7 +93,7 @@ export async function* csvChunks(read: CsvChunkRead): AsyncIterable<TableChunk> 
   let linesBefore = layout.headerLines; // lines before buffer[0]
   // One output buffer for every chunk (chunks are views the consumer reads before asking for the next): fresh memory each time cost page faults.
   const out = new Float64Array(wanted.length * CHUNK_ROWS);
-  const codes = new Int32Array(labels.includes(1) ? wanted.length * CHUNK_ROWS : 0);
+  const codes = new Int32Array(labelColumns.includes(1) ? wanted.length * CHUNK_ROWS : 0);
   try {
     for (;;) {
       if (!eof && filled < buffer.length) {
@@ -98,7 +103,7 @@ export async function* csvChunks(read: CsvChunkRead): AsyncIterable<TableChunk> 
       }
       if (filled === 0 && eof) return;
       const bytes = buffer.subarray(0, filled);
-      const r = backend.csvColumns(bytes, slots, labels, layout.lineEnd, eof, out, codes, CHUNK_ROWS);
+      const r = backend.csvColumns(bytes, slots, labelColumns, layout.lineEnd, eof, out, codes, CHUNK_ROWS);
       // records end at an ASCII separator, so the bytes used are whole characters; before an
       // error, the bytes read so far are checked too (invalid UTF-8 is the first thing to say)
       if (!isUtf8(bytes.subarray(0, r.bytesUsed)) || (r.error !== CSV_ERROR.none && !utf8SoFar(bytes))) {

@@ -1,8 +1,8 @@
 /**
  * Where a CSV file's data starts and how its records end, as csv-parse decides them: after a
  * byte-order mark and the header record, and with the record separator the header ends with
- * (LF, CRLF or CR; any other line end in the file is then data). The numeric reader hands these
- * to the backend's csvColumns kernel. Only the header's bytes are looked at here.
+ * (LF, CRLF or CR; any other line end in the file is then data). The reader hands these to the
+ * backend's csvColumns kernel. Only the header's bytes are looked at here.
  */
 import { open } from 'node:fs/promises';
 

@@ -1,7 +1,7 @@
 /**
- * CSV tables: a header row, then records; quoted fields, a byte-order mark and CRLF line ends. A column is read as numbers when every
- * non-missing field of its first rows is a number, else as labels. Missing values: an empty
- * field, NA, N/A, NaN, null, NULL, None. Numbers are decimal (and ±Infinity): 0x1F, 0b101 and
+ * CSV tables: a header row, then records; quoted fields, a byte-order mark and CRLF line ends.
+ * A column is read as numbers when every non-missing field of its first rows is a number, else
+ * as labels. Missing values: an empty field, NA, N/A, NaN, nan, null, NULL, None. Numbers are decimal (and ±Infinity): 0x1F, 0b101 and
  * 0o17 are not numbers. A later field that is not a number in a numeric column is an
  * InputFileError naming the file, row and column. The file must be UTF-8: invalid bytes are an
  * InputFileError naming their offset (decoding them to U+FFFD would merge distinct labels).
@@ -47,10 +47,11 @@ function strictUtf8(path: string): Transform {
   });
 }
 
-function parserFor(path: string, toLine?: number): { parser: Parser; close: () => void } {
+/** csv-parse over the file's first `toLine` lines (the header and the rows that type the columns). */
+function parserFor(path: string, toLine: number): { parser: Parser; close: () => void } {
   const stream = createReadStream(path, { highWaterMark: 1 << 20 });
   const utf8 = strictUtf8(path);
-  const parser = parse({ bom: true, skip_empty_lines: true, ...(toLine ? { to_line: toLine } : {}) });
+  const parser = parse({ bom: true, skip_empty_lines: true, to_line: toLine });
   stream.on('error', (e) => parser.destroy(e));
   utf8.on('error', (e) => parser.destroy(e));
   stream.pipe(utf8).pipe(parser);
@@ -81,16 +82,16 @@ class CsvSource implements TableSource {
     private readonly readBytes: number | undefined,
   ) {}
 
-  chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set(), backend?: Backend): AsyncIterable<TableChunk> {
+  async *chunks(wanted: readonly string[], asLabels: ReadonlySet<string> = new Set(), backend?: Backend): AsyncIterable<TableChunk> {
     const columns = requireColumns(this, wanted).map((column) => ({ name: column.name, type: column.guessed && asLabels.has(column.name) ? ('label' as const) : column.type }));
     const header = this.columns.map((c) => c.name);
-    return csvChunks({ path: this.path, layout: this.layout, header, wanted: columns, backend: backend ?? getBackend(), readBytes: this.readBytes, sniffRows: SNIFF_ROWS });
+    yield* csvChunks({ path: this.path, layout: this.layout, header, wanted: columns, backend: backend ?? getBackend(), readBytes: this.readBytes, sniffRows: SNIFF_ROWS });
   }
 }
 
 /** Options of openCsv. */
 export interface CsvOptions {
-  /** Bytes the numeric path reads at a time (default 4 MiB); tests make it small to cut fields across reads. */
+  /** Bytes the reader reads at a time (default 4 MiB); tests make it small to cut fields across reads. */
   readBytes?: number;
 }
 
