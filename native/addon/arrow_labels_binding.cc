@@ -18,6 +18,20 @@ namespace mlwatch_addon {
 
 namespace {
 
+// The checks both coders make: the validity bitmap (unless null) holds `end` bits, codes hold
+// `length` values, and codes from `base` up to base + `count` fit an int32 (`count` named `what`).
+void check_validity_and_codes(Napi::Env env, const Napi::Value& validity_arg, const TypedView& validity, size_t end,
+                              const TypedView& codes, size_t length, size_t base, size_t count, const char* what) {
+  if (!validity_arg.IsNull() && validity.length < end / 8 + (end % 8 != 0))
+    throw_range(env, "Expected validity to hold " + std::to_string(end) + " bits (offset + length) but received " +
+                         std::to_string(validity.length) + " bytes");
+  if (codes.length < length)
+    throw_range(env, "Expected codes to hold " + std::to_string(length) + " values but received " + std::to_string(codes.length));
+  if (base + count > 2147483647u)
+    throw_range(env, std::string("Expected base + ") + what + " to be at most 2147483647 (codes are int32) but received " +
+                         std::to_string(base + count));
+}
+
 Napi::Value ArrowLabels(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   const char* expected_offsets = "an Int32Array or BigInt64Array";
@@ -34,13 +48,7 @@ Napi::Value ArrowLabels(const Napi::CallbackInfo& info) {
   if (length > 0 && offsets.length < end + 1)
     throw_range(env, "Expected offsets to hold " + std::to_string(end + 1) + " entries (offset + length + 1) but received " +
                          std::to_string(offsets.length));
-  if (!info[4].IsNull() && validity.length < end / 8 + (end % 8 != 0))
-    throw_range(env, "Expected validity to hold " + std::to_string(end) + " bits (offset + length) but received " +
-                         std::to_string(validity.length) + " bytes");
-  if (codes.length < length)
-    throw_range(env, "Expected codes to hold " + std::to_string(length) + " values but received " + std::to_string(codes.length));
-  if (base + length > 2147483647u)
-    throw_range(env, "Expected base + length to be at most 2147483647 (codes are int32) but received " + std::to_string(base + length));
+  check_validity_and_codes(env, info[4], validity, end, codes, length, base, length, "length");
   std::vector<int32_t> firsts;
   if (length > 0) {
     const auto* valid = static_cast<const uint8_t*>(validity.data);
@@ -81,13 +89,7 @@ Napi::Value ArrowKeys(const Napi::CallbackInfo& info) {
   const size_t end = offset + length;
   if (keys.length < end)
     throw_range(env, "Expected keys to hold " + std::to_string(end) + " entries (offset + length) but received " + std::to_string(keys.length));
-  if (!info[3].IsNull() && validity.length < end / 8 + (end % 8 != 0))
-    throw_range(env, "Expected validity to hold " + std::to_string(end) + " bits (offset + length) but received " +
-                         std::to_string(validity.length) + " bytes");
-  if (codes.length < length)
-    throw_range(env, "Expected codes to hold " + std::to_string(length) + " values but received " + std::to_string(codes.length));
-  if (base + size > 2147483647u)
-    throw_range(env, "Expected base + size to be at most 2147483647 (codes are int32) but received " + std::to_string(base + size));
+  check_validity_and_codes(env, info[3], validity, end, codes, length, base, size, "size");
   const auto* valid = static_cast<const uint8_t*>(validity.data);
   auto* out = static_cast<int32_t*>(codes.data);
   const int32_t b = static_cast<int32_t>(base);
