@@ -336,8 +336,9 @@ export interface Backend {
    * Codes the keys of an Arrow dictionary-encoded column chunk (the dictionary's own order):
    * codes[i] = base + keys[offset + i] (`keys` an integer array, 8 to 64 bits), or -1 where
    * `validity` says it is missing (its key is not read). Throws a TypeError for keys that are not
-   * an integer array or an argument of the wrong type, and a RangeError when keys, validity or codes are too short, base + size exceeds
-   * 2147483647, or a valid key is negative or at least `size` (the dictionary's length).
+   * an integer array or an argument of the wrong type, and a RangeError when keys, validity or
+   * codes are too short, base + size exceeds 2147483647, or a valid key is negative or at least
+   * `size` (the dictionary's length).
    */
   arrowKeys(keys: ArrowValueArray, offset: number, length: number, validity: Uint8Array | null, size: number, base: number, codes: Int32Array): void;
   /**

@@ -5,16 +5,13 @@
  * update per distinct code; numbers declared categorical count their finite values, sorted on the
  * backend and counted by runs, so a chunk costs one map update per distinct value too.
  */
-import { compareCategories, type CategoricalSample, type Category } from '../drift/samples.js';
+import { compareCategories, runLengths, type CategoricalSample, type Category } from '../drift/samples.js';
 import type { ChunkColumn } from './table-source.js';
 import type { Backend } from '../backend/contract.js';
 import { getBackend } from '../backend/registry.js';
 
-/**
- * Numbers' working memory, shared by every counter of this thread (add is synchronous): the kept
- * values, sorted, and the runs (distinct values, counts) of one chunk.
- */
-const scratch = { gathered: new Float64Array(0), sorted: new Float64Array(0), runValues: new Float64Array(0), runCounts: new Float64Array(0) };
+/** Numbers' working memory, shared by every counter of this thread (add is synchronous): one chunk's kept values, and them sorted. */
+const scratch = { gathered: new Float64Array(0), sorted: new Float64Array(0) };
 
 export class CategoryCounter {
   private total = 0;
@@ -45,16 +42,14 @@ export class CategoryCounter {
   // ±Infinity), then one map update per run of equal values (-0 and 0 are one run and one key)
   private addNumbers(values: Float64Array, keep: Uint8Array | null, backend: Backend): void {
     if (scratch.sorted.length < values.length) {
-      for (const key of ['gathered', 'sorted', 'runValues', 'runCounts'] as const) scratch[key] = new Float64Array(values.length);
+      scratch.gathered = new Float64Array(values.length);
+      scratch.sorted = new Float64Array(values.length);
     }
-    const { gathered, sorted, runValues, runCounts } = scratch;
+    const { gathered, sorted } = scratch;
     const input = keep ? gathered.subarray(0, backend.gatherFinite(values, keep, gathered, 0).count) : values;
     const n = backend.sortArrays([input], [sorted])[0];
-    const runs = backend.sortedRuns(sorted.subarray(0, n), runValues, runCounts);
-    for (let r = 0; r < runs; r++) {
-      const v = runValues[r];
-      this.counts.set(v, (this.counts.get(v) ?? 0) + runCounts[r]);
-    }
+    const runs = runLengths(sorted.subarray(0, n), backend);
+    runs.values.forEach((v, r) => this.counts.set(v, (this.counts.get(v) ?? 0) + runs.counts[r]));
   }
 
   /** The counts as the drift tests read them: categories ascending. */

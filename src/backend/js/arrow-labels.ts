@@ -5,6 +5,17 @@
  * codes. Twin: native/kernels/arrow_labels.cc.
  */
 import type { ArrowValueArray } from '../contract.js';
+import { integerArgument } from './integer-argument.js';
+
+/**
+ * The checks both coders make (as the addon's): the validity bitmap, when given, holds `end`
+ * bits, codes hold `length` values, and codes from `base` up to base + `count` fit an int32.
+ */
+function checkValidityAndCodes(validity: Uint8Array | null, end: number, codes: Int32Array, length: number, base: number, count: number, what: string): void {
+  if (validity && validity.length < Math.ceil(end / 8)) throw new RangeError(`Expected validity to hold ${end} bits (offset + length) but received ${validity.length} bytes`);
+  if (codes.length < length) throw new RangeError(`Expected codes to hold ${length} values but received ${codes.length}`);
+  if (base + count > 2147483647) throw new RangeError(`Expected base + ${what} to be at most 2147483647 (codes are int32) but received ${base + count}`);
+}
 
 /** Offsets of LargeUtf8 (BigInt64Array) as pairs of 32-bit halves; Utf8's Int32Array as it is. */
 function offsetReader(offsets: Int32Array | BigInt64Array): (k: number) => number {
@@ -16,9 +27,7 @@ function offsetReader(offsets: Int32Array | BigInt64Array): (k: number) => numbe
 export function arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Array, offset: number, length: number, validity: Uint8Array | null, codes: Int32Array, base: number): Int32Array {
   const end = offset + length;
   if (length > 0 && offsets.length < end + 1) throw new RangeError(`Expected offsets to hold ${end + 1} entries (offset + length + 1) but received ${offsets.length}`);
-  if (validity && validity.length < Math.ceil(end / 8)) throw new RangeError(`Expected validity to hold ${end} bits (offset + length) but received ${validity.length} bytes`);
-  if (codes.length < length) throw new RangeError(`Expected codes to hold ${length} values but received ${codes.length}`);
-  if (base + length > 2147483647) throw new RangeError(`Expected base + length to be at most 2147483647 (codes are int32) but received ${base + length}`);
+  checkValidityAndCodes(validity, end, codes, length, base, length, 'length');
   const at = offsetReader(offsets);
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   // a byte sequence of up to 6 bytes is keyed by a number built from its length and bytes (exact
@@ -53,25 +62,17 @@ export function arrowLabels(offsets: Int32Array | BigInt64Array, bytes: Uint8Arr
 
 const KEY_ARRAYS = [Int8Array, Uint8Array, Int16Array, Uint16Array, Int32Array, Uint32Array, BigInt64Array, BigUint64Array];
 
-/** A non-negative safe integer, else the TypeError the addon throws. */
-function index(value: number, name: string): number {
-  if (!Number.isSafeInteger(value) || value < 0) throw new TypeError(`Expected a non-negative integer for ${name} but received ${String(value)}`);
-  return value;
-}
-
 export function arrowKeys(keys: ArrowValueArray, offset: number, length: number, validity: Uint8Array | null, size: number, base: number, codes: Int32Array): void {
   if (!KEY_ARRAYS.some((type) => keys instanceof type)) throw new TypeError('Expected an integer TypedArray (Arrow dictionary keys) for keys');
-  index(offset, 'offset');
-  index(length, 'length');
+  integerArgument(offset, 'offset', 0);
+  integerArgument(length, 'length', 0);
   if (validity !== null && !(validity instanceof Uint8Array)) throw new TypeError('Expected a Uint8Array or null for validity');
-  index(size, 'size');
-  index(base, 'base');
+  integerArgument(size, 'size', 0);
+  integerArgument(base, 'base', 0);
   if (!(codes instanceof Int32Array)) throw new TypeError('Expected an Int32Array for codes');
   const end = offset + length;
   if (keys.length < end) throw new RangeError(`Expected keys to hold ${end} entries (offset + length) but received ${keys.length}`);
-  if (validity && validity.length < Math.ceil(end / 8)) throw new RangeError(`Expected validity to hold ${end} bits (offset + length) but received ${validity.length} bytes`);
-  if (codes.length < length) throw new RangeError(`Expected codes to hold ${length} values but received ${codes.length}`);
-  if (base + size > 2147483647) throw new RangeError(`Expected base + size to be at most 2147483647 (codes are int32) but received ${base + size}`);
+  checkValidityAndCodes(validity, end, codes, length, base, size, 'size');
   for (let i = 0; i < length; i++) {
     const row = offset + i;
     if (validity && (validity[row >> 3] & (1 << (row & 7))) === 0) {

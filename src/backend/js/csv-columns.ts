@@ -8,6 +8,7 @@
  * Twin: native/kernels/csv_columns.cc (cpu; cuda delegates to it): the same bits, the same errors.
  */
 import { CSV_ERROR, type CsvColumnsResult } from '../contract.js';
+import { integerArgument } from './integer-argument.js';
 
 const QUOTE = 0x22;
 const COMMA = 0x2c;
@@ -30,7 +31,7 @@ const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /** Throws what the addon throws for arguments it cannot take: a TypeError for a bad capacity or lineEnd, a RangeError for a slot that names no column or whose column does not fit. */
 function checkArguments(slots: Int32Array, labels: Uint8Array, lineEnd: number, out: Float64Array, codes: Int32Array, capacity: number): void {
-  if (!Number.isSafeInteger(capacity) || capacity < 1) throw new TypeError(`Expected a positive integer for capacity but received ${String(capacity)}`);
+  integerArgument(capacity, 'capacity', 1);
   if (lineEnd !== 0 && lineEnd !== 1 && lineEnd !== 2) throw new TypeError(`Expected 0 (LF), 1 (CRLF) or 2 (CR) for lineEnd but received ${String(lineEnd)}`);
   slots.forEach((k, f) => {
     if (k < -1 || k >= labels.length) throw new RangeError(`Expected slots[${f}] to be -1 or a column below labels.length (${labels.length}) but received ${k}`);

@@ -4,6 +4,7 @@
  * Number(), which rounds correctly to the nearest double as the native from_chars does.
  */
 import type { JsonNumberArrays } from '../contract.js';
+import { integerArgument } from './integer-argument.js';
 
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
@@ -96,7 +97,7 @@ function takeArray(text: Uint8Array, open: number, minLength: number, spans: num
 /** See Backend.jsonNumberArrays. */
 export function jsonNumberArrays(text: Uint8Array, minLength: number): JsonNumberArrays {
   if (!(text instanceof Uint8Array)) throw new TypeError(`Expected a Uint8Array for text but received ${typeof text}`);
-  if (!Number.isSafeInteger(minLength) || minLength < 1) throw new TypeError(`Expected a positive integer for minLength but received ${String(minLength)}`);
+  integerArgument(minLength, 'minLength', 1);
   const spans: number[] = [];
   const values: number[] = [];
   let i = 0;

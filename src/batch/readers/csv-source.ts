@@ -1,9 +1,9 @@
 /**
  * CSV tables: a header row, then records; quoted fields, a byte-order mark and CRLF line ends.
  * A column is read as numbers when every non-missing field of its first rows is a number, else
- * as labels. Missing values: an empty field, NA, N/A, NaN, nan, null, NULL, None. Numbers are decimal (and ±Infinity): 0x1F, 0b101 and
- * 0o17 are not numbers. A later field that is not a number in a numeric column is an
- * InputFileError naming the file, row and column. The file must be UTF-8: invalid bytes are an
+ * as labels. Missing values: an empty field, NA, N/A, NaN, nan, null, NULL, None. Numbers are
+ * decimal (and ±Infinity): 0x1F, 0b101 and 0o17 are not numbers. A later field that is not a
+ * number in a numeric column is an InputFileError naming the file, row and column. The file must be UTF-8: invalid bytes are an
  * InputFileError naming their offset (decoding them to U+FFFD would merge distinct labels).
  * The header and the first rows, which type the columns, are read by csv-parse (streaming); the
  * rows by the backend's csvColumns kernel (csv-chunks.ts), by the same rules.
